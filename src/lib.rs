@@ -1,1 +1,32 @@
+//! cdpspec: the canonical schemas of the six customer-data calls (identify, group, track, page,
+//! screen, alias), typed Rust generated from them at build time, and a validator that checks
+//! payloads against them with diagnostics a person can act on.
+//!
+//! ```
+//! let report = cdpspec::check::check_document(
+//!     &serde_json::json!({"type": "track", "userId": "97980cfea0067"}),
+//!     0,
+//!     Default::default(),
+//! );
+//! let finding = &report.calls[0].findings[0];
+//! assert_eq!(finding.rule, cdpspec::Rule::MissingRequired);
+//! assert!(finding.message.contains("`event`"));
+//! ```
 
+pub mod call_type;
+pub mod check;
+pub mod diagnostic;
+pub mod input;
+pub mod locate;
+pub mod output;
+pub mod rule;
+pub mod schema;
+pub mod suggest;
+pub mod summary;
+pub mod timestamp;
+pub mod validate;
+
+pub use call_type::CallType;
+pub use diagnostic::{Diagnostic, Finding};
+pub use rule::{Rule, Severity};
+pub use summary::Summary;

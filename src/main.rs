@@ -1,1 +1,7 @@
-fn main(){}
+//! The `cdpspec` binary.
+
+mod cli;
+
+fn main() {
+    std::process::exit(cli::run());
+}

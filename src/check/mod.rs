@@ -1,0 +1,160 @@
+//! Validation of one parsed document (a call, a batch, or an array of calls): which calls it
+//! holds, and the findings of every rule on each. Pure: no I/O, no positions (the input layer
+//! places findings in the source text).
+
+mod fields;
+mod identifiers;
+mod limits;
+mod reserved;
+mod schema_errors;
+mod timestamps;
+
+use serde_json::{Map, Value};
+
+use crate::call_type::CallType;
+use crate::diagnostic::Finding;
+use crate::rule::Rule;
+use crate::schema::Schemas;
+use crate::suggest;
+
+/// What the caller knows beyond the payload.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// The type of top-level calls without a `type` field (as when posted to `/v1/alias`).
+    pub default_type: Option<CallType>,
+}
+
+/// The findings of one call.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CallReport {
+    /// Position in its batch or array; `None` for a call that is the whole document.
+    pub index: Option<usize>,
+    /// The call's type, when it could be determined.
+    pub call_type: Option<CallType>,
+    /// What the rules found, in the order they ran.
+    pub findings: Vec<Finding>,
+}
+
+/// The findings of one document.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DocumentReport {
+    /// Findings about the document itself (the batch envelope, its size), not any one call.
+    pub findings: Vec<Finding>,
+    /// One report per call the document holds.
+    pub calls: Vec<CallReport>,
+}
+
+/// Validates a document: a batch (`{"batch": [...]}`), an array of calls, or one call.
+/// `raw_len` is the document's size in the source, used to skip size checks on small inputs.
+pub fn check_document(doc: &Value, raw_len: usize, options: Options) -> DocumentReport {
+    let mut report = DocumentReport::default();
+    match doc {
+        Value::Object(map) if map.contains_key("batch") => check_batch(doc, map, raw_len, &mut report),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                report.calls.push(check_call(item, &format!("/{i}"), Some(i), options.default_type, raw_len));
+            }
+        }
+        _ => report.calls.push(check_call(doc, "", None, options.default_type, raw_len)),
+    }
+    report
+}
+
+fn check_batch(doc: &Value, map: &Map<String, Value>, raw_len: usize, report: &mut DocumentReport) {
+    let schemas = Schemas::get();
+    if !schemas.envelope().is_valid(doc) {
+        report.findings.extend(schema_errors::map(schemas.envelope(), doc, "", None));
+    }
+    timestamps::check_fields(map, "", &["sentAt", "timestamp"], &mut report.findings);
+    limits::check_batch(doc, raw_len, &mut report.findings);
+    if let Some(Value::Array(items)) = map.get("batch") {
+        for (i, item) in items.iter().enumerate() {
+            // Inside a batch no endpoint implies the type: every call must carry its own.
+            report.calls.push(check_call(item, &format!("/batch/{i}"), Some(i), None, raw_len));
+        }
+    }
+}
+
+/// Validates one call found at `pointer` in its document.
+fn check_call(call: &Value, pointer: &str, index: Option<usize>, default_type: Option<CallType>, raw_len: usize) -> CallReport {
+    let mut report = CallReport { index, ..CallReport::default() };
+    let out = &mut report.findings;
+    let Value::Object(map) = call else {
+        let what = if index.is_some() { "a call in a batch or array" } else { "a call" };
+        out.push(Finding::new(Rule::NotAnObject, pointer, format!("{what} must be a JSON object, got {}", json_type(call))));
+        return report;
+    };
+    report.call_type = call_type(map, pointer, default_type, out);
+    limits::check_call(call, map, pointer, raw_len, out);
+    timestamps::check_fields(map, pointer, &["timestamp", "originalTimestamp", "sentAt", "receivedAt"], out);
+    if let Some(t) = report.call_type {
+        let validator = Schemas::get().call(t);
+        if !validator.is_valid(call) {
+            out.extend(schema_errors::map(validator, call, pointer, Some(t)));
+        }
+        identifiers::check(map, pointer, t, out);
+        reserved::check(map, pointer, t, out);
+        fields::check(map, pointer, t, out);
+    }
+    report
+}
+
+/// The call's type from its `type` field, or the default; reports why when neither works.
+fn call_type(map: &Map<String, Value>, pointer: &str, default_type: Option<CallType>, out: &mut Vec<Finding>) -> Option<CallType> {
+    match map.get("type") {
+        Some(Value::String(s)) => match s.parse::<CallType>() {
+            Ok(t) => Some(t),
+            Err(_) => {
+                let names = CallType::ALL.map(CallType::as_str);
+                let mut finding = Finding::new(Rule::UnknownType, child(pointer, "type"), format!("`{s}` is not a call type; expected one of identify, group, track, page, screen, alias"));
+                if let Some(closest) = suggest::closest(s, names) {
+                    finding.message = format!("`{s}` is not a call type; did you mean `{closest}`?");
+                    finding = finding.suggest(closest);
+                }
+                out.push(finding);
+                None
+            }
+        },
+        Some(other) => {
+            out.push(Finding::new(Rule::WrongType, child(pointer, "type"), format!("`type` must be a string naming the call (identify, group, track, page, screen, alias), got {}", json_type(other))));
+            None
+        }
+        None if default_type.is_some() => default_type,
+        None => {
+            let hint = if pointer.starts_with("/batch/") { "every call in a batch needs its `type`" } else { "add `type`, or pass `--type CALL` for payloads posted to a single-call endpoint such as /v1/alias" };
+            out.push(Finding::new(Rule::MissingType, pointer, format!("call has no `type`: {hint}")));
+            None
+        }
+    }
+}
+
+/// `pointer` extended by one key, escaped as RFC 6901 requires.
+pub(crate) fn child(pointer: &str, key: &str) -> String {
+    let mut p = String::with_capacity(pointer.len() + key.len() + 1);
+    p.push_str(pointer);
+    p.push('/');
+    if key.contains(['~', '/']) {
+        p.push_str(&key.replace('~', "~0").replace('/', "~1"));
+    } else {
+        p.push_str(key);
+    }
+    p
+}
+
+/// The JSON type name of a value, as messages say it.
+pub(crate) fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// A short rendering of a value for messages: strings quoted, long text cut.
+pub(crate) fn preview(v: &Value) -> String {
+    let text = v.to_string();
+    if text.chars().count() > 40 { format!("{}…", text.chars().take(37).collect::<String>()) } else { text }
+}

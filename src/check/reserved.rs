@@ -1,0 +1,77 @@
+//! Reserved traits and properties beyond what the schema types: the snake_case spellings the
+//! spec also accepts (`first_name`, `created_at`), date traits that are not dates, and
+//! `currency` codes that are not ISO 4217.
+
+use serde_json::{Map, Value};
+
+use super::{child, json_type, preview};
+use crate::call_type::CallType;
+use crate::diagnostic::Finding;
+use crate::rule::Rule;
+use crate::timestamp::{DateQuality, classify};
+
+/// snake_case spellings of reserved traits: (key, is a date).
+const SNAKE_TRAITS: [(&str, bool); 3] = [("first_name", false), ("last_name", false), ("created_at", true)];
+/// camelCase date traits the schema types as string-or-number.
+const DATE_TRAITS: [&str; 2] = ["createdAt", "birthday"];
+
+pub(super) fn check(map: &Map<String, Value>, pointer: &str, call: CallType, out: &mut Vec<Finding>) {
+    if matches!(call, CallType::Identify | CallType::Group) {
+        if let Some(Value::Object(traits)) = map.get("traits") {
+            check_traits(traits, &child(pointer, "traits"), out);
+        }
+    }
+    if let Some(Value::Object(traits)) = map.get("context").and_then(|c| c.get("traits")) {
+        check_traits(traits, &child(&child(pointer, "context"), "traits"), out);
+    }
+    if call == CallType::Track {
+        if let Some(Value::String(currency)) = map.get("properties").and_then(|p| p.get("currency")) {
+            check_currency(currency, &child(&child(pointer, "properties"), "currency"), out);
+        }
+    }
+}
+
+fn check_traits(traits: &Map<String, Value>, pointer: &str, out: &mut Vec<Finding>) {
+    for (key, is_date) in SNAKE_TRAITS {
+        let Some(value) = traits.get(key) else { continue };
+        let ok = match value {
+            Value::Null | Value::String(_) => true,
+            Value::Number(_) => is_date,
+            _ => false,
+        };
+        if !ok {
+            let expected = if is_date { "a date string or unix seconds" } else { "a string" };
+            out.push(Finding::new(Rule::ReservedType, child(pointer, key), format!("reserved trait `{key}` must be {expected}, got {} {}", json_type(value), preview(value))));
+        }
+    }
+    for key in DATE_TRAITS.iter().chain(std::iter::once(&"created_at")) {
+        if let Some(Value::String(s)) = traits.get(*key) {
+            check_date_trait(s, &child(pointer, key), key, out);
+        }
+    }
+}
+
+fn check_date_trait(s: &str, pointer: &str, key: &str, out: &mut Vec<Finding>) {
+    match classify(s) {
+        DateQuality::Rfc3339 | DateQuality::DateOnly | DateQuality::UnixDigits => {}
+        DateQuality::NoZone | DateQuality::Loose => out.push(
+            Finding::new(Rule::TimestampNotRfc3339, pointer, format!("date trait `{key}` \"{s}\" has no time zone or is not RFC 3339; destinations may read it as local time")),
+        ),
+        DateQuality::Unreadable => out.push(Finding::new(
+            Rule::InvalidDateTrait,
+            pointer,
+            format!("date trait `{key}` \"{s}\" is not a date; destinations store it as text: send an ISO-8601 date-time or unix seconds"),
+        )),
+    }
+}
+
+fn check_currency(currency: &str, pointer: &str, out: &mut Vec<Finding>) {
+    if currency.len() == 3 && currency.bytes().all(|b| b.is_ascii_uppercase()) {
+        return;
+    }
+    let mut finding = Finding::new(Rule::InvalidCurrency, pointer, format!("`currency` \"{currency}\" is not an ISO 4217 code such as `USD`; revenue reports may drop or misconvert it"));
+    if currency.len() == 3 && currency.bytes().all(|b| b.is_ascii_alphabetic()) {
+        finding = finding.suggest(currency.to_ascii_uppercase());
+    }
+    out.push(finding);
+}

@@ -1,0 +1,154 @@
+//! Turns the canonical schema's validation errors (from the `jsonschema` crate) into findings
+//! with rule codes and messages a person can act on. Runs only for calls that failed the fast
+//! `is_valid` check.
+
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use jsonschema::{ValidationError, Validator};
+use serde_json::Value;
+
+use super::{json_type, preview};
+use crate::call_type::CallType;
+use crate::diagnostic::Finding;
+use crate::rule::Rule;
+
+/// Findings for `instance` (found at `prefix` in its document) under `validator`.
+pub(super) fn map(validator: &Validator, instance: &Value, prefix: &str, call: Option<CallType>) -> Vec<Finding> {
+    let mut findings: Vec<Finding> = Vec::new();
+    for error in validator.iter_errors(instance) {
+        let Some(finding) = finding(&error, prefix, call) else { continue };
+        // One finding per place: a value that fails both its type and a composed rule (an
+        // empty `groupId` fails `type` and `anyOf`) is one problem.
+        if !findings.iter().any(|f| f.pointer == finding.pointer) {
+            findings.push(finding);
+        }
+    }
+    findings
+}
+
+fn finding(error: &ValidationError<'_>, prefix: &str, call: Option<CallType>) -> Option<Finding> {
+    let path = error.instance_path().as_str();
+    let pointer = format!("{prefix}{path}");
+    let field = dotted(path);
+    let instance = error.instance();
+    let finding = match error.kind() {
+        ValidationErrorKind::Type { kind } => type_finding(pointer, &field, instance, expected_types(kind)),
+        ValidationErrorKind::Required { property } => {
+            let name = property.as_str().unwrap_or_default();
+            Finding::new(Rule::MissingRequired, pointer, missing_message(name, call))
+        }
+        ValidationErrorKind::MinLength { .. } if path == "/event" => {
+            Finding::new(Rule::EmptyEvent, pointer, "`event` is empty; destinations route and report track calls by event name: name the event")
+        }
+        ValidationErrorKind::AnyOf { context } if path.is_empty() => {
+            let what = call.map_or("call", CallType::as_str);
+            let extra = if call == Some(CallType::Identify) { " (or, for Customer.io, a `traits.email`)" } else { "" };
+            let _ = context;
+            Finding::new(Rule::MissingIdentity, pointer, format!("{what} call has neither a `userId` nor an `anonymousId`{extra}; destinations cannot attribute it to a person"))
+        }
+        ValidationErrorKind::AnyOf { context } => {
+            if instance.as_str().is_some_and(str::is_empty) {
+                Finding::new(Rule::MissingRequired, pointer, format!("`{field}` is empty; destinations key on it: send a real identifier"))
+            } else {
+                let mut expected: Vec<&'static str> = Vec::new();
+                for branch in context.iter().flatten() {
+                    if let ValidationErrorKind::Type { kind } = branch.kind() {
+                        for t in expected_types(kind) {
+                            if !expected.contains(&t) {
+                                expected.push(t);
+                            }
+                        }
+                    }
+                }
+                if expected.is_empty() {
+                    Finding::new(Rule::InvalidValue, pointer, format!("`{field}`: {error}"))
+                } else {
+                    type_finding(pointer, &field, instance, expected)
+                }
+            }
+        }
+        _ => Finding::new(Rule::InvalidValue, pointer, format!("`{field}`: {error}")),
+    };
+    Some(finding)
+}
+
+fn expected_types(kind: &TypeKind) -> Vec<&'static str> {
+    match kind {
+        TypeKind::Single(t) => vec![t.as_str()],
+        TypeKind::Multiple(set) => set.iter().map(|t| t.as_str()).collect(),
+    }
+}
+
+fn type_finding(pointer: String, field: &str, instance: &Value, expected: Vec<&'static str>) -> Finding {
+    let reserved = pointer_is_reserved(&pointer);
+    let rule = if reserved { Rule::ReservedType } else { Rule::WrongType };
+    let label = if reserved { format!("reserved `{field}`") } else { format!("`{field}`") };
+    let mut finding = Finding::new(rule, pointer, format!("{label} must be {}, got {} {}", one_of(&expected), json_type(instance), preview(instance)));
+    if let Value::String(s) = instance {
+        if expected.contains(&"number") && s.trim().parse::<f64>().is_ok_and(f64::is_finite) {
+            finding.message.push_str(": send the number without quotes");
+            finding = finding.suggest(s.trim());
+        }
+    }
+    finding
+}
+
+/// Whether a pointer is inside traits or properties, where every typed key is reserved.
+fn pointer_is_reserved(pointer: &str) -> bool {
+    let rest = pointer.strip_prefix("/batch/").map_or(pointer, |r| r.find('/').map_or("", |i| &r[i..]));
+    let rest = rest.strip_prefix('/').and_then(|r| r.find('/').map(|i| (&r[..i], &r[i..]))).filter(|(first, _)| first.parse::<usize>().is_ok()).map_or(rest, |(_, r)| r);
+    rest.starts_with("/traits/") || rest.starts_with("/properties/") || rest.starts_with("/context/traits/")
+}
+
+fn one_of(types: &[&str]) -> String {
+    let names: Vec<String> = types.iter().map(|t| if *t == "null" { "null".to_string() } else { format!("{} {t}", article(t)) }).collect();
+    match names.as_slice() {
+        [] => "something else".to_string(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+fn article(t: &str) -> &'static str {
+    if t.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }
+}
+
+fn missing_message(name: &str, call: Option<CallType>) -> String {
+    match (name, call) {
+        ("event", _) => "track call has no `event`; destinations route and report track calls by event name".to_string(),
+        ("groupId", _) => "group call has no `groupId`; destinations cannot tell which group the person joined".to_string(),
+        ("previousId", _) => "alias call has no `previousId`: the id to merge into `userId` (usually the anonymous id)".to_string(),
+        ("userId", Some(CallType::Alias)) => "alias call has no `userId`: the id `previousId` becomes".to_string(),
+        ("batch", _) => "batch has no `batch` array of calls".to_string(),
+        (name, Some(call)) => format!("{call} call has no `{name}`, which it requires"),
+        (name, None) => format!("`{name}` is required"),
+    }
+}
+
+/// `/traits/address/city` as `traits.address.city`; the root as `call`.
+fn dotted(path: &str) -> String {
+    if path.is_empty() {
+        return "call".to_string();
+    }
+    path[1..].split('/').map(|s| s.replace("~1", "/").replace("~0", "~")).collect::<Vec<_>>().join(".")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reserved_pointers_are_recognised_in_batches_and_arrays() {
+        assert!(pointer_is_reserved("/traits/email"));
+        assert!(pointer_is_reserved("/batch/3/properties/revenue"));
+        assert!(pointer_is_reserved("/2/context/traits/email"));
+        assert!(!pointer_is_reserved("/context/library"));
+        assert!(!pointer_is_reserved("/batch/0/userId"));
+    }
+
+    #[test]
+    fn messages_name_types_in_plain_english() {
+        assert_eq!(one_of(&["string", "null"]), "a string or null");
+        assert_eq!(one_of(&["object"]), "an object");
+        assert_eq!(dotted("/traits/address/city"), "traits.address.city");
+    }
+}

@@ -1,0 +1,111 @@
+//! Where payloads come from: files, directories (recursively), stdin; and how their bytes are
+//! split into documents: one JSON document (a call, a batch, an array of calls) or NDJSON (one
+//! document per line).
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::CallType;
+
+/// One input named on the command line, after directories were expanded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// A file.
+    File(PathBuf),
+    /// Standard input (`-`).
+    Stdin,
+}
+
+impl Source {
+    /// The name diagnostics give this source.
+    pub fn display_name(&self) -> String {
+        match self {
+            Source::File(path) => path.display().to_string(),
+            Source::Stdin => "<stdin>".to_string(),
+        }
+    }
+
+    /// The call type its name implies for payloads without `type`, as an endpoint does: a file
+    /// named after a call (`alias.json`, `alias.ndjson`) or a file in a directory named after
+    /// one (`captures/alias/0001.json`). `--type` takes precedence.
+    pub fn implied_type(&self) -> Option<CallType> {
+        let Source::File(path) = self else { return None };
+        let stem = path.file_stem().and_then(|s| s.to_str());
+        let parent = path.parent().and_then(Path::file_name).and_then(|s| s.to_str());
+        [stem, parent].into_iter().flatten().find_map(|name| name.to_ascii_lowercase().parse().ok())
+    }
+
+    /// How the bytes of this source are laid out, by its extension.
+    pub fn layout(&self) -> Layout {
+        match self {
+            Source::File(path) if has_extension(path, &["ndjson", "jsonl"]) => Layout::Lines,
+            _ => Layout::Sniff,
+        }
+    }
+}
+
+/// How a source's bytes are split into documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// One document per line (`.ndjson`, `.jsonl`).
+    Lines,
+    /// Decided by the first non-blank line: a line that is a whole object or array means NDJSON
+    /// (so a broken first line cannot swallow the rest); anything else is one JSON document.
+    Sniff,
+}
+
+/// File extensions a directory is searched for.
+pub const EXTENSIONS: &[&str] = &["json", "ndjson", "jsonl"];
+
+fn has_extension(path: &Path, extensions: &[&str]) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| extensions.iter().any(|x| e.eq_ignore_ascii_case(x)))
+}
+
+/// Expands command-line paths into sources: `-` is stdin, a directory is every file below it
+/// with one of [`EXTENSIONS`] (sorted, hidden entries skipped), a file is itself. Paths that
+/// cannot be read come back as errors, in order, beside the sources that can.
+pub fn expand(paths: &[String]) -> (Vec<Source>, Vec<(String, io::Error)>) {
+    let mut sources = Vec::new();
+    let mut errors = Vec::new();
+    for arg in paths {
+        if arg == "-" {
+            sources.push(Source::Stdin);
+            continue;
+        }
+        let path = PathBuf::from(arg);
+        match fs::metadata(&path) {
+            Ok(meta) if meta.is_dir() => walk(&path, &mut sources, &mut errors),
+            Ok(_) => sources.push(Source::File(path)),
+            Err(e) => errors.push((arg.clone(), e)),
+        }
+    }
+    (sources, errors)
+}
+
+fn walk(dir: &Path, sources: &mut Vec<Source>, errors: &mut Vec<(String, io::Error)>) {
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => return errors.push((dir.display().to_string(), e)),
+    };
+    let mut paths: Vec<(PathBuf, bool)> = entries
+        .filter_map(Result::ok)
+        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .filter_map(|e| Some((e.path(), e.file_type().ok()?.is_dir())))
+        .collect();
+    paths.sort();
+    for (path, is_dir) in paths {
+        if is_dir {
+            walk(&path, sources, errors);
+        } else if has_extension(&path, EXTENSIONS) {
+            sources.push(Source::File(path));
+        }
+    }
+}
+
+/// Whether a line looks like a whole JSON document (an object or array opened and closed on
+/// it), which makes a sniffed source NDJSON.
+pub fn looks_like_document_line(line: &[u8]) -> bool {
+    let t = line.trim_ascii();
+    matches!((t.first(), t.last()), (Some(b'{'), Some(b'}')) | (Some(b'['), Some(b']')))
+}

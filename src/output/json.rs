@@ -1,0 +1,72 @@
+//! `--format json`: JSON Lines, one object per diagnostic, for machines. Fields: `path`,
+//! `line`, `column`, `severity`, `code`, `rule`, `pointer`, `message`, and `index` and
+//! `suggestion` when they apply. The summary goes to stderr so stdout stays pure diagnostics.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use super::{Emitter, write_or_exit};
+use crate::diagnostic::Diagnostic;
+use crate::summary::Summary;
+
+/// Renders diagnostics as JSON Lines.
+pub struct JsonLines<'a> {
+    out: Box<dyn Write + 'a>,
+    err: Box<dyn Write + 'a>,
+}
+
+impl<'a> JsonLines<'a> {
+    /// Diagnostics to `out`, the summary to `err`.
+    pub fn new(out: Box<dyn Write + 'a>, err: Box<dyn Write + 'a>) -> Self {
+        JsonLines { out, err }
+    }
+}
+
+/// One diagnostic as a JSON Lines record, fields in documented order.
+#[derive(Serialize)]
+pub struct Record<'d> {
+    path: &'d str,
+    line: usize,
+    column: usize,
+    severity: &'static str,
+    code: &'static str,
+    rule: &'static str,
+    pointer: &'d str,
+    message: &'d str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    index: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suggestion: Option<&'d str>,
+}
+
+impl<'d> From<&'d Diagnostic> for Record<'d> {
+    fn from(d: &'d Diagnostic) -> Self {
+        Record {
+            path: &d.path,
+            line: d.line,
+            column: d.column,
+            severity: d.severity.as_str(),
+            code: d.rule.code(),
+            rule: d.rule.name(),
+            pointer: &d.pointer,
+            message: &d.message,
+            index: d.index,
+            suggestion: d.suggestion.as_deref(),
+        }
+    }
+}
+
+impl Emitter for JsonLines<'_> {
+    fn diagnostic(&mut self, d: &Diagnostic) {
+        let mut line = serde_json::to_string(&Record::from(d)).unwrap_or_default();
+        line.push('\n');
+        write_or_exit(self.out.write_all(line.as_bytes()));
+    }
+
+    fn finish(&mut self, summary: &Summary) {
+        write_or_exit(self.out.flush());
+        // The summary is for the person watching; failing to write it changes nothing.
+        let _ = writeln!(self.err, "{}", summary.to_human());
+    }
+}

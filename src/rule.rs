@@ -1,0 +1,120 @@
+//! The catalog of checks: every diagnostic names one `Rule`, with a stable code, a kebab-case
+//! name and a default severity. Codes never change meaning; new rules take new codes.
+
+use std::fmt;
+
+/// How bad a diagnostic is. Errors fail a run (exit code 1); warnings are reported only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// The call is readable, but a destination may treat it differently than intended.
+    Warning,
+    /// The call breaks the spec: destinations reject it or drop data.
+    Error,
+}
+
+impl Severity {
+    /// The lowercase name used in every output format (`error`, `warning`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+macro_rules! rules {
+    ($($variant:ident = $code:literal, $name:literal, $severity:ident, $summary:literal;)*) => {
+        /// A check `cdpspec` runs. See `Rule::ALL` for the catalog.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Rule {
+            $(#[doc = $summary] $variant,)*
+        }
+
+        impl Rule {
+            /// Every rule, in code order.
+            pub const ALL: &'static [Rule] = &[$(Rule::$variant,)*];
+
+            /// The stable code, such as `CDP104`.
+            pub fn code(self) -> &'static str {
+                match self { $(Rule::$variant => $code,)* }
+            }
+
+            /// The kebab-case name, such as `missing-required`.
+            pub fn name(self) -> &'static str {
+                match self { $(Rule::$variant => $name,)* }
+            }
+
+            /// The severity a diagnostic of this rule has unless configured otherwise.
+            pub fn default_severity(self) -> Severity {
+                match self { $(Rule::$variant => Severity::$severity,)* }
+            }
+
+            /// One sentence saying what the rule catches.
+            pub fn summary(self) -> &'static str {
+                match self { $(Rule::$variant => $summary,)* }
+            }
+
+            /// The rule with this code or name, if any.
+            pub fn find(code_or_name: &str) -> Option<Rule> {
+                Rule::ALL.iter().copied().find(|r| r.code() == code_or_name || r.name() == code_or_name)
+            }
+        }
+    };
+}
+
+rules! {
+    InvalidJson = "CDP001", "invalid-json", Error, "The input is not valid JSON (reported at the parser's position, with its reason).";
+    InvalidUtf8 = "CDP002", "invalid-utf8", Error, "The input is not valid UTF-8, which JSON requires.";
+    NotAnObject = "CDP003", "not-an-object", Error, "A call, a batch or a batch item is not a JSON object.";
+    MissingType = "CDP101", "missing-type", Error, "A call has no `type` and none was given with `--type`.";
+    UnknownType = "CDP102", "unknown-type", Error, "A call's `type` is not one of identify, group, track, page, screen, alias.";
+    MissingIdentity = "CDP103", "missing-identity", Error, "A call has neither a usable `userId` nor `anonymousId`.";
+    MissingRequired = "CDP104", "missing-required", Error, "A field the call needs is missing or empty (`event`, `groupId`, `previousId`, alias `userId`, `batch`).";
+    EmptyEvent = "CDP105", "empty-event", Error, "A track call's `event` is an empty string.";
+    WrongType = "CDP106", "wrong-type", Error, "A field has the wrong JSON type (for example `context` as a string).";
+    ReservedType = "CDP107", "reserved-type", Error, "A reserved trait or property (`email`, `revenue`, `currency`, ...) has the wrong type.";
+    InvalidValue = "CDP108", "invalid-value", Error, "A value breaks a constraint of the canonical schema other than its type.";
+    EmptyIdentifier = "CDP109", "empty-identifier", Warning, "`userId` or `anonymousId` is an empty or blank string, which destinations treat as missing.";
+    NumericIdentifier = "CDP110", "numeric-identifier", Warning, "An identifier is a number; destinations compare identifiers as strings.";
+    MisspelledField = "CDP111", "misspelled-field", Warning, "A top-level key is a misspelling of a spec field (`user_id` for `userId`), so destinations ignore it.";
+    InvalidTimestamp = "CDP201", "invalid-timestamp", Error, "A timestamp is not a date any destination can read.";
+    TimestampNotRfc3339 = "CDP202", "timestamp-not-rfc3339", Warning, "A timestamp is readable but not RFC 3339 (no time zone, date only, space separator).";
+    InvalidDateTrait = "CDP203", "invalid-date-trait", Warning, "A date trait (`createdAt`, `birthday`) is a string that is not a date.";
+    InvalidCurrency = "CDP204", "invalid-currency", Warning, "`properties.currency` is not an ISO 4217 code such as `USD`.";
+    MessageIdTooLong = "CDP205", "message-id-too-long", Error, "`messageId` has 100 characters or more.";
+    CallTooLarge = "CDP206", "call-too-large", Error, "A call is larger than 32 KB.";
+    BatchTooLarge = "CDP207", "batch-too-large", Error, "A batch request is larger than 500 KB.";
+    BatchTooManyCalls = "CDP208", "batch-too-many-calls", Error, "A batch holds more than 2500 calls.";
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_and_names_are_unique_and_well_formed() {
+        let codes: HashSet<_> = Rule::ALL.iter().map(|r| r.code()).collect();
+        let names: HashSet<_> = Rule::ALL.iter().map(|r| r.name()).collect();
+        assert_eq!(codes.len(), Rule::ALL.len());
+        assert_eq!(names.len(), Rule::ALL.len());
+        for rule in Rule::ALL {
+            assert!(rule.code().starts_with("CDP") && rule.code().len() == 6, "{rule:?}");
+            assert!(rule.name().chars().all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit()));
+            assert_eq!(Rule::find(rule.code()), Some(*rule));
+            assert_eq!(Rule::find(rule.name()), Some(*rule));
+        }
+    }
+}
