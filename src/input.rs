@@ -40,6 +40,7 @@ impl Source {
     pub fn layout(&self) -> Layout {
         match self {
             Source::File(path) if has_extension(path, &["ndjson", "jsonl"]) => Layout::Lines,
+            Source::File(path) if has_extension(path, &["json"]) => Layout::Document,
             _ => Layout::Sniff,
         }
     }
@@ -52,7 +53,11 @@ pub enum Layout {
     Lines,
     /// Decided by the first non-blank line: a line that is a whole object or array means NDJSON
     /// (so a broken first line cannot swallow the rest); anything else is one JSON document.
+    /// Empty input is zero records.
     Sniff,
+    /// A `.json` file: sniffed like [`Layout::Sniff`] (exports often put NDJSON in `.json`
+    /// files), but an empty or blank file is an error, since it cannot be a payload.
+    Document,
 }
 
 /// File extensions a directory is searched for.

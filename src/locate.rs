@@ -172,7 +172,7 @@ mod tests {
     fn finds_nested_values() {
         assert_eq!(at(""), (1, 1));
         assert_eq!(at("/type"), (2, 11));
-        assert_eq!(at("/properties/a/1/b"), (3, 32));
+        assert_eq!(at("/properties/a/1/b"), (3, 33));
         assert_eq!(at("/we~1ird"), (4, 13));
         assert_eq!(at("/escaped"), (5, 19));
     }
@@ -180,7 +180,7 @@ mod tests {
     #[test]
     fn missing_members_fall_back_to_the_deepest_ancestor() {
         assert_eq!(at("/properties/missing"), (3, 17));
-        assert_eq!(at("/properties/a/7"), (3, 22));
+        assert_eq!(at("/properties/a/7"), (3, 23));
     }
 
     #[test]

@@ -66,13 +66,13 @@ impl<'e> Validation<'e> {
             }
             number += 1;
             strip_line_end(&mut line, number);
-            if line.trim_ascii().is_empty() && layout == Layout::Sniff {
+            if line.trim_ascii().is_empty() && layout != Layout::Lines {
                 blank_head += 1;
                 head.extend_from_slice(&line);
                 head.push(b'\n');
                 continue;
             }
-            if layout == Layout::Sniff && !looks_like_document_line(&line) {
+            if layout != Layout::Lines && !looks_like_document_line(&line) {
                 // One JSON document: the rest of the source belongs to it.
                 head.extend_from_slice(&line);
                 head.push(b'\n');
@@ -91,6 +91,11 @@ impl<'e> Validation<'e> {
             return self.lines(name, reader, number);
         }
         // Only blank lines, or nothing at all.
+        if layout == Layout::Document {
+            self.summary.records += 1;
+            self.document(name, &head, 1, true);
+            return Ok(());
+        }
         self.summary.records += blank_head;
         self.summary.blank += blank_head;
         Ok(())

@@ -15,23 +15,23 @@ use crate::rule::Rule;
 pub(super) fn map(validator: &Validator, instance: &Value, prefix: &str, call: Option<CallType>) -> Vec<Finding> {
     let mut findings: Vec<Finding> = Vec::new();
     for error in validator.iter_errors(instance) {
-        let Some(finding) = finding(&error, prefix, call) else { continue };
-        // One finding per place: a value that fails both its type and a composed rule (an
-        // empty `groupId` fails `type` and `anyOf`) is one problem.
-        if !findings.iter().any(|f| f.pointer == finding.pointer) {
-            findings.push(finding);
-        }
+        push_findings(&error, prefix, call, &mut findings);
     }
     findings
 }
 
-fn finding(error: &ValidationError<'_>, prefix: &str, call: Option<CallType>) -> Option<Finding> {
+/// Adds the findings of one error. One finding per place: a value that fails both its type and
+/// a composed rule (an empty `groupId` fails `type` and `anyOf`) is one problem.
+fn push_findings(error: &ValidationError<'_>, prefix: &str, call: Option<CallType>, out: &mut Vec<Finding>) {
     let path = error.instance_path().as_str();
     let pointer = format!("{prefix}{path}");
+    if out.iter().any(|f| f.pointer == pointer) {
+        return;
+    }
     let field = dotted(path);
-    let instance = error.instance();
+    let instance: &Value = error.instance();
     let finding = match error.kind() {
-        ValidationErrorKind::Type { kind } => type_finding(pointer, &field, instance, expected_types(kind)),
+        ValidationErrorKind::Type { kind } => type_finding(pointer, path, &field, instance, expected_types(kind)),
         ValidationErrorKind::Required { property } => {
             let name = property.as_str().unwrap_or_default();
             Finding::new(Rule::MissingRequired, pointer, missing_message(name, call))
@@ -39,15 +39,21 @@ fn finding(error: &ValidationError<'_>, prefix: &str, call: Option<CallType>) ->
         ValidationErrorKind::MinLength { .. } if path == "/event" => {
             Finding::new(Rule::EmptyEvent, pointer, "`event` is empty; destinations route and report track calls by event name: name the event")
         }
-        ValidationErrorKind::AnyOf { context } if path.is_empty() => {
+        ValidationErrorKind::AnyOf { .. } if path.is_empty() => {
             let what = call.map_or("call", CallType::as_str);
             let extra = if call == Some(CallType::Identify) { " (or, for Customer.io, a `traits.email`)" } else { "" };
-            let _ = context;
             Finding::new(Rule::MissingIdentity, pointer, format!("{what} call has neither a `userId` nor an `anonymousId`{extra}; destinations cannot attribute it to a person"))
         }
         ValidationErrorKind::AnyOf { context } => {
             if instance.as_str().is_some_and(str::is_empty) {
                 Finding::new(Rule::MissingRequired, pointer, format!("`{field}` is empty; destinations key on it: send a real identifier"))
+            } else if let Some(branch) = context.iter().find(|b| !b.is_empty() && b.iter().all(|e| e.instance_path().as_str().len() > path.len())) {
+                // The value has the shape of this branch and fails deeper inside it (a nullable
+                // object with a bad member): report the members, not the wrapper.
+                for inner in branch {
+                    push_findings(inner, prefix, call, out);
+                }
+                return;
             } else {
                 let mut expected: Vec<&'static str> = Vec::new();
                 for branch in context.iter().flatten() {
@@ -62,13 +68,13 @@ fn finding(error: &ValidationError<'_>, prefix: &str, call: Option<CallType>) ->
                 if expected.is_empty() {
                     Finding::new(Rule::InvalidValue, pointer, format!("`{field}`: {error}"))
                 } else {
-                    type_finding(pointer, &field, instance, expected)
+                    type_finding(pointer, path, &field, instance, expected)
                 }
             }
         }
         _ => Finding::new(Rule::InvalidValue, pointer, format!("`{field}`: {error}")),
     };
-    Some(finding)
+    out.push(finding);
 }
 
 fn expected_types(kind: &TypeKind) -> Vec<&'static str> {
@@ -78,8 +84,8 @@ fn expected_types(kind: &TypeKind) -> Vec<&'static str> {
     }
 }
 
-fn type_finding(pointer: String, field: &str, instance: &Value, expected: Vec<&'static str>) -> Finding {
-    let reserved = pointer_is_reserved(&pointer);
+fn type_finding(pointer: String, path: &str, field: &str, instance: &Value, expected: Vec<&'static str>) -> Finding {
+    let reserved = is_reserved(path);
     let rule = if reserved { Rule::ReservedType } else { Rule::WrongType };
     let label = if reserved { format!("reserved `{field}`") } else { format!("`{field}`") };
     let mut finding = Finding::new(rule, pointer, format!("{label} must be {}, got {} {}", one_of(&expected), json_type(instance), preview(instance)));
@@ -92,14 +98,15 @@ fn type_finding(pointer: String, field: &str, instance: &Value, expected: Vec<&'
     finding
 }
 
-/// Whether a pointer is inside traits or properties, where every typed key is reserved.
-fn pointer_is_reserved(pointer: &str) -> bool {
-    let rest = pointer.strip_prefix("/batch/").map_or(pointer, |r| r.find('/').map_or("", |i| &r[i..]));
-    let rest = rest.strip_prefix('/').and_then(|r| r.find('/').map(|i| (&r[..i], &r[i..]))).filter(|(first, _)| first.parse::<usize>().is_ok()).map_or(rest, |(_, r)| r);
-    rest.starts_with("/traits/") || rest.starts_with("/properties/") || rest.starts_with("/context/traits/")
+/// Whether a path within a call is inside traits or properties, where every key the schema
+/// types is a reserved one.
+fn is_reserved(path: &str) -> bool {
+    path.starts_with("/traits/") || path.starts_with("/properties/") || path.starts_with("/context/traits/")
 }
 
 fn one_of(types: &[&str]) -> String {
+    let mut types = types.to_vec();
+    types.sort_by_key(|t| *t == "null");
     let names: Vec<String> = types.iter().map(|t| if *t == "null" { "null".to_string() } else { format!("{} {t}", article(t)) }).collect();
     match names.as_slice() {
         [] => "something else".to_string(),
@@ -137,17 +144,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reserved_pointers_are_recognised_in_batches_and_arrays() {
-        assert!(pointer_is_reserved("/traits/email"));
-        assert!(pointer_is_reserved("/batch/3/properties/revenue"));
-        assert!(pointer_is_reserved("/2/context/traits/email"));
-        assert!(!pointer_is_reserved("/context/library"));
-        assert!(!pointer_is_reserved("/batch/0/userId"));
+    fn reserved_paths_are_inside_traits_and_properties() {
+        assert!(is_reserved("/traits/email"));
+        assert!(is_reserved("/properties/revenue"));
+        assert!(is_reserved("/context/traits/email"));
+        assert!(!is_reserved("/context/library"));
+        assert!(!is_reserved("/userId"));
+    }
+
+    #[test]
+    fn other_constraints_become_invalid_value_with_the_validators_reason() {
+        let schema = serde_json::json!({"type": "object", "properties": {"plan": {"enum": ["free", "premium"]}}});
+        let validator = jsonschema::validator_for(&schema).unwrap();
+        let found = map(&validator, &serde_json::json!({"plan": "gold"}), "/batch/2", None);
+        assert_eq!(found.len(), 1);
+        assert_eq!((found[0].rule, found[0].pointer.as_str()), (Rule::InvalidValue, "/batch/2/plan"));
+        assert!(found[0].message.starts_with("`plan`: ") && found[0].message.contains("gold"), "{}", found[0].message);
     }
 
     #[test]
     fn messages_name_types_in_plain_english() {
-        assert_eq!(one_of(&["string", "null"]), "a string or null");
+        assert_eq!(one_of(&["null", "string"]), "a string or null");
         assert_eq!(one_of(&["object"]), "an object");
         assert_eq!(dotted("/traits/address/city"), "traits.address.city");
     }

@@ -1,0 +1,204 @@
+//! The `cdpspec validate` command as users and CI run it: exact diagnostics for the seed's
+//! examples, every output format, exit codes, hostile input, and line accounting.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+fn cdpspec(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cdpspec"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("cdpspec runs");
+    let mut pipe = child.stdin.take().unwrap();
+    if let Some(input) = stdin {
+        pipe.write_all(input).unwrap();
+    }
+    drop(pipe);
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "cdpspec panicked: {stderr}");
+    output
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+/// The JSON Lines diagnostics of a run.
+fn diagnostics(output: &Output) -> Vec<Value> {
+    text(&output.stdout).lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}"))).collect()
+}
+
+fn temp_file(name: &str, contents: &[u8]) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("cdpspec-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, contents).unwrap();
+    path
+}
+
+#[test]
+fn the_seed_examples_pass_except_the_trailing_comma() {
+    let out = cdpspec(&["validate", "--format", "json", "examples/seed"], None);
+    assert_eq!(out.status.code(), Some(1));
+    let found = diagnostics(&out);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let d = &found[0];
+    assert_eq!(d["path"], "examples/seed/identify.json");
+    assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(10), Some(29)), "the comma after \"1679407797\"");
+    assert_eq!((d["severity"].as_str(), d["code"].as_str(), d["rule"].as_str()), (Some("error"), Some("CDP001"), Some("invalid-json")));
+    assert_eq!(d["message"], "malformed JSON: trailing comma");
+    assert!(text(&out.stderr).contains("Checked 5 calls in 6 files: 5 valid"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn alias_without_type_needs_its_endpoint() {
+    let alias = std::fs::read("examples/seed/alias.json").unwrap();
+    let out = cdpspec(&["validate", "--format", "json", "-"], Some(&alias));
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(diagnostics(&out)[0]["code"], "CDP101");
+    let out = cdpspec(&["validate", "--type", "alias", "-"], Some(&alias));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    // A file named after its endpoint implies the type, as the endpoint does.
+    assert_eq!(cdpspec(&["validate", "examples/seed/alias.json"], None).status.code(), Some(0));
+    let out = cdpspec(&["validate", "--type", "alias2", "-"], Some(&alias));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("not a call type"));
+}
+
+#[test]
+fn real_sdk_traffic_has_no_errors() {
+    let out = cdpspec(&["validate", "--format", "json", "examples/sdk"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    let found = diagnostics(&out);
+    assert!(found.iter().all(|d| d["severity"] == "warning"), "{found:#?}");
+    assert!(text(&out.stderr).contains("Checked 12 calls in 3 files: 12 valid"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn each_broken_payload_is_flagged_on_its_own_line() {
+    let labels: Vec<String> = std::fs::read_to_string("tests/fixtures/broken.labels").unwrap().lines().map(String::from).collect();
+    let out = cdpspec(&["validate", "--format", "json", "tests/fixtures/broken.ndjson"], None);
+    assert_eq!(out.status.code(), Some(1));
+    let found = diagnostics(&out);
+    for (i, label) in labels.iter().enumerate() {
+        let line = i as u64 + 1;
+        let on_line: Vec<&Value> = found.iter().filter(|d| d["line"] == line).collect();
+        assert!(on_line.iter().any(|d| d["severity"] == "error" && d["code"] == label.as_str()), "line {line}: expected {label}, got {on_line:#?}");
+    }
+    assert!(found.iter().all(|d| (1..=labels.len() as u64).contains(&d["line"].as_u64().unwrap())));
+    let summary = text(&out.stderr);
+    assert!(summary.contains(&format!("Read {} records ({} parsed, 2 did not parse, 0 blank)", labels.len(), labels.len() - 2)), "{summary}");
+}
+
+#[test]
+fn every_diagnostic_has_the_documented_fields() {
+    let out = cdpspec(&["validate", "--format", "json", "tests/fixtures/mixed.ndjson"], None);
+    for d in diagnostics(&out) {
+        for field in ["path", "line", "column", "severity", "code", "rule", "pointer", "message"] {
+            assert!(d.get(field).is_some(), "{field} missing in {d}");
+        }
+        assert!(d["pointer"].as_str().unwrap().is_empty() || d["pointer"].as_str().unwrap().starts_with('/'));
+        assert_eq!(d.get("index").is_some(), d["pointer"].as_str().unwrap().starts_with("/batch/"), "{d}");
+    }
+}
+
+#[test]
+fn human_output_snapshot() {
+    let out = cdpspec(&["validate", "tests/fixtures/mixed.ndjson"], None);
+    assert_eq!(out.status.code(), Some(1));
+    insta::assert_snapshot!(text(&out.stdout));
+}
+
+#[test]
+fn json_output_snapshot() {
+    let out = cdpspec(&["validate", "--format", "json", "tests/fixtures/mixed.ndjson"], None);
+    insta::assert_snapshot!(text(&out.stdout));
+}
+
+#[test]
+fn one_bad_line_never_stops_the_others_and_every_line_is_counted() {
+    let input = b"{\"type\":\"track\",\"event\":\"A\",\"userId\":\"u1\"}\n{\"type\":\"track\",\n\n   \n{\"type\":\"track\",\"event\":\"B\"}\r\n{\"type\":\"track\",\"event\":\"C\",\"userId\":\"u1\"}";
+    let out = cdpspec(&["validate", "--format", "json", "-"], Some(input));
+    let lines: Vec<u64> = diagnostics(&out).iter().map(|d| d["line"].as_u64().unwrap()).collect();
+    assert_eq!(lines, [2, 5]);
+    assert!(text(&out.stderr).contains("Checked 3 calls in 1 file: 2 valid (0 with warnings), 1 with errors. Read 6 records (3 parsed, 1 did not parse, 2 blank)."), "{}", text(&out.stderr));
+}
+
+#[test]
+fn hostile_input_is_reported_never_panics() {
+    let deep = format!("{}{}", "[".repeat(300), "]".repeat(300));
+    let deep_object = format!("{{\"type\":\"track\",\"properties\":{}{}}}", "{\"a\":".repeat(300), "}".repeat(300));
+    let long = format!("{{\"type\":\"track\",\"event\":\"{}\",\"userId\":\"u1\"}}", "é".repeat(20 * 1024));
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("utf8.ndjson", b"{\"type\":\"track\",\"event\":\"\xff\xfe\",\"userId\":\"u1\"}\n".to_vec(), "CDP002"),
+        ("deep.ndjson", format!("{deep}\n").into_bytes(), "CDP001"),
+        ("deep-object.json", deep_object.into_bytes(), "CDP001"),
+        ("long.ndjson", format!("{long}\n").into_bytes(), "CDP206"),
+        ("empty.json", Vec::new(), "CDP001"),
+        ("blank.json", b"\n\n  \n".to_vec(), "CDP001"),
+        ("array.json", b"[\"track\", {\"type\": \"page\", \"anonymousId\": \"a\"}]".to_vec(), "CDP003"),
+        ("scalar.ndjson", b"42\nnull\n".to_vec(), "CDP003"),
+    ];
+    for (name, contents, code) in cases {
+        let path = temp_file(name, &contents);
+        let out = cdpspec(&["validate", "--format", "json", path.to_str().unwrap()], None);
+        assert_eq!(out.status.code(), Some(1), "{name}");
+        let found = diagnostics(&out);
+        assert!(found.iter().any(|d| d["code"] == code), "{name}: expected {code}, got {found:#?}");
+    }
+    // Empty NDJSON and blank NDJSON lines are nothing to complain about, but still counted.
+    for (name, contents, records) in [("empty.ndjson", &b""[..], 0), ("blank.ndjson", &b"\n\n \n"[..], 3)] {
+        let path = temp_file(name, contents);
+        let out = cdpspec(&["validate", path.to_str().unwrap()], None);
+        assert_eq!(out.status.code(), Some(0), "{name}");
+        assert!(text(&out.stdout).contains(&format!("Read {records} records (0 parsed, 0 did not parse, {records} blank)")), "{}", text(&out.stdout));
+    }
+}
+
+#[test]
+fn invalid_utf8_is_located_at_the_bad_byte() {
+    let out = cdpspec(&["validate", "--format", "json", "-"], Some(b"{\"type\":\"track\"}\n{\"event\":\"caf\xe9\"}\n"));
+    let found = diagnostics(&out);
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert_eq!((found[1]["line"].as_u64(), found[1]["column"].as_u64(), found[1]["code"].as_str()), (Some(2), Some(14), Some("CDP002")));
+}
+
+#[test]
+fn pretty_json_documents_are_located_by_line() {
+    let doc = "{\n  \"batch\": [\n    {\"type\": \"track\", \"userId\": \"u1\", \"event\": \"A\"},\n    {\n      \"type\": \"identify\",\n      \"userId\": 42\n    }\n  ]\n}\n";
+    let out = cdpspec(&["validate", "--format", "json", "-"], Some(doc.as_bytes()));
+    let found = diagnostics(&out);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let d = &found[0];
+    assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(6), Some(17)));
+    assert_eq!((d["pointer"].as_str(), d["index"].as_u64(), d["code"].as_str()), (Some("/batch/1/userId"), Some(1), Some("CDP110")));
+    assert_eq!(out.status.code(), Some(0), "warnings alone pass");
+}
+
+#[test]
+fn unreadable_inputs_exit_2_and_the_rest_is_still_checked() {
+    let out = cdpspec(&["validate", "does-not-exist.json", "examples/seed/track.json"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("cannot read does-not-exist.json"));
+    assert!(text(&out.stdout).contains("Checked 1 call in 1 file"), "{}", text(&out.stdout));
+    assert_eq!(cdpspec(&["validate"], None).status.code(), Some(2));
+    assert_eq!(cdpspec(&["validate", "--format", "xml", "examples"], None).status.code(), Some(2));
+}
+
+#[test]
+fn rules_lists_every_rule() {
+    let out = cdpspec(&["rules"], None);
+    assert_eq!(out.status.code(), Some(0));
+    let listing = text(&out.stdout);
+    for rule in cdpspec::Rule::ALL {
+        assert!(listing.contains(rule.code()) && listing.contains(rule.name()), "{rule:?}");
+    }
+}
