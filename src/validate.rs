@@ -187,7 +187,17 @@ impl<'e> Validation<'e> {
     }
 
     fn emit_record_error(&mut self, rule: Rule, name: &str, line: usize, column: usize, message: String) {
-        let d = Diagnostic { path: name.to_string(), line, column, severity: rule.default_severity(), rule, pointer: String::new(), message, index: None, suggestion: None };
+        let d = Diagnostic {
+            path: name.to_string(),
+            line,
+            column,
+            severity: rule.default_severity(),
+            rule,
+            pointer: String::new(),
+            message,
+            index: None,
+            suggestion: None,
+        };
         self.emit(&d);
     }
 
@@ -221,10 +231,10 @@ fn strip_line_end(line: &mut Vec<u8>, number: usize) {
 fn parse_error_offset(text: &[u8], e: &serde_json::Error) -> usize {
     let line_start = text.split_inclusive(|&b| b == b'\n').take(e.line().saturating_sub(1)).map(<[u8]>::len).sum::<usize>();
     let offset = (line_start + e.column().saturating_sub(1)).min(text.len());
-    if e.to_string().starts_with("trailing comma") {
-        if let Some(comma) = text[..offset].iter().rposition(|&b| b == b',') {
-            return comma;
-        }
+    if e.to_string().starts_with("trailing comma")
+        && let Some(comma) = text[..offset].iter().rposition(|&b| b == b',')
+    {
+        return comma;
     }
     offset
 }

@@ -129,7 +129,11 @@ fn one_bad_line_never_stops_the_others_and_every_line_is_counted() {
     let out = cdpspec(&["validate", "--format", "json", "-"], Some(input));
     let lines: Vec<u64> = diagnostics(&out).iter().map(|d| d["line"].as_u64().unwrap()).collect();
     assert_eq!(lines, [2, 5]);
-    assert!(text(&out.stderr).contains("Checked 3 calls in 1 file: 2 valid (0 with warnings), 1 with errors. Read 6 records (3 parsed, 1 did not parse, 2 blank)."), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("Checked 3 calls in 1 file: 2 valid (0 with warnings), 1 with errors. Read 6 records (3 parsed, 1 did not parse, 2 blank)."),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]

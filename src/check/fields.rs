@@ -27,13 +27,18 @@ static FIELDS: LazyLock<Vec<HashMap<String, String>>> = LazyLock::new(|| {
 pub(super) fn check(map: &Map<String, Value>, pointer: &str, call: CallType, out: &mut Vec<Finding>) {
     let fields = &FIELDS[call as usize];
     for key in map.keys() {
-        if let Some(field) = fields.get(&fold(key)) {
-            if field != key && !map.contains_key(field) {
-                out.push(
-                    Finding::new(Rule::MisspelledField, child(pointer, key), format!("`{key}` is not a field of a {call} call and destinations ignore it; did you mean `{field}`?"))
-                        .suggest(field.clone()),
-                );
-            }
+        if let Some(field) = fields.get(&fold(key))
+            && field != key
+            && !map.contains_key(field)
+        {
+            out.push(
+                Finding::new(
+                    Rule::MisspelledField,
+                    child(pointer, key),
+                    format!("`{key}` is not a field of a {call} call and destinations ignore it; did you mean `{field}`?"),
+                )
+                .suggest(field.clone()),
+            );
         }
     }
 }

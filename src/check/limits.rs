@@ -27,13 +27,21 @@ pub(super) fn check_call(call: &Value, map: &Map<String, Value>, pointer: &str, 
     if raw_len > MAX_CALL_BYTES / 2 {
         let size = compact_len(call);
         if size > MAX_CALL_BYTES {
-            out.push(Finding::new(Rule::CallTooLarge, pointer, format!("call is {size} bytes; the pipeline rejects calls over {MAX_CALL_BYTES} bytes (32 KB): move bulky data out of properties and traits")));
+            out.push(Finding::new(
+                Rule::CallTooLarge,
+                pointer,
+                format!("call is {size} bytes; the pipeline rejects calls over {MAX_CALL_BYTES} bytes (32 KB): move bulky data out of properties and traits"),
+            ));
         }
     }
     if let Some(Value::String(id)) = map.get("messageId") {
         let chars = id.chars().count();
         if chars >= MAX_MESSAGE_ID_CHARS {
-            out.push(Finding::new(Rule::MessageIdTooLong, child(pointer, "messageId"), format!("`messageId` has {chars} characters; it must be under {MAX_MESSAGE_ID_CHARS} (the pipeline rejects longer ones): use a UUID")));
+            out.push(Finding::new(
+                Rule::MessageIdTooLong,
+                child(pointer, "messageId"),
+                format!("`messageId` has {chars} characters; it must be under {MAX_MESSAGE_ID_CHARS} (the pipeline rejects longer ones): use a UUID"),
+            ));
         }
     }
 }
@@ -42,12 +50,20 @@ pub(super) fn check_batch(doc: &Value, raw_len: usize, out: &mut Vec<Finding>) {
     if raw_len > MAX_BATCH_BYTES / 2 {
         let size = compact_len(doc);
         if size > MAX_BATCH_BYTES {
-            out.push(Finding::new(Rule::BatchTooLarge, "", format!("batch request is {size} bytes; the pipeline rejects requests over {MAX_BATCH_BYTES} bytes (500 KB): send fewer calls per batch")));
+            out.push(Finding::new(
+                Rule::BatchTooLarge,
+                "",
+                format!("batch request is {size} bytes; the pipeline rejects requests over {MAX_BATCH_BYTES} bytes (500 KB): send fewer calls per batch"),
+            ));
         }
     }
-    if let Some(Value::Array(items)) = doc.get("batch") {
-        if items.len() > MAX_BATCH_CALLS {
-            out.push(Finding::new(Rule::BatchTooManyCalls, "/batch", format!("batch holds {} calls; the pipeline accepts at most {MAX_BATCH_CALLS} per request", items.len())));
-        }
+    if let Some(Value::Array(items)) = doc.get("batch")
+        && items.len() > MAX_BATCH_CALLS
+    {
+        out.push(Finding::new(
+            Rule::BatchTooManyCalls,
+            "/batch",
+            format!("batch holds {} calls; the pipeline accepts at most {MAX_BATCH_CALLS} per request", items.len()),
+        ));
     }
 }

@@ -106,7 +106,11 @@ fn call_type(map: &Map<String, Value>, pointer: &str, default_type: Option<CallT
             Ok(t) => Some(t),
             Err(_) => {
                 let names = CallType::ALL.map(CallType::as_str);
-                let mut finding = Finding::new(Rule::UnknownType, child(pointer, "type"), format!("`{s}` is not a call type; expected one of identify, group, track, page, screen, alias"));
+                let mut finding = Finding::new(
+                    Rule::UnknownType,
+                    child(pointer, "type"),
+                    format!("`{s}` is not a call type; expected one of identify, group, track, page, screen, alias"),
+                );
                 if let Some(closest) = suggest::closest(s, names) {
                     finding.message = format!("`{s}` is not a call type; did you mean `{closest}`?");
                     finding = finding.suggest(closest);
@@ -116,12 +120,20 @@ fn call_type(map: &Map<String, Value>, pointer: &str, default_type: Option<CallT
             }
         },
         Some(other) => {
-            out.push(Finding::new(Rule::WrongType, child(pointer, "type"), format!("`type` must be a string naming the call (identify, group, track, page, screen, alias), got {}", json_type(other))));
+            out.push(Finding::new(
+                Rule::WrongType,
+                child(pointer, "type"),
+                format!("`type` must be a string naming the call (identify, group, track, page, screen, alias), got {}", json_type(other)),
+            ));
             None
         }
         None if default_type.is_some() => default_type,
         None => {
-            let hint = if pointer.starts_with("/batch/") { "every call in a batch needs its `type`" } else { "add `type`, or pass `--type CALL` for payloads posted to a single-call endpoint such as /v1/alias" };
+            let hint = if pointer.starts_with("/batch/") {
+                "every call in a batch needs its `type`"
+            } else {
+                "add `type`, or pass `--type CALL` for payloads posted to a single-call endpoint such as /v1/alias"
+            };
             out.push(Finding::new(Rule::MissingType, pointer, format!("call has no `type`: {hint}")));
             None
         }

@@ -16,18 +16,18 @@ const SNAKE_TRAITS: [(&str, bool); 3] = [("first_name", false), ("last_name", fa
 const DATE_TRAITS: [&str; 2] = ["createdAt", "birthday"];
 
 pub(super) fn check(map: &Map<String, Value>, pointer: &str, call: CallType, out: &mut Vec<Finding>) {
-    if matches!(call, CallType::Identify | CallType::Group) {
-        if let Some(Value::Object(traits)) = map.get("traits") {
-            check_traits(traits, &child(pointer, "traits"), out);
-        }
+    if matches!(call, CallType::Identify | CallType::Group)
+        && let Some(Value::Object(traits)) = map.get("traits")
+    {
+        check_traits(traits, &child(pointer, "traits"), out);
     }
     if let Some(Value::Object(traits)) = map.get("context").and_then(|c| c.get("traits")) {
         check_traits(traits, &child(&child(pointer, "context"), "traits"), out);
     }
-    if call == CallType::Track {
-        if let Some(Value::String(currency)) = map.get("properties").and_then(|p| p.get("currency")) {
-            check_currency(currency, &child(&child(pointer, "properties"), "currency"), out);
-        }
+    if call == CallType::Track
+        && let Some(Value::String(currency)) = map.get("properties").and_then(|p| p.get("currency"))
+    {
+        check_currency(currency, &child(&child(pointer, "properties"), "currency"), out);
     }
 }
 
@@ -41,7 +41,11 @@ fn check_traits(traits: &Map<String, Value>, pointer: &str, out: &mut Vec<Findin
         };
         if !ok {
             let expected = if is_date { "a date string or unix seconds" } else { "a string" };
-            out.push(Finding::new(Rule::ReservedType, child(pointer, key), format!("reserved trait `{key}` must be {expected}, got {} {}", json_type(value), preview(value))));
+            out.push(Finding::new(
+                Rule::ReservedType,
+                child(pointer, key),
+                format!("reserved trait `{key}` must be {expected}, got {} {}", json_type(value), preview(value)),
+            ));
         }
     }
     for key in DATE_TRAITS.iter().chain(std::iter::once(&"created_at")) {
@@ -54,9 +58,11 @@ fn check_traits(traits: &Map<String, Value>, pointer: &str, out: &mut Vec<Findin
 fn check_date_trait(s: &str, pointer: &str, key: &str, out: &mut Vec<Finding>) {
     match classify(s) {
         DateQuality::Rfc3339 | DateQuality::DateOnly | DateQuality::UnixDigits => {}
-        DateQuality::NoZone | DateQuality::Loose => out.push(
-            Finding::new(Rule::TimestampNotRfc3339, pointer, format!("date trait `{key}` \"{s}\" has no time zone or is not RFC 3339; destinations may read it as local time")),
-        ),
+        DateQuality::NoZone | DateQuality::Loose => out.push(Finding::new(
+            Rule::TimestampNotRfc3339,
+            pointer,
+            format!("date trait `{key}` \"{s}\" has no time zone or is not RFC 3339; destinations may read it as local time"),
+        )),
         DateQuality::Unreadable => out.push(Finding::new(
             Rule::InvalidDateTrait,
             pointer,
@@ -69,7 +75,11 @@ fn check_currency(currency: &str, pointer: &str, out: &mut Vec<Finding>) {
     if currency.len() == 3 && currency.bytes().all(|b| b.is_ascii_uppercase()) {
         return;
     }
-    let mut finding = Finding::new(Rule::InvalidCurrency, pointer, format!("`currency` \"{currency}\" is not an ISO 4217 code such as `USD`; revenue reports may drop or misconvert it"));
+    let mut finding = Finding::new(
+        Rule::InvalidCurrency,
+        pointer,
+        format!("`currency` \"{currency}\" is not an ISO 4217 code such as `USD`; revenue reports may drop or misconvert it"),
+    );
     if currency.len() == 3 && currency.bytes().all(|b| b.is_ascii_alphabetic()) {
         finding = finding.suggest(currency.to_ascii_uppercase());
     }

@@ -42,7 +42,11 @@ fn push_findings(error: &ValidationError<'_>, prefix: &str, call: Option<CallTyp
         ValidationErrorKind::AnyOf { .. } if path.is_empty() => {
             let what = call.map_or("call", CallType::as_str);
             let extra = if call == Some(CallType::Identify) { " (or, for Customer.io, a `traits.email`)" } else { "" };
-            Finding::new(Rule::MissingIdentity, pointer, format!("{what} call has neither a `userId` nor an `anonymousId`{extra}; destinations cannot attribute it to a person"))
+            Finding::new(
+                Rule::MissingIdentity,
+                pointer,
+                format!("{what} call has neither a `userId` nor an `anonymousId`{extra}; destinations cannot attribute it to a person"),
+            )
         }
         ValidationErrorKind::AnyOf { context } => {
             if instance.as_str().is_some_and(str::is_empty) {
@@ -89,11 +93,12 @@ fn type_finding(pointer: String, path: &str, field: &str, instance: &Value, expe
     let rule = if reserved { Rule::ReservedType } else { Rule::WrongType };
     let label = if reserved { format!("reserved `{field}`") } else { format!("`{field}`") };
     let mut finding = Finding::new(rule, pointer, format!("{label} must be {}, got {} {}", one_of(&expected), json_type(instance), preview(instance)));
-    if let Value::String(s) = instance {
-        if expected.contains(&"number") && s.trim().parse::<f64>().is_ok_and(f64::is_finite) {
-            finding.message.push_str(": send the number without quotes");
-            finding = finding.suggest(s.trim());
-        }
+    if let Value::String(s) = instance
+        && expected.contains(&"number")
+        && s.trim().parse::<f64>().is_ok_and(f64::is_finite)
+    {
+        finding.message.push_str(": send the number without quotes");
+        finding = finding.suggest(s.trim());
     }
     finding
 }

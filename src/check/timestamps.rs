@@ -10,10 +10,10 @@ use crate::timestamp::{DateQuality, classify};
 
 pub(super) fn check_fields(map: &Map<String, Value>, pointer: &str, fields: &[&str], out: &mut Vec<Finding>) {
     for field in fields {
-        if let Some(Value::String(s)) = map.get(*field) {
-            if let Some(finding) = check(s, &child(pointer, field), field) {
-                out.push(finding);
-            }
+        if let Some(Value::String(s)) = map.get(*field)
+            && let Some(finding) = check(s, &child(pointer, field), field)
+        {
+            out.push(finding);
         }
     }
 }
@@ -23,8 +23,12 @@ fn check(s: &str, pointer: &str, field: &str) -> Option<Finding> {
         DateQuality::Rfc3339 => return None,
         DateQuality::NoZone => (Rule::TimestampNotRfc3339, "has no time zone; destinations read it as UTC or as local time: append `Z` or an offset"),
         DateQuality::DateOnly => (Rule::TimestampNotRfc3339, "is a date without a time; destinations read it as midnight UTC: send a full RFC 3339 date-time"),
-        DateQuality::Loose => (Rule::TimestampNotRfc3339, "is not RFC 3339 (use `T` between date and time and `+hh:mm` offsets); most destinations still read it"),
-        DateQuality::UnixDigits => (Rule::InvalidTimestamp, "is unix time as a string; timestamps must be ISO-8601 date-times such as 2026-11-28T18:02:43.022Z"),
+        DateQuality::Loose => {
+            (Rule::TimestampNotRfc3339, "is not RFC 3339 (use `T` between date and time and `+hh:mm` offsets); most destinations still read it")
+        }
+        DateQuality::UnixDigits => {
+            (Rule::InvalidTimestamp, "is unix time as a string; timestamps must be ISO-8601 date-times such as 2026-11-28T18:02:43.022Z")
+        }
         DateQuality::Unreadable => (Rule::InvalidTimestamp, "is not a date; timestamps must be ISO-8601 date-times such as 2026-11-28T18:02:43.022Z"),
     };
     let mut finding = Finding::new(rule, pointer, format!("`{field}` \"{s}\" {why}"));
