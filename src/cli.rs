@@ -42,7 +42,7 @@ struct ValidateArgs {
 }
 
 fn parse_call_type(s: &str) -> Result<CallType, String> {
-    s.parse()
+    s.parse().map_err(|_| format!("`{s}` is not a call type; expected one of {}", CallType::ALL.iter().map(CallType::as_str).collect::<Vec<_>>().join(", ")))
 }
 
 /// Runs the command line and returns the process exit code.

@@ -13,7 +13,7 @@
 //! assert!(finding.message.contains("`event`"));
 //! ```
 
-pub mod call_type;
+pub mod calls;
 pub mod check;
 pub mod diagnostic;
 pub mod input;
@@ -26,7 +26,7 @@ pub mod summary;
 pub mod timestamp;
 pub mod validate;
 
-pub use call_type::CallType;
+pub use calls::*;
 pub use diagnostic::{Diagnostic, Finding};
 pub use rule::{Rule, Severity};
 pub use summary::Summary;

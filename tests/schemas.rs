@@ -134,3 +134,10 @@ fn message_and_batch_schemas_accept_the_seed_and_sdk_payloads_alone() {
     assert!(!message.is_valid(&json!({"type": "identify", "userId": "u1", "anonymousId": "a1", "traits": {"email": 3}})));
     assert!(message.is_valid(&json!({"type": "identify", "userId": "u1", "anonymousId": "a1"})), "both ids are allowed");
 }
+
+#[test]
+fn the_types_this_crate_compiles_are_the_reviewed_golden_file() {
+    let built = include_str!(concat!(env!("OUT_DIR"), "/calls.rs"));
+    let golden = include_str!("../codegen/tests/generated/calls.rs");
+    assert!(built == golden, "codegen/tests/generated/calls.rs is stale: run `CDPSPEC_BLESS=1 cargo test -p cdpspec-codegen`");
+}

@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 use serde_json::{Map, Value};
 
 use super::child;
-use crate::call_type::CallType;
+use crate::CallType;
 use crate::diagnostic::Finding;
 use crate::rule::Rule;
 use crate::schema;

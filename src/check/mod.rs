@@ -11,7 +11,7 @@ mod timestamps;
 
 use serde_json::{Map, Value};
 
-use crate::call_type::CallType;
+use crate::CallType;
 use crate::diagnostic::Finding;
 use crate::rule::Rule;
 use crate::schema::Schemas;
@@ -105,7 +105,7 @@ fn call_type(map: &Map<String, Value>, pointer: &str, default_type: Option<CallT
         Some(Value::String(s)) => match s.parse::<CallType>() {
             Ok(t) => Some(t),
             Err(_) => {
-                let names = CallType::ALL.map(CallType::as_str);
+                let names = CallType::ALL.iter().map(CallType::as_str);
                 let mut finding = Finding::new(
                     Rule::UnknownType,
                     child(pointer, "type"),

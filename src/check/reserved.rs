@@ -5,7 +5,7 @@
 use serde_json::{Map, Value};
 
 use super::{child, json_type, preview};
-use crate::call_type::CallType;
+use crate::CallType;
 use crate::diagnostic::Finding;
 use crate::rule::Rule;
 use crate::timestamp::{DateQuality, classify};

@@ -7,7 +7,7 @@ use jsonschema::{ValidationError, Validator};
 use serde_json::Value;
 
 use super::{json_type, preview};
-use crate::call_type::CallType;
+use crate::CallType;
 use crate::diagnostic::Finding;
 use crate::rule::Rule;
 
@@ -40,7 +40,7 @@ fn push_findings(error: &ValidationError<'_>, prefix: &str, call: Option<CallTyp
             Finding::new(Rule::EmptyEvent, pointer, "`event` is empty; destinations route and report track calls by event name: name the event")
         }
         ValidationErrorKind::AnyOf { .. } if path.is_empty() => {
-            let what = call.map_or("call", CallType::as_str);
+            let what = call.as_ref().map_or("call", CallType::as_str);
             let extra = if call == Some(CallType::Identify) { " (or, for Customer.io, a `traits.email`)" } else { "" };
             Finding::new(
                 Rule::MissingIdentity,
