@@ -58,7 +58,6 @@ fn the_six_calls_in_their_usual_shapes_are_valid() {
         json!({"type": "screen", "userId": "u1", "name": "home", "context": {"device": {"token": "t"}, "screen": {"density": 2.625, "width": 1080}}}),
         json!({"type": "alias", "previousId": "a1", "userId": "u1"}),
         json!({"batch": [track(), {"type": "alias", "previousId": "a1", "userId": "u1"}], "sentAt": "2026-11-28T18:02:43.101552+00:00", "writeKey": "k", "context": {"ip": "1.2.3.4"}}),
-        json!({"type": "identify", "traits": {"email": "cool.person@example.com"}}),
         json!({"type": "track", "event": "X", "userId": "u1", "anonymousId": "a1", "version": "1.1", "channel": "server", "email": "x@example.com", "_metadata": {"nodeVersion": "20"}, "integrations": null}),
     ];
     for call in calls {
@@ -100,6 +99,9 @@ fn identity_rules() {
     assert!(found[0].message.contains("rename it to `userId`"), "{}", found[0].message);
     assert_eq!((found[1].rule, found[1].pointer.as_str()), (Rule::MisspelledField, "/user_id"));
     assert_only(with(track(), "/userId", json!(97980)), Rule::NumericIdentifier, "/userId");
+    // Identify follows the same rule; the message names Customer.io's email-only exception.
+    let f = assert_only(json!({"type": "identify", "traits": {"email": "cool.person@example.com"}}), Rule::MissingIdentity, "");
+    assert!(f.message.contains("Customer.io alone"), "{}", f.message);
     // A wrong-typed id is both a type error and no identity.
     let found = findings(with(track(), "/userId", json!(true)));
     assert_eq!(found.iter().map(|f| (f.rule, f.pointer.as_str())).collect::<Vec<_>>(), [(Rule::WrongType, "/userId"), (Rule::MissingIdentity, "")]);

@@ -41,7 +41,11 @@ fn push_findings(error: &ValidationError<'_>, prefix: &str, call: Option<CallTyp
         }
         ValidationErrorKind::AnyOf { .. } if path.is_empty() => {
             let what = call.as_ref().map_or("call", CallType::as_str);
-            let extra = if call == Some(CallType::Identify) { " (or, for Customer.io, a `traits.email`)" } else { "" };
+            let extra = if call == Some(CallType::Identify) && instance.pointer("/traits/email").and_then(Value::as_str).is_some_and(|e| !e.is_empty()) {
+                " (Customer.io alone would identify the person by `traits.email`; every other destination drops the call)"
+            } else {
+                ""
+            };
             Finding::new(
                 Rule::MissingIdentity,
                 pointer,

@@ -766,7 +766,7 @@ impl ::std::convert::From<&str> for Id {
     }
 }
 
-/// An identify call: who the person is and what you know about them (traits). Customer.io creates or updates the person. Needs `userId` or `anonymousId`; Customer.io also accepts a call with neither that carries `traits.email` (see `identifiedOrEmail`). Extra top-level keys are kept: the seed's example sends `created_at` (unix seconds as a string) at the top level, which Customer.io reads as the person's creation date.
+/// An identify call: who the person is and what you know about them (traits). Customer.io creates or updates the person. Needs `userId` or `anonymousId`, like every call but alias (Customer.io alone also accepts `traits.email` instead; see `identified`). Extra top-level keys are kept: the seed's example sends `created_at` (unix seconds as a string) at the top level, which Customer.io reads as the person's creation date.
 ///
 /// JSON Schema: `identify.schema.json#`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
