@@ -79,7 +79,7 @@ fn validate(args: ValidateArgs) -> i32 {
 
 fn rules() -> i32 {
     for rule in cdpspec::Rule::ALL {
-        println!("{}  {:<22} {:<8} {}", rule.code(), rule.name(), rule.default_severity(), rule.summary());
+        println!("{}  {:<22} {:<8} {}", rule.code(), rule.name(), rule.default_severity().as_str(), rule.summary());
     }
     0
 }

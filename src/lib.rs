@@ -30,3 +30,7 @@ pub use calls::*;
 pub use diagnostic::{Diagnostic, Finding};
 pub use rule::{Rule, Severity};
 pub use summary::Summary;
+
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

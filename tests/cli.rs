@@ -206,3 +206,14 @@ fn rules_lists_every_rule() {
         assert!(listing.contains(rule.code()) && listing.contains(rule.name()), "{rule:?}");
     }
 }
+
+#[test]
+fn readme_documents_every_rule_and_the_real_first_run() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    for rule in cdpspec::Rule::ALL {
+        assert!(readme.contains(&format!("| {} | `{}` | {} |", rule.code(), rule.name(), rule.default_severity())), "README lacks {rule:?}");
+    }
+    let out = cdpspec(&["validate", "examples/"], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(readme.contains(&text(&out.stdout)), "README shows stale output of `validate examples/`:\n{}", text(&out.stdout));
+}
