@@ -146,3 +146,14 @@ fn string_enums_parse_and_print() {
     assert_eq!("blue".parse::<Color>(), Err(r#"unknown Color value "blue", expected one of: "red", "green", "dark blue""#.to_owned()));
     assert_eq!(serde_json::to_value(Color::Green).unwrap(), json!("green"));
 }
+
+#[test]
+fn call_type_enum_parses_and_prints_the_schema_values() {
+    let names: Vec<&str> = CallType::ALL.iter().map(CallType::as_str).collect();
+    assert_eq!(names, ["identify", "group", "track", "page", "screen", "alias"]);
+    for t in CallType::ALL {
+        assert_eq!(t.to_string().parse::<CallType>(), Ok(*t));
+        assert_eq!(serde_json::to_value(t).unwrap(), json!(t.as_str()));
+    }
+    assert!("identity".parse::<CallType>().is_err());
+}
