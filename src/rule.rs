@@ -91,6 +91,7 @@ rules! {
     CallTooLarge = "CDP206", "call-too-large", Error, "A call is larger than 32 KB.";
     BatchTooLarge = "CDP207", "batch-too-large", Error, "A batch request is larger than 500 KB.";
     BatchTooManyCalls = "CDP208", "batch-too-many-calls", Error, "A batch holds more than 2500 calls.";
+    InvalidEmail = "CDP209", "invalid-email", Warning, "A reserved `email` (top level or trait) does not look like an email address.";
 }
 
 impl fmt::Display for Rule {

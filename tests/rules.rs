@@ -91,6 +91,9 @@ fn identity_rules() {
     // An empty id is no id, and says so.
     let found = findings(with(anonymous.clone(), "/userId", json!("")));
     assert_eq!(found.iter().map(|f| (f.rule, f.pointer.as_str())).collect::<Vec<_>>(), [(Rule::MissingIdentity, ""), (Rule::EmptyIdentifier, "/userId")]);
+    // A blank id is no id either.
+    let found = findings(with(anonymous.clone(), "/userId", json!("   ")));
+    assert_eq!(found.iter().map(|f| (f.rule, f.pointer.as_str())).collect::<Vec<_>>(), [(Rule::MissingIdentity, ""), (Rule::EmptyIdentifier, "/userId")]);
     // Blank with a usable anonymous id: only a warning.
     assert_only(with(with(anonymous.clone(), "/userId", json!("  ")), "/anonymousId", json!("a1")), Rule::EmptyIdentifier, "/userId");
     // A misspelled key is named.
@@ -113,6 +116,9 @@ fn required_fields_of_each_call() {
     let f = assert_only(without(track(), "event"), Rule::MissingRequired, "");
     assert!(f.message.contains("`event`"));
     assert_only(with(track(), "/event", json!("")), Rule::EmptyEvent, "/event");
+    assert_only(with(track(), "/event", json!("  ")), Rule::EmptyEvent, "/event");
+    let f = assert_only(json!({"type": "group", "userId": "u1", "groupId": " "}), Rule::MissingRequired, "/groupId");
+    assert!(f.message.contains("empty or blank"), "{}", f.message);
     assert_only(json!({"type": "group", "userId": "u1"}), Rule::MissingRequired, "");
     assert_only(json!({"type": "group", "userId": "u1", "groupId": ""}), Rule::MissingRequired, "/groupId");
     assert_only(json!({"type": "alias", "userId": "u1"}), Rule::MissingRequired, "");
@@ -162,6 +168,19 @@ fn timestamps() {
     assert_only(identify, Rule::InvalidDateTrait, "/traits/createdAt");
     let seed_style = json!({"type": "identify", "userId": "u1", "traits": {"created_at": "1679407797", "birthday": "1990-04-01"}});
     assert_eq!(findings(seed_style), vec![]);
+}
+
+#[test]
+fn email_addresses() {
+    let identify = json!({"type": "identify", "userId": "u1", "traits": {}});
+    for ok in ["cool.person@example.com", "a+b@sub.example.co.uk", ""] {
+        assert_eq!(findings(with(identify.clone(), "/traits/email", json!(ok))), vec![], "{ok}");
+    }
+    for bad in ["cool person", "cool.person@example", "@example.com", "a@b@example.com", "cool person@example.com"] {
+        assert_only(with(identify.clone(), "/traits/email", json!(bad)), Rule::InvalidEmail, "/traits/email");
+    }
+    assert_only(with(track(), "/email", json!("n/a")), Rule::InvalidEmail, "/email");
+    assert_only(with(track(), "/context/traits", json!({"email": "unknown"})), Rule::InvalidEmail, "/context/traits/email");
 }
 
 #[test]

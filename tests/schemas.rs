@@ -136,6 +136,24 @@ fn message_and_batch_schemas_accept_the_seed_and_sdk_payloads_alone() {
 }
 
 #[test]
+fn the_code_checks_are_documented_beside_the_schemas() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schema/README.md")).unwrap();
+    for rule in [
+        "call-too-large",
+        "batch-too-large",
+        "batch-too-many-calls",
+        "message-id-too-long",
+        "invalid-timestamp",
+        "timestamp-not-rfc3339",
+        "reserved-type",
+        "empty-identifier",
+    ] {
+        let rule = cdpspec::Rule::find(rule).expect("a rule");
+        assert!(doc.contains(&format!("`{}` {}", rule.name(), rule.code())), "schema/README.md does not document {rule:?}");
+    }
+}
+
+#[test]
 fn the_types_this_crate_compiles_are_the_reviewed_golden_file() {
     let built = include_str!(concat!(env!("OUT_DIR"), "/calls.rs"));
     let golden = include_str!("../codegen/tests/generated/calls.rs");

@@ -1,6 +1,6 @@
 //! Reserved traits and properties beyond what the schema types: the snake_case spellings the
-//! spec also accepts (`first_name`, `created_at`), date traits that are not dates, and
-//! `currency` codes that are not ISO 4217.
+//! spec also accepts (`first_name`, `created_at`), date traits that are not dates, emails that
+//! are not email addresses, and `currency` codes that are not ISO 4217.
 
 use serde_json::{Map, Value};
 
@@ -16,6 +16,9 @@ const SNAKE_TRAITS: [(&str, bool); 3] = [("first_name", false), ("last_name", fa
 const DATE_TRAITS: [&str; 2] = ["createdAt", "birthday"];
 
 pub(super) fn check(map: &Map<String, Value>, pointer: &str, call: CallType, out: &mut Vec<Finding>) {
+    if let Some(Value::String(email)) = map.get("email") {
+        check_email(email, &child(pointer, "email"), out);
+    }
     if matches!(call, CallType::Identify | CallType::Group)
         && let Some(Value::Object(traits)) = map.get("traits")
     {
@@ -32,6 +35,9 @@ pub(super) fn check(map: &Map<String, Value>, pointer: &str, call: CallType, out
 }
 
 fn check_traits(traits: &Map<String, Value>, pointer: &str, out: &mut Vec<Finding>) {
+    if let Some(Value::String(email)) = traits.get("email") {
+        check_email(email, &child(pointer, "email"), out);
+    }
     for (key, is_date) in SNAKE_TRAITS {
         let Some(value) = traits.get(key) else { continue };
         let ok = match value {
@@ -69,6 +75,22 @@ fn check_date_trait(s: &str, pointer: &str, key: &str, out: &mut Vec<Finding>) {
             format!("date trait `{key}` \"{s}\" is not a date; destinations store it as text: send an ISO-8601 date-time or unix seconds"),
         )),
     }
+}
+
+/// Something `@` something, without spaces: loose on purpose (destinations validate further),
+/// but enough to catch names, ids and placeholders sent as emails. Empty means "no email".
+fn check_email(email: &str, pointer: &str, out: &mut Vec<Finding>) {
+    let shaped = email.split_once('@').is_some_and(|(local, domain)| {
+        !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !domain.contains('@')
+    });
+    if email.is_empty() || (shaped && !email.contains(char::is_whitespace)) {
+        return;
+    }
+    out.push(Finding::new(
+        Rule::InvalidEmail,
+        pointer,
+        format!("`email` \"{email}\" is not an email address; destinations that identify or message people by email will reject it"),
+    ));
 }
 
 fn check_currency(currency: &str, pointer: &str, out: &mut Vec<Finding>) {

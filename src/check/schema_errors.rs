@@ -36,8 +36,8 @@ fn push_findings(error: &ValidationError<'_>, prefix: &str, call: Option<CallTyp
             let name = property.as_str().unwrap_or_default();
             Finding::new(Rule::MissingRequired, pointer, missing_message(name, call))
         }
-        ValidationErrorKind::MinLength { .. } if path == "/event" => {
-            Finding::new(Rule::EmptyEvent, pointer, "`event` is empty; destinations route and report track calls by event name: name the event")
+        ValidationErrorKind::Pattern { .. } | ValidationErrorKind::MinLength { .. } if path == "/event" => {
+            Finding::new(Rule::EmptyEvent, pointer, "`event` is empty or blank; destinations route and report track calls by event name: name the event")
         }
         ValidationErrorKind::AnyOf { .. } if path.is_empty() => {
             let what = call.as_ref().map_or("call", CallType::as_str);
@@ -53,8 +53,8 @@ fn push_findings(error: &ValidationError<'_>, prefix: &str, call: Option<CallTyp
             )
         }
         ValidationErrorKind::AnyOf { context } => {
-            if instance.as_str().is_some_and(str::is_empty) {
-                Finding::new(Rule::MissingRequired, pointer, format!("`{field}` is empty; destinations key on it: send a real identifier"))
+            if instance.as_str().is_some_and(|s| s.trim().is_empty()) {
+                Finding::new(Rule::MissingRequired, pointer, format!("`{field}` is empty or blank; destinations key on it: send a real identifier"))
             } else if let Some(branch) = context.iter().find(|b| !b.is_empty() && b.iter().all(|e| e.instance_path().as_str().len() > path.len())) {
                 // The value has the shape of this branch and fails deeper inside it (a nullable
                 // object with a bad member): report the members, not the wrapper.

@@ -1392,7 +1392,7 @@ pub struct Track {
     /// The person's email at the top level of the call, as in Customer.io's own examples of track, page and screen calls. Customer.io uses it to identify the person when no id is given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// The event's name, such as `Course Enrolled`. Required and non-empty: destinations route and report by it. Use Title Case names from your tracking plan.
+    /// The event's name, such as `Course Enrolled`. Required and not blank: destinations route and report by it. Use Title Case names from your tracking plan.
     pub event: String,
     /// Per-destination switches and options for this call. `null` is accepted as 'no preferences' (some documentation examples send it).
     #[serde(
