@@ -12,8 +12,11 @@ const CALLS: [&str; 6] = ["identify", "group", "track", "page", "screen", "alias
 
 #[test]
 fn every_file_in_schema_dir_is_embedded_and_valid_2020_12() {
-    let on_disk: BTreeSet<String> =
-        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/schema")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let on_disk: BTreeSet<String> = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/schema"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".json"))
+        .collect();
     let embedded: BTreeSet<String> = FILES.iter().map(|(name, _)| name.to_string()).collect();
     assert_eq!(on_disk, embedded);
     for (name, _) in FILES {
