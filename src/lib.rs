@@ -19,6 +19,7 @@ pub mod diagnostic;
 pub mod input;
 pub mod locate;
 pub mod output;
+pub mod plan;
 pub mod rule;
 pub mod schema;
 pub mod suggest;

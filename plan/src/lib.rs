@@ -1,0 +1,8 @@
+//! Tracking plans for customer-data calls: the model ([`Plan`]), plan files in YAML or JSON,
+//! import of Segment Protocols plans, lint and diff.
+
+mod file;
+mod model;
+
+pub use file::{Error, Format, load, parse, write};
+pub use model::{Event, EventVersion, NamedRule, Plan, Rule, Section};

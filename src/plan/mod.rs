@@ -1,0 +1,3 @@
+//! Tracking plans: the model and files (from `cdpspec-plan`), and plan-aware validation.
+
+pub use cdpspec_plan::*;
