@@ -16,12 +16,21 @@ pub struct Finding {
     pub message: String,
     /// The obvious fix, when there is one (`identify` for `"type": "identity"`).
     pub suggestion: Option<String>,
+    /// For tracking-plan violations: where in the plan the broken rule is
+    /// (`plan.yaml#/events/0/versions/1/properties/required`).
+    pub plan_location: Option<String>,
 }
 
 impl Finding {
     /// A finding without a suggestion.
     pub fn new(rule: Rule, pointer: impl Into<String>, message: impl Into<String>) -> Self {
-        Finding { rule, pointer: pointer.into(), message: message.into(), suggestion: None }
+        Finding { rule, pointer: pointer.into(), message: message.into(), suggestion: None, plan_location: None }
+    }
+
+    /// The same finding, demanded by the plan rule at `location`.
+    pub fn at_plan(mut self, location: impl Into<String>) -> Self {
+        self.plan_location = Some(location.into());
+        self
     }
 
     /// The same finding with a suggested fix.
@@ -52,4 +61,6 @@ pub struct Diagnostic {
     pub index: Option<usize>,
     /// The obvious fix, when there is one.
     pub suggestion: Option<String>,
+    /// For tracking-plan violations: the plan rule that demanded it.
+    pub plan_location: Option<String>,
 }

@@ -6,7 +6,7 @@
 //! let report = cdpspec::check::check_document(
 //!     &serde_json::json!({"type": "track", "userId": "97980cfea0067"}),
 //!     0,
-//!     Default::default(),
+//!     &Default::default(),
 //! );
 //! let finding = &report.calls[0].findings[0];
 //! assert_eq!(finding.rule, cdpspec::Rule::MissingRequired);
@@ -15,6 +15,7 @@
 
 pub mod calls;
 pub mod check;
+pub mod config;
 pub mod diagnostic;
 pub mod input;
 pub mod locate;

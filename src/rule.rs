@@ -92,6 +92,69 @@ rules! {
     BatchTooLarge = "CDP207", "batch-too-large", Error, "A batch request is larger than 500 KB.";
     BatchTooManyCalls = "CDP208", "batch-too-many-calls", Error, "A batch holds more than 2500 calls.";
     InvalidEmail = "CDP209", "invalid-email", Warning, "A reserved `email` (top level or trait) does not look like an email address.";
+    UnplannedEvent = "CDP301", "unplanned-event", Error, "A track call's event is not in the tracking plan.";
+    RequiredMissing = "CDP302", "required-missing", Error, "A property, trait or section the tracking plan requires is missing.";
+    DatatypeMismatch = "CDP303", "datatype-mismatch", Error, "A value's JSON type differs from the type the tracking plan gives it.";
+    AdditionalProperties = "CDP304", "additional-properties", Error, "A property the tracking plan does not list was sent where the plan forbids extra properties.";
+    AdvancedRule = "CDP305", "advanced-rule", Error, "A value breaks a tracking-plan constraint: enum, pattern, format, range, length or item rules.";
+}
+
+/// What a rule's diagnostics are, as configuration says: a severity, or off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// Report as an error.
+    Error,
+    /// Report as a warning.
+    Warning,
+    /// Do not report.
+    Off,
+}
+
+impl std::str::FromStr for Level {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "error" => Ok(Level::Error),
+            "warning" | "warn" => Ok(Level::Warning),
+            "off" | "allow" => Ok(Level::Off),
+            _ => Err(format!("`{s}` is not a severity; expected error, warning or off")),
+        }
+    }
+}
+
+/// Severity overrides per rule; rules without one keep their default.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Severities(std::collections::BTreeMap<Rule, Level>);
+
+impl Severities {
+    /// Sets `rule` to `level`.
+    pub fn set(&mut self, rule: Rule, level: Level) {
+        self.0.insert(rule, level);
+    }
+
+    /// Parses `rule=level` (the rule by code or name), as `--severity` takes it.
+    pub fn parse_assignment(s: &str) -> Result<(Rule, Level), String> {
+        let (rule, level) = s.split_once('=').ok_or_else(|| format!("`{s}`: expected RULE=LEVEL, such as unplanned-event=warning"))?;
+        let found = Rule::find(rule.trim()).ok_or_else(|| {
+            let names = Rule::ALL.iter().map(|r| r.name());
+            match crate::suggest::closest(rule.trim(), names) {
+                Some(c) => format!("`{rule}` is not a rule; did you mean `{c}`?"),
+                None => format!("`{rule}` is not a rule (see `cdpspec rules`)"),
+            }
+        })?;
+        Ok((found, level.trim().parse()?))
+    }
+
+    /// The severity diagnostics of `rule` get, or `None` when it is off.
+    pub fn of(&self, rule: Rule) -> Option<Severity> {
+        match self.0.get(&rule) {
+            None => Some(rule.default_severity()),
+            Some(Level::Error) => Some(Severity::Error),
+            Some(Level::Warning) => Some(Severity::Warning),
+            Some(Level::Off) => None,
+        }
+    }
 }
 
 impl fmt::Display for Rule {

@@ -34,13 +34,13 @@ impl<'e> Validation<'e> {
     pub fn source(&mut self, source: &Source) -> io::Result<()> {
         self.summary.files += 1;
         let name = source.display_name();
-        let options = self.options;
-        self.options.default_type = options.default_type.or_else(|| source.implied_type());
+        let default_type = self.options.default_type;
+        self.options.default_type = default_type.or_else(|| source.implied_type());
         let result = match source {
             Source::Stdin => self.reader(&name, io::stdin().lock(), source.layout()),
             Source::File(path) => File::open(path).and_then(|f| self.reader(&name, BufReader::with_capacity(1 << 16, f), source.layout())),
         };
-        self.options = options;
+        self.options.default_type = default_type;
         if result.is_err() {
             self.summary.io_errors += 1;
         }
@@ -152,31 +152,35 @@ impl<'e> Validation<'e> {
             }
         };
         self.summary.parsed += 1;
-        let report = check::check_document(&doc, text.len(), self.options);
+        let report = check::check_document(&doc, text.len(), &self.options);
         self.emit_report(name, text, &place, report);
     }
 
     fn emit_report(&mut self, name: &str, text: &[u8], place: &dyn Fn(usize) -> (usize, usize), report: DocumentReport) {
+        let severities = &self.options.severities;
         let diagnose = |finding: Finding, index: Option<usize>| {
+            let severity = severities.of(finding.rule)?;
             let (line, column) = place(locate(text, &finding.pointer));
-            Diagnostic {
+            Some(Diagnostic {
                 path: name.to_string(),
                 line,
                 column,
-                severity: finding.rule.default_severity(),
+                severity,
                 rule: finding.rule,
                 pointer: finding.pointer,
                 message: finding.message,
                 index,
                 suggestion: finding.suggestion,
-            }
+                plan_location: finding.plan_location,
+            })
         };
-        for finding in report.findings {
-            let d = diagnose(finding, None);
-            self.emit(&d);
+        let document: Vec<Diagnostic> = report.findings.into_iter().filter_map(|f| diagnose(f, None)).collect();
+        let calls: Vec<(Vec<Diagnostic>, Option<usize>)> =
+            report.calls.into_iter().map(|call| (call.findings.into_iter().filter_map(|f| diagnose(f, call.index)).collect(), call.index)).collect();
+        for d in &document {
+            self.emit(d);
         }
-        for call in report.calls {
-            let mut diagnostics: Vec<Diagnostic> = call.findings.into_iter().map(|f| diagnose(f, call.index)).collect();
+        for (mut diagnostics, _) in calls {
             diagnostics.sort_by_key(|d| (d.line, d.column));
             let worst = diagnostics.iter().map(|d| d.severity).max();
             self.summary.count_call(worst);
@@ -187,16 +191,18 @@ impl<'e> Validation<'e> {
     }
 
     fn emit_record_error(&mut self, rule: Rule, name: &str, line: usize, column: usize, message: String) {
+        let Some(severity) = self.options.severities.of(rule) else { return };
         let d = Diagnostic {
             path: name.to_string(),
             line,
             column,
-            severity: rule.default_severity(),
+            severity,
             rule,
             pointer: String::new(),
             message,
             index: None,
             suggestion: None,
+            plan_location: None,
         };
         self.emit(&d);
     }

@@ -11,7 +11,7 @@ fn findings(doc: Value) -> Vec<Finding> {
 
 fn findings_with(doc: Value, options: Options) -> Vec<Finding> {
     let raw = doc.to_string().len();
-    let report = check_document(&doc, raw, options);
+    let report = check_document(&doc, raw, &options);
     report.findings.into_iter().chain(report.calls.into_iter().flat_map(|c| c.findings)).collect()
 }
 
@@ -74,11 +74,11 @@ fn missing_and_unknown_types() {
     assert_only(with(track(), "/type", json!(3)), Rule::WrongType, "/type");
     // The endpoint (or --type) implies the type; the payload's own type wins.
     let alias = json!({"previousId": "sqsv42VjV1e2d8ha2SHxM6", "userId": "97980cfea0067"});
-    assert_eq!(findings_with(alias.clone(), Options { default_type: Some(CallType::Alias) }), vec![]);
-    assert_eq!(findings_with(track(), Options { default_type: Some(CallType::Alias) }), vec![]);
+    assert_eq!(findings_with(alias.clone(), Options { default_type: Some(CallType::Alias), ..Options::default() }), vec![]);
+    assert_eq!(findings_with(track(), Options { default_type: Some(CallType::Alias), ..Options::default() }), vec![]);
     // Inside a batch no endpoint implies anything.
     let batch = json!({"batch": [alias]});
-    let found = findings_with(batch, Options { default_type: Some(CallType::Alias) });
+    let found = findings_with(batch, Options { default_type: Some(CallType::Alias), ..Options::default() });
     assert_eq!(found.iter().map(|f| (f.rule, f.pointer.as_str())).collect::<Vec<_>>(), [(Rule::MissingType, "/batch/0")]);
 }
 
@@ -209,7 +209,7 @@ fn not_objects_and_arrays_of_calls() {
     assert_only(json!("track"), Rule::NotAnObject, "");
     assert_only(json!([track(), 42]), Rule::NotAnObject, "/1");
     assert_only(json!({"batch": [track(), [track()]]}), Rule::NotAnObject, "/batch/1");
-    let report = check_document(&json!([track(), without(track(), "event")]), 0, Options::default());
+    let report = check_document(&json!([track(), without(track(), "event")]), 0, &Options::default());
     assert_eq!(report.calls.len(), 2);
     assert_eq!(report.calls[1].index, Some(1));
     assert_eq!(report.calls[1].findings[0].pointer, "/1");

@@ -12,16 +12,23 @@ mod timestamps;
 use serde_json::{Map, Value};
 
 use crate::CallType;
+use std::sync::Arc;
+
 use crate::diagnostic::Finding;
-use crate::rule::Rule;
+use crate::plan::PlanValidator;
+use crate::rule::{Rule, Severities};
 use crate::schema::Schemas;
 use crate::suggest;
 
 /// What the caller knows beyond the payload.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Clone, Default)]
 pub struct Options {
     /// The type of top-level calls without a `type` field (as when posted to `/v1/alias`).
     pub default_type: Option<CallType>,
+    /// A tracking plan whose rules apply on top of the canonical ones.
+    pub plan: Option<Arc<PlanValidator>>,
+    /// Severity overrides per rule.
+    pub severities: Severities,
 }
 
 /// The findings of one call.
@@ -46,21 +53,21 @@ pub struct DocumentReport {
 
 /// Validates a document: a batch (`{"batch": [...]}`), an array of calls, or one call.
 /// `raw_len` is the document's size in the source, used to skip size checks on small inputs.
-pub fn check_document(doc: &Value, raw_len: usize, options: Options) -> DocumentReport {
+pub fn check_document(doc: &Value, raw_len: usize, options: &Options) -> DocumentReport {
     let mut report = DocumentReport::default();
     match doc {
-        Value::Object(map) if map.contains_key("batch") => check_batch(doc, map, raw_len, &mut report),
+        Value::Object(map) if map.contains_key("batch") => check_batch(doc, map, raw_len, options, &mut report),
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                report.calls.push(check_call(item, &format!("/{i}"), Some(i), options.default_type, raw_len));
+                report.calls.push(check_call(item, &format!("/{i}"), Some(i), options.default_type, raw_len, options));
             }
         }
-        _ => report.calls.push(check_call(doc, "", None, options.default_type, raw_len)),
+        _ => report.calls.push(check_call(doc, "", None, options.default_type, raw_len, options)),
     }
     report
 }
 
-fn check_batch(doc: &Value, map: &Map<String, Value>, raw_len: usize, report: &mut DocumentReport) {
+fn check_batch(doc: &Value, map: &Map<String, Value>, raw_len: usize, options: &Options, report: &mut DocumentReport) {
     let schemas = Schemas::get();
     if !schemas.envelope().is_valid(doc) {
         report.findings.extend(schema_errors::map(schemas.envelope(), doc, "", None));
@@ -70,13 +77,13 @@ fn check_batch(doc: &Value, map: &Map<String, Value>, raw_len: usize, report: &m
     if let Some(Value::Array(items)) = map.get("batch") {
         for (i, item) in items.iter().enumerate() {
             // Inside a batch no endpoint implies the type: every call must carry its own.
-            report.calls.push(check_call(item, &format!("/batch/{i}"), Some(i), None, raw_len));
+            report.calls.push(check_call(item, &format!("/batch/{i}"), Some(i), None, raw_len, options));
         }
     }
 }
 
 /// Validates one call found at `pointer` in its document.
-fn check_call(call: &Value, pointer: &str, index: Option<usize>, default_type: Option<CallType>, raw_len: usize) -> CallReport {
+fn check_call(call: &Value, pointer: &str, index: Option<usize>, default_type: Option<CallType>, raw_len: usize, options: &Options) -> CallReport {
     let mut report = CallReport { index, ..CallReport::default() };
     let out = &mut report.findings;
     let Value::Object(map) = call else {
@@ -95,6 +102,9 @@ fn check_call(call: &Value, pointer: &str, index: Option<usize>, default_type: O
         identifiers::check(map, pointer, t, out);
         reserved::check(map, pointer, t, out);
         fields::check(map, pointer, t, out);
+        if let Some(plan) = &options.plan {
+            plan.check(call, t, pointer, out);
+        }
     }
     report
 }

@@ -26,6 +26,9 @@ impl Emitter for Human<'_> {
         if let Some(s) = &d.suggestion {
             text.push_str(&format!("  suggestion: {s}\n"));
         }
+        if let Some(p) = &d.plan_location {
+            text.push_str(&format!("  plan: {p}\n"));
+        }
         write_or_exit(self.out.write_all(text.as_bytes()));
     }
 

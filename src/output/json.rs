@@ -1,6 +1,6 @@
 //! `--format json`: JSON Lines, one object per diagnostic, for machines. Fields: `path`,
-//! `line`, `column`, `severity`, `code`, `rule`, `pointer`, `message`, and `index` and
-//! `suggestion` when they apply. The summary goes to stderr so stdout stays pure diagnostics.
+//! `line`, `column`, `severity`, `code`, `rule`, `pointer`, `message`, and `index`,
+//! `suggestion` and `plan` (the plan rule that demanded it) when they apply. The summary goes to stderr so stdout stays pure diagnostics.
 
 use std::io::Write;
 
@@ -38,6 +38,8 @@ pub struct Record<'d> {
     index: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     suggestion: Option<&'d str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    plan: Option<&'d str>,
 }
 
 impl<'d> From<&'d Diagnostic> for Record<'d> {
@@ -53,6 +55,7 @@ impl<'d> From<&'d Diagnostic> for Record<'d> {
             message: &d.message,
             index: d.index,
             suggestion: d.suggestion.as_deref(),
+            plan: d.plan_location.as_deref(),
         }
     }
 }

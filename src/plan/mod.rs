@@ -1,3 +1,6 @@
 //! Tracking plans: the model and files (from `cdpspec-plan`), and plan-aware validation.
 
+mod validator;
+
 pub use cdpspec_plan::*;
+pub use validator::{PlanError, PlanValidator};

@@ -1,0 +1,58 @@
+//! The `cdpspec` command line: arguments, and dispatch to one module per command.
+
+mod plan;
+mod validate;
+
+use clap::{Parser, Subcommand};
+
+/// Schemas, typed events and CI checks for customer-data pipeline calls.
+#[derive(Parser)]
+#[command(name = "cdpspec", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check payloads (calls, batches, arrays of calls; JSON or NDJSON) against the canonical
+    /// schemas and, with a plan, the tracking plan.
+    ///
+    /// Exit code: 0 when no errors, 1 when any error, 2 for usage or I/O problems.
+    Validate(validate::Args),
+    /// Work with tracking plans: import, check, diff.
+    #[command(subcommand)]
+    Plan(plan::Command),
+    /// List every rule: code, name, default severity and what it catches.
+    Rules,
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn run() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match cli.command {
+        Command::Validate(args) => validate::run(args),
+        Command::Plan(command) => plan::run(command),
+        Command::Rules => rules(),
+    }
+}
+
+fn rules() -> i32 {
+    for rule in cdpspec::Rule::ALL {
+        println!("{}  {:<22} {:<8} {}", rule.code(), rule.name(), rule.default_severity().as_str(), rule.summary());
+    }
+    0
+}
+
+/// Prints a usage or input problem and returns exit code 2.
+fn fail(message: impl std::fmt::Display) -> i32 {
+    eprintln!("cdpspec: {message}");
+    2
+}

@@ -1,0 +1,79 @@
+//! `cdpspec validate`.
+
+use std::io;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use cdpspec::check::Options;
+use cdpspec::output::Format;
+use cdpspec::plan::PlanValidator;
+use cdpspec::rule::Severities;
+use cdpspec::validate::Validation;
+use cdpspec::{CallType, config, input};
+
+use super::fail;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Files (.json, .ndjson, .jsonl), directories (searched recursively) or `-` for stdin.
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<String>,
+    /// The type of top-level payloads that have no `type` field (as when posted to /v1/alias).
+    #[arg(long = "type", value_name = "CALL", value_parser = parse_call_type)]
+    call_type: Option<CallType>,
+    /// How to print diagnostics.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// A tracking plan (YAML or JSON) whose rules apply on top of the canonical ones.
+    #[arg(long, value_name = "PLAN")]
+    plan: Option<PathBuf>,
+    /// Set a rule's severity: RULE=error|warning|off (by code or name); repeatable.
+    #[arg(long = "severity", value_name = "RULE=LEVEL", value_parser = Severities::parse_assignment)]
+    severities: Vec<(cdpspec::Rule, cdpspec::rule::Level)>,
+    /// The config file (default: the nearest cdpspec.toml from the working directory up).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+}
+
+pub fn parse_call_type(s: &str) -> Result<CallType, String> {
+    s.parse().map_err(|_| format!("`{s}` is not a call type; expected one of {}", CallType::ALL.iter().map(CallType::as_str).collect::<Vec<_>>().join(", ")))
+}
+
+pub fn run(args: Args) -> i32 {
+    let config_path = args.config.clone().or_else(|| std::env::current_dir().ok().and_then(|d| config::discover(&d)));
+    let config = match config_path.map(|p| config::load(&p)).transpose() {
+        Ok(c) => c.unwrap_or_default(),
+        Err(e) => return fail(e),
+    };
+    let mut severities = config.severities.clone();
+    for (rule, level) in &args.severities {
+        severities.set(*rule, *level);
+    }
+    let plan = match args.plan.clone().or(config.plan.clone()) {
+        Some(path) => match load_plan(&path) {
+            Ok(plan) => Some(Arc::new(plan)),
+            Err(e) => return fail(e),
+        },
+        None => None,
+    };
+    let options = Options { default_type: args.call_type.or(config.call_type), plan, severities };
+    let (sources, unreadable) = input::expand(&args.paths);
+    let mut emitter = args.format.emitter(Box::new(io::BufWriter::new(io::stdout().lock())), Box::new(io::stderr()));
+    let mut run = Validation::new(options, emitter.as_mut());
+    for (path, error) in &unreadable {
+        eprintln!("cdpspec: cannot read {path}: {error}");
+        run.unreadable();
+    }
+    for source in &sources {
+        if let Err(error) = run.source(source) {
+            eprintln!("cdpspec: cannot read {}: {error}", source.display_name());
+        }
+    }
+    run.finish()
+}
+
+/// Loads and compiles a plan; the error names the file and the offending rule.
+pub fn load_plan(path: &std::path::Path) -> Result<PlanValidator, String> {
+    let plan = cdpspec::plan::load(path).map_err(|e| format!("cannot load plan: {e}"))?;
+    PlanValidator::new(plan, path.display().to_string()).map_err(|e| format!("plan does not compile: {e}"))
+}

@@ -1,0 +1,70 @@
+//! `cdpspec.toml`: project settings found from the working directory upwards (or given with
+//! `--config`). Command-line flags win over it.
+//!
+//! ```toml
+//! plan = "tracking-plan.yaml"   # the plan `validate` applies (relative to this file)
+//! type = "track"                # the type of payloads without `type`
+//!
+//! [rules]                       # severity per rule (code or name): error, warning, off
+//! unplanned-event = "warning"
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::rule::{Rule, Severities};
+
+/// The file name looked for.
+pub const FILE_NAME: &str = "cdpspec.toml";
+
+/// Settings of one project.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Config {
+    /// The file the settings came from.
+    pub path: Option<PathBuf>,
+    /// The tracking plan, resolved against the config file's folder.
+    pub plan: Option<PathBuf>,
+    /// The type of payloads without `type`.
+    pub call_type: Option<crate::CallType>,
+    /// Severity overrides.
+    pub severities: Severities,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    plan: Option<PathBuf>,
+    #[serde(rename = "type")]
+    call_type: Option<String>,
+    #[serde(default)]
+    rules: BTreeMap<String, String>,
+}
+
+/// The nearest `cdpspec.toml` in `start` or a folder above it.
+pub fn discover(start: &Path) -> Option<PathBuf> {
+    start.ancestors().map(|dir| dir.join(FILE_NAME)).find(|p| p.is_file())
+}
+
+/// Reads a config file; errors name the file and the offending key.
+pub fn load(path: &Path) -> Result<Config, String> {
+    let name = path.display();
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {name}: {e}"))?;
+    let file: File = toml::from_str(&text).map_err(|e| format!("{name}: {}", e.to_string().trim_end()))?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    let mut config = Config { path: Some(path.to_path_buf()), plan: file.plan.map(|p| base.join(p)), ..Config::default() };
+    if let Some(t) = file.call_type {
+        config.call_type = Some(t.parse().map_err(|_| format!("{name}: `type = \"{t}\"` is not a call type (identify, group, track, page, screen, alias)"))?);
+    }
+    for (rule, level) in file.rules {
+        let (rule, level) = Severities::parse_assignment(&format!("{rule}={level}")).map_err(|e| format!("{name}: [rules] {e}"))?;
+        config.severities.set(rule, level);
+    }
+    Ok(config)
+}
+
+/// Every rule name, for messages that list valid keys.
+pub fn rule_names() -> Vec<&'static str> {
+    Rule::ALL.iter().map(|r| r.name()).collect()
+}
