@@ -51,7 +51,12 @@ impl std::error::Error for Error {}
 /// Parses a plan from text in `format`; `path` names it in errors.
 pub fn parse(text: &str, format: Format, path: &str) -> Result<Plan, Error> {
     match format {
-        Format::Json => serde_json::from_str(text).map_err(|e| Error { path: path.into(), line: Some(e.line()), column: Some(e.column()), message: strip_position(&e.to_string()) }),
+        Format::Json => serde_json::from_str(text).map_err(|e| Error {
+            path: path.into(),
+            line: Some(e.line()),
+            column: Some(e.column()),
+            message: strip_position(&e.to_string()),
+        }),
         Format::Yaml => serde_yaml_ng::from_str(text).map_err(|e| {
             let at = e.location();
             Error { path: path.into(), line: at.as_ref().map(|l| l.line()), column: at.as_ref().map(|l| l.column()), message: strip_position(&e.to_string()) }

@@ -3,6 +3,7 @@
 
 mod file;
 mod model;
+pub mod segment;
 
 pub use file::{Error, Format, load, parse, write};
 pub use model::{Event, EventVersion, NamedRule, Plan, Rule, Section};

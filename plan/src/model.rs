@@ -43,6 +43,10 @@ pub struct Plan {
     /// The track events the app sends.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<Event>,
+    /// Where the plan came from: an importer keeps the source plan's bookkeeping here (Segment's
+    /// `id`, `slug`, `createdAt`, ...), verbatim, so nothing it read is lost.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub metadata: BTreeMap<String, Value>,
 }
 
 /// What a rule demands of a call, section by section. Each section is a JSON Schema (draft
@@ -66,6 +70,9 @@ pub struct Rule {
     /// rule's top-level `required` says.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub requires: Vec<Section>,
+    /// Bookkeeping of the rule's source (an imported rule's dates and labels), verbatim.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub metadata: BTreeMap<String, Value>,
 }
 
 /// A part of a call that rules constrain.
@@ -115,7 +122,7 @@ impl Rule {
 
     /// Whether the rule demands nothing.
     pub fn is_empty(&self) -> bool {
-        Section::ALL.iter().all(|s| self.section(*s).is_none()) && self.requires.is_empty()
+        Section::ALL.iter().all(|s| self.section(*s).is_none()) && self.requires.is_empty() && self.metadata.is_empty()
     }
 }
 
