@@ -1,6 +1,7 @@
 //! Tracking plans for customer-data calls: the model ([`Plan`]), plan files in YAML or JSON,
 //! import of Segment Protocols plans, lint and diff.
 
+pub mod diff;
 mod file;
 mod model;
 pub mod segment;
