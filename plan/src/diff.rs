@@ -96,8 +96,8 @@ fn schema(old: &Value, new: &Value, at: &str, out: &mut Vec<Change>) {
         } else if o != n {
             push(format!("type widened from {} to {}", list(o), list(n)), false);
         }
-    } else if old_types.is_none() && new_types.is_some() {
-        push(format!("now typed {}", list(new_types.as_ref().unwrap())), true);
+    } else if let (None, Some(n)) = (&old_types, &new_types) {
+        push(format!("now typed {}", list(n)), true);
     }
     match (enum_values(old), enum_values(new)) {
         (Some(o), Some(n)) => {

@@ -1,18 +1,144 @@
 //! `cdpspec plan import|check|diff`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use cdpspec::plan::{self, Format, Plan, diff, lint};
+use cdpspec::rule::Severity;
+
+use super::fail;
 
 #[derive(clap::Subcommand)]
 pub enum Command {
-    /// Convert a plan users already have (Segment Protocols plan.json) to a cdpspec plan.
+    /// Convert a Segment Protocols plan (plan.json: rules of every type and version, or the
+    /// legacy Config API shape) to a cdpspec plan. Anything it cannot represent is an error.
     Import {
         /// The plan to import.
         file: PathBuf,
+        /// Where to write the plan (YAML, or JSON for a .json path); default: stdout as YAML.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
     },
+    /// Lint a plan: invalid schemas, duplicate events, inconsistent naming, required traits.
+    /// Exit code 1 when it finds an error.
+    Check {
+        /// The plan (YAML or JSON).
+        plan: PathBuf,
+        /// How to print problems.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+        format: OutputFormat,
+    },
+    /// List what changed between two plans and mark the breaking changes. Exit code 1 when any
+    /// change is breaking, for pull-request gates.
+    Diff {
+        /// The plan before.
+        old: PathBuf,
+        /// The plan after.
+        new: PathBuf,
+        /// How to print changes.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+        format: OutputFormat,
+    },
+}
+
+/// Output of `plan check` and `plan diff`.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// Lines for people.
+    Human,
+    /// JSON Lines, one object per problem or change.
+    Json,
 }
 
 pub fn run(command: Command) -> i32 {
     match command {
-        Command::Import { file } => super::fail(format!("plan import of {} is not implemented yet", file.display())),
+        Command::Import { file, out } => import(&file, out.as_deref()),
+        Command::Check { plan, format } => check(&plan, format),
+        Command::Diff { old, new, format } => diff(&old, &new, format),
     }
+}
+
+fn load(path: &Path) -> Result<Plan, i32> {
+    plan::load(path).map_err(|e| fail(format!("cannot load plan: {e}")))
+}
+
+fn import(file: &Path, out: Option<&Path>) -> i32 {
+    let text = match std::fs::read_to_string(file) {
+        Ok(text) => text,
+        Err(e) => return fail(format!("cannot read {}: {e}", file.display())),
+    };
+    let source: serde_json::Value = match serde_json::from_str(&text) {
+        Ok(v) => v,
+        Err(e) => return fail(format!("{}: not JSON: {e}", file.display())),
+    };
+    let imported = match plan::segment::import(&source) {
+        Ok(plan) => plan,
+        Err(e) => {
+            for problem in &e.problems {
+                eprintln!("{}: {problem}", file.display());
+            }
+            eprintln!("cdpspec: {} could not be imported: {} problem(s) above; nothing was written", file.display(), e.problems.len());
+            return 1;
+        }
+    };
+    let format = out.map_or(Format::Yaml, Format::of);
+    let text = plan::write(&imported, format);
+    match out {
+        Some(path) => match std::fs::write(path, text) {
+            Ok(()) => {
+                eprintln!(
+                    "Imported {} events ({} versions) into {}",
+                    imported.events.len(),
+                    imported.events.iter().map(|e| e.versions.len()).sum::<usize>(),
+                    path.display()
+                );
+                0
+            }
+            Err(e) => fail(format!("cannot write {}: {e}", path.display())),
+        },
+        None => {
+            print!("{text}");
+            0
+        }
+    }
+}
+
+fn check(path: &Path, format: OutputFormat) -> i32 {
+    let plan = match load(path) {
+        Ok(plan) => plan,
+        Err(code) => return code,
+    };
+    let lints = lint::lint(&plan);
+    for l in &lints {
+        match format {
+            OutputFormat::Human => println!("{}#{}: {}[{}] {}", path.display(), l.location, l.severity, l.code, l.message),
+            OutputFormat::Json => println!(
+                "{}",
+                serde_json::json!({"path": path.display().to_string(), "location": l.location, "severity": l.severity.as_str(), "code": l.code, "message": l.message})
+            ),
+        }
+    }
+    let errors = lints.iter().filter(|l| l.severity == Severity::Error).count();
+    if format == OutputFormat::Human {
+        println!("Checked plan `{}`: {} events, {} errors, {} warnings.", plan.name, plan.events.len(), errors, lints.len() - errors);
+    }
+    i32::from(errors > 0)
+}
+
+fn diff(old: &Path, new: &Path, format: OutputFormat) -> i32 {
+    let (before, after) = match (load(old), load(new)) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(code), _) | (_, Err(code)) => return code,
+    };
+    let changes = diff::diff(&before, &after);
+    for c in &changes {
+        match format {
+            OutputFormat::Human => println!("{} {}: {}", if c.breaking { "BREAKING" } else { "        " }, c.location, c.message),
+            OutputFormat::Json => println!("{}", serde_json::to_string(c).unwrap_or_default()),
+        }
+    }
+    let breaking = changes.iter().filter(|c| c.breaking).count();
+    if format == OutputFormat::Human {
+        println!("{} changes, {} breaking.", changes.len(), breaking);
+    }
+    i32::from(breaking > 0)
 }

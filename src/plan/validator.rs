@@ -166,18 +166,24 @@ impl PlanValidator {
     }
 }
 
+/// Compiles one section schema as plan validation runs it: draft 2020-12, formats checked,
+/// patterns in a linear-time regex engine (no look-around or backreferences), no network.
+pub fn compile_section(schema: &Value) -> Result<Validator, String> {
+    jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .should_validate_formats(true)
+        .with_pattern_options(PatternOptions::regex())
+        .offline()
+        .build(schema)
+        .map_err(|e| format!("invalid JSON Schema: {e}"))
+}
+
 fn compile(source: &str, rule: Option<&Rule>, pointer: String, description: String) -> Result<Compiled, PlanError> {
     let Some(rule) = rule else { return Ok(Compiled::default()) };
     let mut sections = Vec::new();
     for section in Section::ALL {
         if let Some(schema) = rule.section(section) {
-            let validator = jsonschema::options()
-                .with_draft(jsonschema::Draft::Draft202012)
-                .should_validate_formats(true)
-                .with_pattern_options(PatternOptions::regex())
-                .offline()
-                .build(schema)
-                .map_err(|e| PlanError { location: format!("{source}#{pointer}/{}", section.key()), message: format!("invalid JSON Schema: {e}") })?;
+            let validator = compile_section(schema).map_err(|message| PlanError { location: format!("{source}#{pointer}/{}", section.key()), message })?;
             sections.push((section, validator));
         }
     }

@@ -1,0 +1,226 @@
+//! `plan check`: mistakes in a tracking plan itself. Invalid or uncompilable schemas, duplicate
+//! events and versions, names that differ only in case or separators (`Order Completed` beside
+//! `order_completed`), mixed naming styles, required traits (traits arrive partially), section
+//! schemas that do not describe objects, and formats no validator knows.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::{Plan, Rule, Section};
+use crate::rule::Severity;
+use crate::suggest::fold;
+
+/// One problem in a plan.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Lint {
+    /// Error or warning.
+    #[serde(serialize_with = "severity_name")]
+    pub severity: Severity,
+    /// What kind of problem (`duplicate-event`, ...).
+    pub code: &'static str,
+    /// JSON pointer into the plan.
+    pub location: String,
+    /// What is wrong and what to do.
+    pub message: String,
+}
+
+fn severity_name<S: serde::Serializer>(s: &Severity, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(s.as_str())
+}
+
+/// String formats validators know; others are ignored by them, so a typo checks nothing.
+const FORMATS: &[&str] = &[
+    "date-time",
+    "date",
+    "time",
+    "duration",
+    "email",
+    "idn-email",
+    "hostname",
+    "idn-hostname",
+    "ipv4",
+    "ipv6",
+    "uri",
+    "uri-reference",
+    "iri",
+    "iri-reference",
+    "uuid",
+    "uri-template",
+    "json-pointer",
+    "relative-json-pointer",
+    "regex",
+];
+
+/// Every problem in `plan`, in plan order.
+pub fn lint(plan: &Plan) -> Vec<Lint> {
+    let mut out = Vec::new();
+    let mut push = |severity, code, location: String, message: String| out.push(Lint { severity, code, location, message });
+    let rules = rules(plan);
+    for (pointer, rule) in &rules {
+        for section in Section::ALL {
+            let Some(schema) = rule.section(section) else { continue };
+            let at = format!("{pointer}/{}", section.key());
+            if let Err(e) = jsonschema::meta::validate(schema) {
+                push(Severity::Error, "invalid-schema", at.clone(), format!("not a valid JSON Schema (draft 2020-12): {e}"));
+                continue;
+            }
+            if let Err(message) = super::compile_section(schema) {
+                push(Severity::Error, "invalid-schema", at.clone(), message);
+            }
+            if let Some(t) = schema.get("type").filter(|t| !type_includes(t, "object")) {
+                push(Severity::Error, "section-not-object", at.clone(), format!("`{}` of a call is an object, but this schema's type is {t}", section.key()));
+            }
+            walk(schema, &at, &mut |value, location| {
+                if let Some(Value::String(format)) = value.get("format")
+                    && !FORMATS.contains(&format.as_str())
+                {
+                    let hint = crate::suggest::closest(format, FORMATS.iter().copied()).map(|c| format!("; did you mean `{c}`?")).unwrap_or_default();
+                    push(
+                        Severity::Warning,
+                        "unknown-format",
+                        format!("{location}/format"),
+                        format!("format `{format}` is not one validators know, so it checks nothing{hint}"),
+                    );
+                }
+            });
+        }
+    }
+    for (pointer, name) in [("/identify", "identify"), ("/group", "group"), ("/common", "common")] {
+        let rule = match name {
+            "identify" => plan.identify.as_ref(),
+            "group" => plan.group.as_ref(),
+            _ => plan.common.as_ref(),
+        };
+        if let Some(required) = rule.and_then(|r| r.traits.as_ref()).and_then(|t| t.get("required")).and_then(Value::as_array).filter(|r| !r.is_empty()) {
+            let names: Vec<String> = required.iter().map(|r| r.to_string()).collect();
+            push(
+                Severity::Warning,
+                "required-traits",
+                format!("{pointer}/traits/required"),
+                format!("{name} traits {} are required, but clients send only the traits that changed: valid calls will fail", names.join(", ")),
+            );
+        }
+    }
+    let mut seen: BTreeMap<String, (usize, &str)> = BTreeMap::new();
+    for (i, event) in plan.events.iter().enumerate() {
+        let at = format!("/events/{i}");
+        if event.name.trim().is_empty() {
+            push(Severity::Error, "empty-event-name", format!("{at}/name"), "event name is empty".into());
+        }
+        if event.versions.is_empty() {
+            push(Severity::Error, "no-versions", format!("{at}/versions"), format!("event `{}` has no versions", event.name));
+        }
+        let mut versions: Vec<u32> = Vec::new();
+        for (j, v) in event.versions.iter().enumerate() {
+            if v.version == 0 {
+                push(Severity::Error, "invalid-version", format!("{at}/versions/{j}/version"), "versions start at 1".into());
+            }
+            if versions.contains(&v.version) {
+                push(Severity::Error, "duplicate-version", format!("{at}/versions/{j}/version"), format!("`{}` v{} appears twice", event.name, v.version));
+            }
+            versions.push(v.version);
+        }
+        match seen.get(&fold(&event.name)) {
+            Some((first, name)) if *name == event.name => push(
+                Severity::Error,
+                "duplicate-event",
+                format!("{at}/name"),
+                format!("event `{}` is already defined at /events/{first}: merge them into one event with several versions", event.name),
+            ),
+            Some((first, name)) => push(
+                Severity::Error,
+                "conflicting-event-names",
+                format!("{at}/name"),
+                format!("`{}` and `{name}` (/events/{first}) differ only in case or separators: destinations count them as two events", event.name),
+            ),
+            None => {
+                seen.insert(fold(&event.name), (i, &event.name));
+            }
+        }
+    }
+    naming_styles(plan, &mut push);
+    out
+}
+
+/// Flags the event names that do not follow the plan's majority style.
+fn naming_styles(plan: &Plan, push: &mut impl FnMut(Severity, &'static str, String, String)) {
+    let styles: Vec<(usize, &str, &str)> = plan.events.iter().enumerate().filter_map(|(i, e)| style(&e.name).map(|s| (i, e.name.as_str(), s))).collect();
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for (_, _, s) in &styles {
+        *counts.entry(s).or_default() += 1;
+    }
+    let Some((&majority, _)) = counts.iter().max_by_key(|(_, n)| **n) else { return };
+    if counts.len() < 2 {
+        return;
+    }
+    for (i, name, s) in styles {
+        if s != majority {
+            push(Severity::Warning, "inconsistent-naming", format!("/events/{i}/name"), format!("`{name}` is {s}, but most events are {majority}"));
+        }
+    }
+}
+
+/// The naming style of a multi-word name, if it has one.
+fn style(name: &str) -> Option<&'static str> {
+    if name.contains(' ') {
+        Some(if name.split(' ').all(|w| w.chars().next().is_some_and(|c| !c.is_lowercase())) { "Title Case" } else { "sentence case" })
+    } else if name.contains('_') {
+        Some(if name.chars().all(|c| !c.is_uppercase()) { "snake_case" } else { "mixed snake_case" })
+    } else if name.contains('-') {
+        Some("kebab-case")
+    } else if name.chars().skip(1).any(char::is_uppercase) {
+        Some(if name.starts_with(char::is_uppercase) { "PascalCase" } else { "camelCase" })
+    } else {
+        None
+    }
+}
+
+fn type_includes(t: &Value, name: &str) -> bool {
+    match t {
+        Value::String(s) => s == name,
+        Value::Array(a) => a.iter().any(|x| x == name),
+        _ => true,
+    }
+}
+
+/// Every rule of the plan with its JSON pointer.
+fn rules(plan: &Plan) -> Vec<(String, &Rule)> {
+    let mut out = Vec::new();
+    for (pointer, rule) in [("/common", &plan.common), ("/identify", &plan.identify), ("/group", &plan.group)] {
+        if let Some(rule) = rule {
+            out.push((pointer.to_string(), rule));
+        }
+    }
+    for (key, named) in [("pages", &plan.pages), ("screens", &plan.screens)] {
+        out.extend(named.iter().enumerate().map(|(i, r)| (format!("/{key}/{i}"), &r.rule)));
+    }
+    for (i, e) in plan.events.iter().enumerate() {
+        out.extend(e.versions.iter().enumerate().map(|(j, v)| (format!("/events/{i}/versions/{j}"), &v.rule)));
+    }
+    out
+}
+
+/// Calls `f` on every subschema with its pointer.
+fn walk(schema: &Value, at: &str, f: &mut impl FnMut(&Value, &str)) {
+    f(schema, at);
+    if let Value::Object(map) = schema {
+        for (key, value) in map {
+            match (key.as_str(), value) {
+                ("properties" | "$defs" | "patternProperties" | "dependentSchemas", Value::Object(children)) => {
+                    for (name, child) in children {
+                        walk(child, &format!("{at}/{key}/{name}"), f);
+                    }
+                }
+                ("items" | "additionalProperties" | "not" | "contains" | "if" | "then" | "else", child) => walk(child, &format!("{at}/{key}"), f),
+                ("allOf" | "anyOf" | "oneOf" | "prefixItems", Value::Array(children)) => {
+                    for (i, child) in children.iter().enumerate() {
+                        walk(child, &format!("{at}/{key}/{i}"), f);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
