@@ -25,10 +25,13 @@ fn identical_plans_have_no_changes() {
     assert_eq!(diff(&courses(), &courses()), vec![]);
 }
 
+/// A change made to a plan.
+type Edit = Box<dyn Fn(&mut Plan)>;
+
 #[test]
 fn each_breaking_change_is_marked() {
     let old = courses();
-    let cases: Vec<(&str, Box<dyn Fn(&mut Plan)>, (&str, &str))> = vec![
+    let cases: Vec<(&str, Edit, (&str, &str))> = vec![
         (
             "event removed",
             Box::new(|p: &mut Plan| p.events.retain(|e| e.name != "Subscription Renewed")),
