@@ -1,0 +1,1 @@
+//! Triggers: the subscription language that decides which calls reach an action (in progress).
