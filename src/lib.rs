@@ -16,11 +16,13 @@
 pub mod calls;
 pub mod check;
 pub mod config;
+pub mod destination;
 pub mod diagnostic;
 pub mod input;
 pub mod locate;
 pub mod output;
 pub mod plan;
+pub mod records;
 pub mod rule;
 pub mod schema;
 pub mod suggest;

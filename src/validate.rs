@@ -5,12 +5,11 @@
 use std::fs::File;
 use std::io::{self, BufRead, BufReader};
 
-use serde_json::Value;
-
 use crate::check::{self, DocumentReport};
 use crate::diagnostic::{Diagnostic, Finding};
-use crate::input::{Layout, Source, looks_like_document_line};
-use crate::locate::{line_column, locate};
+use crate::input::{Layout, Source};
+use crate::locate::locate;
+use crate::records::{self, Record};
 use crate::output::Emitter;
 use crate::rule::Rule;
 use crate::summary::Summary;
@@ -53,107 +52,25 @@ impl<'e> Validation<'e> {
     }
 
     /// Validates everything `reader` yields, laid out as `layout` says.
-    pub fn reader(&mut self, name: &str, mut reader: impl BufRead, layout: Layout) -> io::Result<()> {
-        let mut line = Vec::new();
-        let mut number = 0;
-        let mut head = Vec::new();
-        // Blank lines before the first document, kept in case the source is one document.
-        let mut blank_head = 0;
-        loop {
-            line.clear();
-            if reader.read_until(b'\n', &mut line)? == 0 {
-                break;
-            }
-            number += 1;
-            strip_line_end(&mut line, number);
-            if line.trim_ascii().is_empty() && layout != Layout::Lines {
-                blank_head += 1;
-                head.extend_from_slice(&line);
-                head.push(b'\n');
-                continue;
-            }
-            if layout != Layout::Lines && !looks_like_document_line(&line) {
-                // One JSON document: the rest of the source belongs to it.
-                head.extend_from_slice(&line);
-                head.push(b'\n');
-                reader.read_to_end(&mut head)?;
-                let trimmed = head.trim_ascii_end().len();
-                head.truncate(trimmed);
-                self.summary.records += 1;
-                self.document(name, &head, 1, true);
-                return Ok(());
-            }
-            if blank_head > 0 {
-                self.summary.records += blank_head;
-                self.summary.blank += blank_head;
-            }
-            self.record(name, &line, number);
-            return self.lines(name, reader, number);
-        }
-        // Only blank lines, or nothing at all.
-        if layout == Layout::Document {
-            self.summary.records += 1;
-            self.document(name, &head, 1, true);
-            return Ok(());
-        }
-        self.summary.records += blank_head;
-        self.summary.blank += blank_head;
-        Ok(())
+    pub fn reader(&mut self, name: &str, reader: impl BufRead, layout: Layout) -> io::Result<()> {
+        records::read(reader, layout, &mut |record| self.record(name, record))
     }
 
-    fn lines(&mut self, name: &str, mut reader: impl BufRead, mut number: usize) -> io::Result<()> {
-        let mut line = Vec::new();
-        loop {
-            line.clear();
-            if reader.read_until(b'\n', &mut line)? == 0 {
-                return Ok(());
-            }
-            number += 1;
-            strip_line_end(&mut line, number);
-            self.record(name, &line, number);
-        }
-    }
-
-    /// One NDJSON line.
-    fn record(&mut self, name: &str, line: &[u8], number: usize) {
+    /// Counts and checks one record.
+    fn record(&mut self, name: &str, record: Record<'_>) {
         self.summary.records += 1;
-        if line.trim_ascii().is_empty() {
-            self.summary.blank += 1;
-        } else {
-            self.document(name, line, number, false);
-        }
-    }
-
-    /// Parses and checks one document whose first byte is on line `first_line`.
-    fn document(&mut self, name: &str, text: &[u8], first_line: usize, whole_file: bool) {
-        let place = |offset: usize| {
-            let (line, column) = line_column(text, offset);
-            (first_line + line - 1, column)
-        };
-        if let Err(e) = std::str::from_utf8(text) {
-            self.summary.unparsed += 1;
-            let (line, column) = place(e.valid_up_to());
-            let message = format!("invalid UTF-8 (byte 0x{:02x}); JSON must be UTF-8", text[e.valid_up_to()]);
-            self.emit_record_error(Rule::InvalidUtf8, name, line, column, message);
-            return;
-        }
-        if whole_file && text.trim_ascii().is_empty() {
-            self.summary.unparsed += 1;
-            self.emit_record_error(Rule::InvalidJson, name, first_line, 1, "file is empty; expected a call, a batch or an array of calls".to_string());
-            return;
-        }
-        let doc: Value = match serde_json::from_slice(text) {
-            Ok(doc) => doc,
-            Err(e) => {
+        match record {
+            Record::Blank => self.summary.blank += 1,
+            Record::Unparsed { rule, line, column, message } => {
                 self.summary.unparsed += 1;
-                let (line, column) = place(parse_error_offset(text, &e));
-                self.emit_record_error(Rule::InvalidJson, name, line, column, parse_error_message(&e));
-                return;
+                self.emit_record_error(rule, name, line, column, message);
             }
-        };
-        self.summary.parsed += 1;
-        let report = check::check_document(&doc, text.len(), &self.options);
-        self.emit_report(name, text, &place, report);
+            Record::Parsed { text, first_line, value } => {
+                self.summary.parsed += 1;
+                let report = check::check_document(&value, text.len(), &self.options);
+                self.emit_report(name, text, &|offset| records::place(text, first_line, offset), report);
+            }
+        }
     }
 
     fn emit_report(&mut self, name: &str, text: &[u8], place: &dyn Fn(usize) -> (usize, usize), report: DocumentReport) {
@@ -216,41 +133,5 @@ impl<'e> Validation<'e> {
     pub fn finish(self) -> i32 {
         self.emitter.finish(&self.summary);
         self.summary.exit_code()
-    }
-}
-
-/// Drops the line terminator (`\n`, `\r\n`) and, on the first line, a UTF-8 byte order mark.
-fn strip_line_end(line: &mut Vec<u8>, number: usize) {
-    if line.last() == Some(&b'\n') {
-        line.pop();
-    }
-    if line.last() == Some(&b'\r') {
-        line.pop();
-    }
-    if number == 1 && line.starts_with(b"\xEF\xBB\xBF") {
-        line.drain(..3);
-    }
-}
-
-/// The byte offset serde_json's error points at; for a trailing comma, the comma itself
-/// (serde_json points at the bracket after it).
-fn parse_error_offset(text: &[u8], e: &serde_json::Error) -> usize {
-    let line_start = text.split_inclusive(|&b| b == b'\n').take(e.line().saturating_sub(1)).map(<[u8]>::len).sum::<usize>();
-    let offset = (line_start + e.column().saturating_sub(1)).min(text.len());
-    if e.to_string().starts_with("trailing comma")
-        && let Some(comma) = text[..offset].iter().rposition(|&b| b == b',')
-    {
-        return comma;
-    }
-    offset
-}
-
-/// The parser's reason without its own position (diagnostics carry the position).
-fn parse_error_message(e: &serde_json::Error) -> String {
-    let text = e.to_string();
-    let reason = text.rfind(" at line ").map_or(text.as_str(), |i| &text[..i]);
-    match reason {
-        "recursion limit exceeded" => "nesting is deeper than 128 levels (recursion limit exceeded); no call nests that deep".to_string(),
-        _ => format!("malformed JSON: {reason}"),
     }
 }

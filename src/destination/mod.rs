@@ -1,5 +1,10 @@
 //! Destinations: their actions and presets as data, the trigger language that routes calls to
 //! actions, and the mapping directives that build each action's payload.
 
+mod load;
 pub mod mapping;
+mod model;
 pub mod trigger;
+
+pub use load::{BUNDLED, bundled, load, names};
+pub use model::{Action, DestinationFile, Preset};

@@ -1,0 +1,63 @@
+//! Finding and loading destinations: the bundled ones (by file name, slug or display name),
+//! files, and files that extend a bundled one.
+
+use std::path::Path;
+
+use super::model::DestinationFile;
+
+/// The bundled destinations: (name, file contents).
+pub const BUNDLED: &[(&str, &str)] = &[
+    ("customerio", include_str!("../../destinations/customerio.json")),
+    ("mixpanel", include_str!("../../destinations/mixpanel.json")),
+    ("amplitude", include_str!("../../destinations/amplitude.json")),
+    ("webhook", include_str!("../../destinations/webhook.json")),
+];
+
+/// A bundled destination by file name (`customerio`), slug (`actions-customerio`) or display
+/// name (`Actions Customerio`), ignoring case.
+pub fn bundled(name: &str) -> Option<DestinationFile> {
+    let wanted = name.to_ascii_lowercase();
+    BUNDLED.iter().find_map(|(key, text)| {
+        let file: DestinationFile = serde_json::from_str(text).ok()?;
+        let matches = *key == wanted || file.slug.to_ascii_lowercase() == wanted || file.destination.to_ascii_lowercase() == wanted;
+        matches.then_some(file)
+    })
+}
+
+/// A destination by bundled name or by path to a file (which may extend a bundled one).
+pub fn load(name_or_path: &str) -> Result<DestinationFile, String> {
+    let looks_like_path = name_or_path.ends_with(".json") || name_or_path.contains('/') || name_or_path.contains('\\');
+    if !looks_like_path {
+        return bundled(name_or_path).ok_or_else(|| format!("no bundled destination named `{name_or_path}` (bundled: {})", names().join(", ")));
+    }
+    let path = Path::new(name_or_path);
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {name_or_path}: {e}"))?;
+    let file: DestinationFile = serde_json::from_str(&text).map_err(|e| format!("{name_or_path}: {e}"))?;
+    match &file.extends {
+        None => {
+            if file.actions.is_empty() {
+                return Err(format!("{name_or_path}: a destination needs `actions` (or `extends` naming a bundled destination)"));
+            }
+            Ok(file)
+        }
+        Some(base) => {
+            let mut merged = bundled(base).ok_or_else(|| format!("{name_or_path}: `extends` names `{base}`, which is not bundled ({})", names().join(", ")))?;
+            if let Some(presets) = file.presets {
+                merged.presets = Some(presets);
+            }
+            merged.actions.extend(file.actions);
+            if !file.destination.is_empty() {
+                merged.destination = file.destination;
+            }
+            if !file.slug.is_empty() {
+                merged.slug = file.slug;
+            }
+            Ok(merged)
+        }
+    }
+}
+
+/// Names of the bundled destinations.
+pub fn names() -> Vec<&'static str> {
+    BUNDLED.iter().map(|(name, _)| *name).collect()
+}

@@ -1,0 +1,157 @@
+//! Splitting a source into records and parsing them: one record per NDJSON line, or one per
+//! JSON document, each blank, parsed, or unparsed with the parser's position and reason.
+//! Shared by `validate` and `coverage`, so both read inputs alike and count every line.
+
+use std::io::{self, BufRead};
+
+use serde_json::Value;
+
+use crate::input::{Layout, looks_like_document_line};
+use crate::locate::line_column;
+use crate::rule::Rule;
+
+/// One record of a source.
+pub enum Record<'a> {
+    /// A line of only white space.
+    Blank,
+    /// A document that parsed.
+    Parsed {
+        /// Its bytes, to locate JSON pointers in.
+        text: &'a [u8],
+        /// The line its first byte is on.
+        first_line: usize,
+        /// The parsed document.
+        value: Value,
+    },
+    /// A document that did not parse.
+    Unparsed {
+        /// `invalid-json` or `invalid-utf8`.
+        rule: Rule,
+        /// Where the parser stopped.
+        line: usize,
+        /// Where the parser stopped (characters).
+        column: usize,
+        /// The parser's reason.
+        message: String,
+    },
+}
+
+/// The line and column of byte `offset` of a document that starts on `first_line`.
+pub fn place(text: &[u8], first_line: usize, offset: usize) -> (usize, usize) {
+    let (line, column) = line_column(text, offset);
+    (first_line + line - 1, column)
+}
+
+/// Reads every record of `reader`, laid out as `layout` says, and hands each to `visit`.
+pub fn read(mut reader: impl BufRead, layout: Layout, visit: &mut dyn FnMut(Record<'_>)) -> io::Result<()> {
+    let mut line = Vec::new();
+    let mut number = 0;
+    let mut head = Vec::new();
+    // Blank lines before the first document, kept in case the source is one document.
+    let mut blank_head = 0;
+    loop {
+        line.clear();
+        if reader.read_until(b'\n', &mut line)? == 0 {
+            break;
+        }
+        number += 1;
+        strip_line_end(&mut line, number);
+        if line.trim_ascii().is_empty() && layout != Layout::Lines {
+            blank_head += 1;
+            head.extend_from_slice(&line);
+            head.push(b'\n');
+            continue;
+        }
+        if layout != Layout::Lines && !looks_like_document_line(&line) {
+            // One JSON document: the rest of the source belongs to it.
+            head.extend_from_slice(&line);
+            head.push(b'\n');
+            reader.read_to_end(&mut head)?;
+            let trimmed = head.trim_ascii_end().len();
+            head.truncate(trimmed);
+            visit(document(&head, 1, true));
+            return Ok(());
+        }
+        for _ in 0..blank_head {
+            visit(Record::Blank);
+        }
+        visit(line_record(&line, number));
+        loop {
+            line.clear();
+            if reader.read_until(b'\n', &mut line)? == 0 {
+                return Ok(());
+            }
+            number += 1;
+            strip_line_end(&mut line, number);
+            visit(line_record(&line, number));
+        }
+    }
+    // Only blank lines, or nothing at all.
+    if layout == Layout::Document {
+        visit(document(&head, 1, true));
+    } else {
+        for _ in 0..blank_head {
+            visit(Record::Blank);
+        }
+    }
+    Ok(())
+}
+
+fn line_record(line: &[u8], number: usize) -> Record<'_> {
+    if line.trim_ascii().is_empty() { Record::Blank } else { document(line, number, false) }
+}
+
+/// Parses one document whose first byte is on line `first_line`.
+fn document(text: &[u8], first_line: usize, whole_file: bool) -> Record<'_> {
+    if let Err(e) = std::str::from_utf8(text) {
+        let (line, column) = place(text, first_line, e.valid_up_to());
+        let message = format!("invalid UTF-8 (byte 0x{:02x}); JSON must be UTF-8", text[e.valid_up_to()]);
+        return Record::Unparsed { rule: Rule::InvalidUtf8, line, column, message };
+    }
+    if whole_file && text.trim_ascii().is_empty() {
+        return Record::Unparsed { rule: Rule::InvalidJson, line: first_line, column: 1, message: "file is empty; expected a call, a batch or an array of calls".into() };
+    }
+    match serde_json::from_slice(text) {
+        Ok(value) => Record::Parsed { text, first_line, value },
+        Err(e) => {
+            let (line, column) = place(text, first_line, parse_error_offset(text, &e));
+            Record::Unparsed { rule: Rule::InvalidJson, line, column, message: parse_error_message(&e) }
+        }
+    }
+}
+
+/// Drops the line terminator (`\n`, `\r\n`) and, on the first line, a UTF-8 byte order mark.
+fn strip_line_end(line: &mut Vec<u8>, number: usize) {
+    if line.last() == Some(&b'\n') {
+        line.pop();
+    }
+    if line.last() == Some(&b'\r') {
+        line.pop();
+    }
+    if number == 1 && line.starts_with(b"\xEF\xBB\xBF") {
+        line.drain(..3);
+    }
+}
+
+/// The byte offset serde_json's error points at; for a trailing comma, the comma itself
+/// (serde_json points at the bracket after it).
+fn parse_error_offset(text: &[u8], e: &serde_json::Error) -> usize {
+    let line_start = text.split_inclusive(|&b| b == b'\n').take(e.line().saturating_sub(1)).map(<[u8]>::len).sum::<usize>();
+    let offset = (line_start + e.column().saturating_sub(1)).min(text.len());
+    if e.to_string().starts_with("trailing comma") {
+        if let Some(comma) = text[..offset].iter().rposition(|&b| b == b',') {
+            return comma;
+        }
+    }
+    offset
+}
+
+/// The parser's reason without its own position (diagnostics carry the position).
+fn parse_error_message(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let reason = text.rfind(" at line ").map_or(text.as_str(), |i| &text[..i]);
+    match reason {
+        "recursion limit exceeded" => "nesting is deeper than 128 levels (recursion limit exceeded); no call nests that deep".to_string(),
+        _ => format!("malformed JSON: {reason}"),
+    }
+}
