@@ -18,6 +18,8 @@ pub mod check;
 pub mod config;
 pub mod destination;
 pub mod diagnostic;
+pub mod event;
+pub mod export;
 pub mod input;
 pub mod locate;
 pub mod output;
@@ -31,7 +33,9 @@ pub mod timestamp;
 pub mod validate;
 
 pub use calls::*;
+pub use cdpspec_derive::{Event, TrackingPlan};
 pub use diagnostic::{Diagnostic, Finding};
+pub use event::{Event, TrackingPlan, Traits};
 pub use rule::{Rule, Severity};
 pub use summary::Summary;
 

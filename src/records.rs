@@ -109,7 +109,12 @@ fn document(text: &[u8], first_line: usize, whole_file: bool) -> Record<'_> {
         return Record::Unparsed { rule: Rule::InvalidUtf8, line, column, message };
     }
     if whole_file && text.trim_ascii().is_empty() {
-        return Record::Unparsed { rule: Rule::InvalidJson, line: first_line, column: 1, message: "file is empty; expected a call, a batch or an array of calls".into() };
+        return Record::Unparsed {
+            rule: Rule::InvalidJson,
+            line: first_line,
+            column: 1,
+            message: "file is empty; expected a call, a batch or an array of calls".into(),
+        };
     }
     match serde_json::from_slice(text) {
         Ok(value) => Record::Parsed { text, first_line, value },
@@ -138,10 +143,10 @@ fn strip_line_end(line: &mut Vec<u8>, number: usize) {
 fn parse_error_offset(text: &[u8], e: &serde_json::Error) -> usize {
     let line_start = text.split_inclusive(|&b| b == b'\n').take(e.line().saturating_sub(1)).map(<[u8]>::len).sum::<usize>();
     let offset = (line_start + e.column().saturating_sub(1)).min(text.len());
-    if e.to_string().starts_with("trailing comma") {
-        if let Some(comma) = text[..offset].iter().rposition(|&b| b == b',') {
-            return comma;
-        }
+    if e.to_string().starts_with("trailing comma")
+        && let Some(comma) = text[..offset].iter().rposition(|&b| b == b',')
+    {
+        return comma;
     }
     offset
 }

@@ -9,8 +9,8 @@ use crate::check::{self, DocumentReport};
 use crate::diagnostic::{Diagnostic, Finding};
 use crate::input::{Layout, Source};
 use crate::locate::locate;
-use crate::records::{self, Record};
 use crate::output::Emitter;
+use crate::records::{self, Record};
 use crate::rule::Rule;
 use crate::summary::Summary;
 

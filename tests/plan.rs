@@ -49,7 +49,8 @@ fn each_violation_kind_names_the_pointer_and_the_plan_rule() {
             (Rule::DatatypeMismatch, "/properties/class_name", "courses.yaml#/events/0/versions/0/properties/properties/class_name/type"),
         ]
     );
-    let found = violations(json!({"type": "track", "event": "Order Completed", "userId": "u1", "properties": {"order_id": "o1", "revenue": -1, "products": []}}));
+    let found =
+        violations(json!({"type": "track", "event": "Order Completed", "userId": "u1", "properties": {"order_id": "o1", "revenue": -1, "products": []}}));
     assert_eq!(
         summary(&found),
         [
@@ -65,7 +66,10 @@ fn each_violation_kind_names_the_pointer_and_the_plan_rule() {
     let found = violations(json!({"type": "identify", "userId": "u1", "traits": {"email": "cool.person@example.com", "plan": "gold"}}));
     assert_eq!(summary(&found), [(Rule::AdvancedRule, "/traits/plan", "courses.yaml#/identify/traits/properties/plan/enum")]);
     let found = violations(json!({"type": "screen", "userId": "u1", "name": "home", "properties": {"session_started": "now"}}));
-    assert_eq!(summary(&found), [(Rule::DatatypeMismatch, "/properties/session_started", "courses.yaml#/screens/0/properties/properties/session_started/type")]);
+    assert_eq!(
+        summary(&found),
+        [(Rule::DatatypeMismatch, "/properties/session_started", "courses.yaml#/screens/0/properties/properties/session_started/type")]
+    );
     let found = violations(json!({"type": "page", "userId": "u1", "name": "home", "context": {"library": {}}}));
     assert_eq!(summary(&found), [(Rule::RequiredMissing, "/context/library", "courses.yaml#/common/context/properties/library/required")]);
 }
@@ -201,7 +205,9 @@ events:
 fn plan_diff_gates_pull_requests() {
     let dir = temp_dir("diff");
     let new = dir.join("new.yaml");
-    let changed = std::fs::read_to_string(PLAN).unwrap().replace("level: {type: string, enum: [beginner, intermediate, advanced]}", "level: {type: string, enum: [beginner, advanced]}");
+    let changed = std::fs::read_to_string(PLAN)
+        .unwrap()
+        .replace("level: {type: string, enum: [beginner, intermediate, advanced]}", "level: {type: string, enum: [beginner, advanced]}");
     std::fs::write(&new, changed).unwrap();
     let out = cdpspec(&["plan", "diff", PLAN, new.to_str().unwrap()], env!("CARGO_MANIFEST_DIR"));
     assert_eq!(out.status.code(), Some(1));

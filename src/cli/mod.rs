@@ -1,6 +1,7 @@
 //! The `cdpspec` command line: arguments, and dispatch to one module per command.
 
 mod plan;
+mod schema;
 mod validate;
 
 use clap::{Parser, Subcommand};
@@ -23,6 +24,9 @@ enum Command {
     /// Work with tracking plans: import, check, diff.
     #[command(subcommand)]
     Plan(plan::Command),
+    /// Export schemas for other languages.
+    #[command(subcommand)]
+    Schema(schema::Command),
     /// List every rule: code, name, default severity and what it catches.
     Rules,
 }
@@ -40,6 +44,7 @@ pub fn run() -> i32 {
     match cli.command {
         Command::Validate(args) => validate::run(args),
         Command::Plan(command) => plan::run(command),
+        Command::Schema(command) => schema::run(command),
         Command::Rules => rules(),
     }
 }
