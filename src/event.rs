@@ -167,6 +167,20 @@ pub trait TrackingPlan {
     /// [`section_schema`], the traits type's doc comment as the rule's description, and
     /// `requires: [traits]` when the schema requires any trait.
     fn plan() -> plan::Plan;
+
+    /// A validator of calls against the plan, as `cdpspec validate --plan` runs it. Fails only
+    /// when a schema does not compile (an invalid `#[schemars(regex(...))]` pattern, say).
+    ///
+    /// ```ignore
+    /// let validator = std::sync::Arc::new(CoursesPlan::validator()?);
+    /// let options = cdpspec::check::Options { plan: Some(validator), ..Default::default() };
+    /// let report = cdpspec::check::check_document(&call, 0, &options);
+    /// ```
+    fn validator() -> Result<plan::PlanValidator, plan::PlanError> {
+        let plan = Self::plan();
+        let name = plan.name.clone();
+        plan::PlanValidator::new(plan, name)
+    }
 }
 
 /// The schema of `T` as a plan section (`properties` or `traits`): schemars' schema of how `T`

@@ -426,3 +426,14 @@ fn misuse_fails_to_compile_with_clear_errors() {
     let t = trybuild::TestCases::new();
     t.compile_fail("tests/ui/*.rs");
 }
+
+#[test]
+fn the_derived_validator_checks_calls_as_validate_plan_does() {
+    let options = Options { plan: Some(Arc::new(Courses::validator().unwrap())), ..Default::default() };
+    let good = serde_json::to_value(Message::from(enrolled().track("97980cfea0067"))).unwrap();
+    assert_eq!(check_document(&good, 0, &options).calls[0].findings, vec![]);
+    let unplanned = json!({"type": "track", "event": "Course Enroled", "userId": "97980cfea0067"});
+    let report = check_document(&unplanned, 0, &options);
+    assert_eq!(report.calls[0].findings.iter().map(|f| f.rule).collect::<Vec<_>>(), [cdpspec::Rule::UnplannedEvent]);
+    assert_eq!(report.calls[0].findings[0].suggestion.as_deref(), Some("Course Enrolled"));
+}
