@@ -26,6 +26,7 @@ pub mod output;
 pub mod plan;
 pub mod records;
 pub mod rule;
+pub mod rule_docs;
 pub mod schema;
 pub mod suggest;
 pub mod summary;

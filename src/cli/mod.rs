@@ -28,7 +28,11 @@ enum Command {
     #[command(subcommand)]
     Schema(schema::Command),
     /// List every rule: code, name, default severity and what it catches.
-    Rules,
+    Rules {
+        /// Print the full rule documentation (docs/rules.md) as Markdown.
+        #[arg(long)]
+        markdown: bool,
+    },
 }
 
 /// Runs the command line and returns the process exit code.
@@ -45,11 +49,15 @@ pub fn run() -> i32 {
         Command::Validate(args) => validate::run(args),
         Command::Plan(command) => plan::run(command),
         Command::Schema(command) => schema::run(command),
-        Command::Rules => rules(),
+        Command::Rules { markdown } => rules(markdown),
     }
 }
 
-fn rules() -> i32 {
+fn rules(markdown: bool) -> i32 {
+    if markdown {
+        print!("{}", cdpspec::rule_docs::markdown());
+        return 0;
+    }
     for rule in cdpspec::Rule::ALL {
         println!("{}  {:<22} {:<8} {}", rule.code(), rule.name(), rule.default_severity().as_str(), rule.summary());
     }
