@@ -4,6 +4,9 @@
 //! ```toml
 //! plan = "tracking-plan.yaml"   # the plan `validate` applies (relative to this file)
 //! type = "track"                # the type of payloads without `type`
+//! paths = ["events/"]           # what `validate` and `coverage` read when given no PATH
+//! destination = "customerio"    # the destination `coverage` evaluates
+//! deny-warnings = true          # warnings fail the run, as `--deny warnings`
 //!
 //! [rules]                       # severity per rule (code or name): error, warning, off
 //! unplanned-event = "warning"
@@ -14,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::rule::{Rule, Severities};
+use crate::rule::Severities;
 
 /// The file name looked for.
 pub const FILE_NAME: &str = "cdpspec.toml";
@@ -30,17 +33,32 @@ pub struct Config {
     pub call_type: Option<crate::CallType>,
     /// Severity overrides.
     pub severities: Severities,
+    /// Default inputs, resolved against the config file's folder.
+    pub paths: Vec<String>,
+    /// The destination `coverage` evaluates (bundled name, or a path resolved against the
+    /// config file's folder).
+    pub destination: Option<String>,
+    /// Whether warnings fail the run.
+    pub deny_warnings: bool,
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct File {
     plan: Option<PathBuf>,
     #[serde(rename = "type")]
     call_type: Option<String>,
     #[serde(default)]
+    paths: Vec<String>,
+    destination: Option<String>,
+    #[serde(default)]
+    deny_warnings: bool,
+    #[serde(default)]
     rules: BTreeMap<String, String>,
 }
+
+/// The keys a config file may have.
+const KEYS: &[&str] = &["plan", "type", "paths", "destination", "deny-warnings", "rules"];
 
 /// The nearest `cdpspec.toml` in `start` or a folder above it.
 pub fn discover(start: &Path) -> Option<PathBuf> {
@@ -51,9 +69,27 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
 pub fn load(path: &Path) -> Result<Config, String> {
     let name = path.display();
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {name}: {e}"))?;
-    let file: File = toml::from_str(&text).map_err(|e| format!("{name}: {}", e.to_string().trim_end()))?;
+    let table: toml::Table = toml::from_str(&text).map_err(|e| format!("{name}: {}", e.to_string().trim_end()))?;
+    for key in table.keys() {
+        if !KEYS.contains(&key.as_str()) {
+            let hint = crate::suggest::closest(key, KEYS.iter().copied())
+                .map(|c| format!("; did you mean `{c}`?"))
+                .unwrap_or_else(|| format!("; valid keys: {}", KEYS.join(", ")));
+            return Err(format!("{name}: unknown key `{key}`{hint}"));
+        }
+    }
+    let file: File = table.try_into().map_err(|e: toml::de::Error| format!("{name}: {}", e.to_string().trim_end()))?;
     let base = path.parent().unwrap_or(Path::new("."));
-    let mut config = Config { path: Some(path.to_path_buf()), plan: file.plan.map(|p| base.join(p)), ..Config::default() };
+    let relative = |p: &str| if Path::new(p).is_absolute() { p.to_string() } else { base.join(p).display().to_string() };
+    let destination = file.destination.map(|d| if d.ends_with(".json") { relative(&d) } else { d });
+    let mut config = Config {
+        path: Some(path.to_path_buf()),
+        plan: file.plan.map(|p| base.join(p)),
+        paths: file.paths.iter().map(|p| relative(p)).collect(),
+        destination,
+        deny_warnings: file.deny_warnings,
+        ..Config::default()
+    };
     if let Some(t) = file.call_type {
         config.call_type = Some(t.parse().map_err(|_| format!("{name}: `type = \"{t}\"` is not a call type (identify, group, track, page, screen, alias)"))?);
     }
@@ -62,9 +98,4 @@ pub fn load(path: &Path) -> Result<Config, String> {
         config.severities.set(rule, level);
     }
     Ok(config)
-}
-
-/// Every rule name, for messages that list valid keys.
-pub fn rule_names() -> Vec<&'static str> {
-    Rule::ALL.iter().map(|r| r.name()).collect()
 }

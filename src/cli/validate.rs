@@ -16,7 +16,8 @@ use super::fail;
 #[derive(clap::Args)]
 pub struct Args {
     /// Files (.json, .ndjson, .jsonl), directories (searched recursively) or `-` for stdin.
-    #[arg(required = true, value_name = "PATH")]
+    /// Default: `paths` of cdpspec.toml.
+    #[arg(value_name = "PATH")]
     paths: Vec<String>,
     /// The type of top-level payloads that have no `type` field (as when posted to /v1/alias).
     #[arg(long = "type", value_name = "CALL", value_parser = parse_call_type)]
@@ -33,6 +34,22 @@ pub struct Args {
     /// The config file (default: the nearest cdpspec.toml from the working directory up).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Fail on these too: `--deny warnings` makes warnings fail the run (exit code 1).
+    #[arg(long, value_enum, value_name = "WHAT")]
+    deny: Vec<Deny>,
+}
+
+/// What `--deny` can make fail a run.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Deny {
+    /// Warnings fail the run.
+    Warnings,
+}
+
+/// The project's config: `--config`, or the nearest cdpspec.toml, or none.
+pub fn config(explicit: Option<&std::path::Path>) -> Result<config::Config, String> {
+    let path = explicit.map(PathBuf::from).or_else(|| std::env::current_dir().ok().and_then(|d| config::discover(&d)));
+    Ok(path.map(|p| config::load(&p)).transpose()?.unwrap_or_default())
 }
 
 pub fn parse_call_type(s: &str) -> Result<CallType, String> {
@@ -40,11 +57,15 @@ pub fn parse_call_type(s: &str) -> Result<CallType, String> {
 }
 
 pub fn run(args: Args) -> i32 {
-    let config_path = args.config.clone().or_else(|| std::env::current_dir().ok().and_then(|d| config::discover(&d)));
-    let config = match config_path.map(|p| config::load(&p)).transpose() {
-        Ok(c) => c.unwrap_or_default(),
+    let config = match config(args.config.as_deref()) {
+        Ok(c) => c,
         Err(e) => return fail(e),
     };
+    let paths = if args.paths.is_empty() { config.paths.clone() } else { args.paths.clone() };
+    if paths.is_empty() {
+        return fail("no input: give PATH arguments (or `-` for stdin), or `paths` in cdpspec.toml");
+    }
+    let deny_warnings = args.deny.contains(&Deny::Warnings) || config.deny_warnings;
     let mut severities = config.severities.clone();
     for (rule, level) in &args.severities {
         severities.set(*rule, *level);
@@ -57,7 +78,7 @@ pub fn run(args: Args) -> i32 {
         None => None,
     };
     let options = Options { default_type: args.call_type.or(config.call_type), plan, severities };
-    let (sources, unreadable) = input::expand(&args.paths);
+    let (sources, unreadable) = input::expand(&paths);
     let mut emitter = args.format.emitter(Box::new(io::BufWriter::new(io::stdout().lock())), Box::new(io::stderr()));
     let mut run = Validation::new(options, emitter.as_mut());
     for (path, error) in &unreadable {
@@ -69,7 +90,13 @@ pub fn run(args: Args) -> i32 {
             eprintln!("cdpspec: cannot read {}: {error}", source.display_name());
         }
     }
-    run.finish()
+    let summary = run.summary.clone();
+    let code = run.finish();
+    if code == 0 && deny_warnings && summary.warnings > 0 {
+        eprintln!("cdpspec: {} warnings, and warnings are denied (--deny warnings)", summary.warnings);
+        return 1;
+    }
+    code
 }
 
 /// Loads and compiles a plan; the error names the file and the offending rule.

@@ -1,0 +1,57 @@
+//! `cdpspec.toml` and the flags that override it: unknown keys name the closest valid one,
+//! default inputs, `--deny warnings`.
+
+use std::process::{Command, Output};
+
+fn cdpspec(args: &[&str], dir: &std::path::Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cdpspec")).args(args).current_dir(dir).output().unwrap()
+}
+
+fn project(name: &str, config: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("cdpspec-config-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(dir.join("events")).unwrap();
+    // Valid, but the timestamp has no zone: one warning.
+    std::fs::write(dir.join("events/calls.ndjson"), "{\"type\":\"track\",\"event\":\"Signed Up\",\"userId\":\"u1\",\"timestamp\":\"2026-11-27T09:30:00\"}\n")
+        .unwrap();
+    std::fs::write(dir.join("cdpspec.toml"), config).unwrap();
+    dir
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn unknown_keys_name_the_closest_valid_one() {
+    let dir = project("typo", "deny-warning = true\n");
+    let out = cdpspec(&["validate", "events"], &dir);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("unknown key `deny-warning`; did you mean `deny-warnings`?"), "{}", stderr(&out));
+    let dir = project("nonsense", "colour = \"red\"\n");
+    let out = cdpspec(&["validate", "events"], &dir);
+    assert!(stderr(&out).contains("unknown key `colour`; valid keys: plan, type, paths, destination, deny-warnings, rules"), "{}", stderr(&out));
+    let dir = project("bad-level", "[rules]\nmissing-identity = \"fatal\"\n");
+    let out = cdpspec(&["validate", "events"], &dir);
+    assert!(stderr(&out).contains("`fatal` is not a severity"), "{}", stderr(&out));
+}
+
+#[test]
+fn paths_and_deny_warnings_come_from_the_config_and_flags() {
+    let dir = project("plain", "paths = [\"events\"]\n");
+    let out = cdpspec(&["validate"], &dir);
+    assert_eq!(out.status.code(), Some(0), "warnings alone pass: {}", String::from_utf8_lossy(&out.stdout));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("timestamp-not-rfc3339"));
+    let out = cdpspec(&["validate", "--deny", "warnings"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("warnings are denied"), "{}", stderr(&out));
+
+    let dir = project("deny", "paths = [\"events\"]\ndeny-warnings = true\n");
+    assert_eq!(cdpspec(&["validate"], &dir).status.code(), Some(1));
+    // A severity override can still silence the warning that would be denied.
+    assert_eq!(cdpspec(&["validate", "--severity", "timestamp-not-rfc3339=off"], &dir).status.code(), Some(0));
+
+    let dir = project("nothing", "");
+    let out = cdpspec(&["validate"], &dir);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no input"), "{}", stderr(&out));
+}
