@@ -83,6 +83,7 @@ rules! {
     EmptyIdentifier = "CDP109", "empty-identifier", Warning, "`userId` or `anonymousId` is an empty or blank string, which destinations treat as missing.";
     NumericIdentifier = "CDP110", "numeric-identifier", Warning, "An identifier is a number; destinations compare identifiers as strings.";
     MisspelledField = "CDP111", "misspelled-field", Warning, "A top-level key is a misspelling of a spec field (`user_id` for `userId`), so destinations ignore it.";
+    DuplicateKey = "CDP112", "duplicate-key", Error, "A key appears twice in one object; parsers keep the last value, some destinations the first.";
     InvalidTimestamp = "CDP201", "invalid-timestamp", Error, "A timestamp is not a date any destination can read.";
     TimestampNotRfc3339 = "CDP202", "timestamp-not-rfc3339", Warning, "A timestamp is readable but not RFC 3339 (no time zone, date only, space separator).";
     InvalidDateTrait = "CDP203", "invalid-date-trait", Warning, "A date trait (`createdAt`, `birthday`) is a string that is not a date.";

@@ -96,6 +96,11 @@ docs! {
         failing: r#"{"type": "track", "anonymousId": "a1", "user_id": "u1", "event": "Signed Up"}"#,
         passing: r#"{"type": "track", "anonymousId": "a1", "userId": "u1", "event": "Signed Up"}"#
     }
+    DuplicateKey {
+        why: "JSON leaves duplicate keys undefined: the pipeline's parser keeps the last value, some destinations and warehouses the first, so two systems disagree on the same call.",
+        failing: r#"{"type": "track", "userId": "u1", "event": "Signed Up", "userId": "u2"}"#,
+        passing: r#"{"type": "track", "userId": "u2", "event": "Signed Up"}"#
+    }
     InvalidTimestamp {
         why: "A timestamp no destination can read is replaced by the receive time (or the call is rejected): historical imports land on today.",
         failing: r#"{"type": "track", "userId": "u1", "event": "Signed Up", "timestamp": "yesterday"}"#,

@@ -220,3 +220,15 @@ fn readme_documents_every_rule_and_the_real_first_run() {
     assert_eq!(out.status.code(), Some(1));
     assert!(readme.contains(&text(&out.stdout)), "README shows stale output of `validate examples/`:\n{}", text(&out.stdout));
 }
+
+#[test]
+fn duplicate_keys_are_reported_at_the_second_occurrence_in_their_call() {
+    let input = b"{\"batch\":[{\"type\":\"track\",\"userId\":\"u1\",\"event\":\"A\"},{\"type\":\"track\",\"userId\":\"u1\",\"event\":\"A\",\"properties\":{\"plan\":\"free\",\"plan\":\"premium\"}}],\"sentAt\":\"2026-11-28T18:02:43Z\",\"sentAt\":\"2026-11-28T18:02:44Z\"}\n";
+    let out = cdpspec(&["validate", "--format", "json", "-"], Some(input));
+    let found = diagnostics(&out);
+    let summary: Vec<(&str, &str, Option<u64>)> =
+        found.iter().map(|d| (d["rule"].as_str().unwrap(), d["pointer"].as_str().unwrap(), d["index"].as_u64())).collect();
+    assert_eq!(summary, [("duplicate-key", "/sentAt", None), ("duplicate-key", "/batch/1/properties/plan", Some(1))]);
+    assert_eq!(found[1]["column"].as_u64(), Some(131), "the value of the second `plan`, which the parser kept");
+    assert!(text(&out.stderr).contains("1 valid (0 with warnings), 1 with errors"), "{}", text(&out.stderr));
+}

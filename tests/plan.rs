@@ -162,7 +162,7 @@ fn plan_check_finds_each_mistake() {
         &path,
         r#"name: Messy
 identify:
-  traits: {type: object, properties: {email: {type: string, format: e-mail}}, required: [email]}
+  traits: {type: object, properties: {email: {type: string, format: e-mail, description: Where we write, mostly}}, required: [email]}
 events:
   - name: Order Completed
     versions: [{version: 1, properties: {type: object, properties: {total: {type: money}}}}]
@@ -186,6 +186,7 @@ events:
         .collect();
     let expected = [
         ("unknown-format", "/identify/traits/properties/email/format"),
+        ("unknown-keyword", "/identify/traits/properties/email/mostly"),
         ("invalid-schema", "/events/0/versions/0/properties"),
         ("section-not-object", "/events/3/versions/0/properties"),
         ("required-traits", "/identify/traits/required"),

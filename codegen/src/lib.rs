@@ -25,6 +25,7 @@ mod convert;
 mod emit;
 mod model;
 mod naming;
+pub mod plan;
 mod registry;
 mod shape;
 

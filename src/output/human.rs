@@ -1,38 +1,234 @@
-//! The default format, for people: `path:line:column: severity[code/name] message`, a
-//! suggestion line when there is an obvious fix, and a summary paragraph.
+//! The default format, for people. Each diagnostic is a paragraph: the heading
+//! `path:line:column: severity[code/name] message (at /pointer)`, the offending source line
+//! with a caret under the column (as rustc and ruff show them; not for stdin, which cannot be
+//! read twice), then `suggestion:` and `plan:` lines when they apply. A summary ends the run.
+//! ANSI colour only on a terminal, and never when `NO_COLOR` is set.
 
 use std::io::Write;
 
+use super::source::SourceLines;
 use super::{Emitter, write_or_exit};
 use crate::diagnostic::Diagnostic;
+use crate::rule::Severity;
 use crate::summary::Summary;
+
+/// The widest excerpt of a source line shown, in characters. Longer lines (minified NDJSON)
+/// are cut around the column, marked with `…`.
+const MAX_EXCERPT: usize = 100;
+
+/// Whether to colour the output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Colour {
+    /// Plain text.
+    Never,
+    /// ANSI escape codes.
+    Always,
+}
+
+impl Colour {
+    /// Colour when writing to a terminal, unless `NO_COLOR` is set to anything non-empty
+    /// (<https://no-color.org>).
+    pub fn detect(terminal: bool) -> Colour {
+        Colour::decide(terminal, std::env::var_os("NO_COLOR").as_deref())
+    }
+
+    fn decide(terminal: bool, no_color: Option<&std::ffi::OsStr>) -> Colour {
+        if terminal && no_color.is_none_or(|v| v.is_empty()) { Colour::Always } else { Colour::Never }
+    }
+}
 
 /// Renders diagnostics for a terminal or a log.
 pub struct Human<'a> {
     out: Box<dyn Write + 'a>,
+    colour: Colour,
+    sources: SourceLines,
 }
 
 impl<'a> Human<'a> {
-    /// Writes to `out`.
-    pub fn new(out: Box<dyn Write + 'a>) -> Self {
-        Human { out }
+    /// Writes to `out`, coloured or not.
+    pub fn new(out: Box<dyn Write + 'a>, colour: Colour) -> Self {
+        Human { out, colour, sources: SourceLines::default() }
     }
+
+    /// `text` in the style of the ANSI SGR `codes`, or plain.
+    fn paint(&self, codes: &str, text: &str) -> String {
+        match self.colour {
+            Colour::Always => format!("\x1b[{codes}m{text}\x1b[0m"),
+            Colour::Never => text.to_string(),
+        }
+    }
+
+    /// The paragraph of one diagnostic, without the source line.
+    fn heading(&self, d: &Diagnostic) -> String {
+        let severity = match d.severity {
+            Severity::Error => "1;31",
+            Severity::Warning => "1;33",
+        };
+        let mut text = format!(
+            "{} {} {}",
+            self.paint("1", &format!("{}:{}:{}:", d.path, d.line, d.column)),
+            self.paint(severity, &format!("{}[{}/{}]", d.severity, d.rule.code(), d.rule.name())),
+            d.message
+        );
+        if !d.pointer.is_empty() {
+            text.push_str(&self.paint("2", &format!(" (at {})", d.pointer)));
+        }
+        text.push('\n');
+        text
+    }
+
+    /// The source line with a caret under the column, behind a gutter of line numbers:
+    ///
+    /// ```text
+    ///    |
+    /// 10 |     "created_at": "1679407797",
+    ///    |                               ^
+    /// ```
+    fn snippet(&self, d: &Diagnostic, source: &str) -> String {
+        let (excerpt, caret) = excerpt(source, d.column);
+        let number = d.line.to_string();
+        let pad = " ".repeat(number.len());
+        let bar = self.paint("1;34", &format!("{pad} |"));
+        let caret_style = match d.severity {
+            Severity::Error => "1;31",
+            Severity::Warning => "1;33",
+        };
+        format!("{bar}\n{} {excerpt}\n{bar} {}{}\n", self.paint("1;34", &format!("{number} |")), " ".repeat(caret), self.paint(caret_style, "^"))
+    }
+}
+
+/// What of `line` to show, and how many characters of it precede column `column` (1-based,
+/// in characters): the whole line, or `MAX_EXCERPT` characters around the column. Tabs become
+/// one space and other control characters `�`, so the caret lines up and nothing in the input
+/// can drive the terminal.
+fn excerpt(line: &str, column: usize) -> (String, usize) {
+    let chars: Vec<char> = line
+        .chars()
+        .map(|c| {
+            if c == '\t' {
+                ' '
+            } else if c.is_control() {
+                '\u{FFFD}'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let at = column.saturating_sub(1).min(chars.len());
+    if chars.len() <= MAX_EXCERPT {
+        return (chars.into_iter().collect(), at);
+    }
+    let start = at.saturating_sub(MAX_EXCERPT / 3).min(chars.len() - MAX_EXCERPT);
+    let end = start + MAX_EXCERPT;
+    let mut text = String::new();
+    let mut caret = at - start;
+    if start > 0 {
+        text.push('…');
+        caret += 1;
+    }
+    text.extend(&chars[start..end]);
+    if end < chars.len() {
+        text.push('…');
+    }
+    (text, caret)
 }
 
 impl Emitter for Human<'_> {
     fn diagnostic(&mut self, d: &Diagnostic) {
-        let at = if d.pointer.is_empty() { String::new() } else { format!(" (at {})", d.pointer) };
-        let mut text = format!("{}:{}:{}: {}[{}/{}] {}{}\n", d.path, d.line, d.column, d.severity, d.rule.code(), d.rule.name(), d.message, at);
+        let mut text = self.heading(d);
+        if let Some(source) = self.sources.line(&d.path, d.line) {
+            let source = source.to_string();
+            text.push_str(&self.snippet(d, &source));
+        }
+        let label = |name: &str| self.paint("1;36", name);
         if let Some(s) = &d.suggestion {
-            text.push_str(&format!("  suggestion: {s}\n"));
+            text.push_str(&format!("  {} {s}\n", label("suggestion:")));
         }
         if let Some(p) = &d.plan_location {
-            text.push_str(&format!("  plan: {p}\n"));
+            text.push_str(&format!("  {} {p}\n", label("plan:")));
         }
+        text.push('\n');
         write_or_exit(self.out.write_all(text.as_bytes()));
     }
 
     fn finish(&mut self, summary: &Summary) {
         write_or_exit(writeln!(self.out, "{}", summary.to_human()).and_then(|()| self.out.flush()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rule::Rule;
+
+    fn diagnostic(path: &str, line: usize, column: usize) -> Diagnostic {
+        Diagnostic {
+            path: path.into(),
+            line,
+            column,
+            severity: Severity::Error,
+            rule: Rule::UnknownType,
+            pointer: "/type".into(),
+            message: "`identity` is not a call type; did you mean `identify`?".into(),
+            index: None,
+            suggestion: Some("identify".into()),
+            plan_location: None,
+        }
+    }
+
+    fn render(colour: Colour, d: &Diagnostic) -> String {
+        let mut out = Vec::new();
+        Human::new(Box::new(&mut out), colour).diagnostic(d);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn colour_is_ansi_around_the_plain_text() {
+        let d = diagnostic("tests/fixtures/mixed.ndjson", 2, 9);
+        let coloured = render(Colour::Always, &d);
+        assert_eq!(
+            coloured,
+            "\x1b[1mtests/fixtures/mixed.ndjson:2:9:\x1b[0m \x1b[1;31merror[CDP102/unknown-type]\x1b[0m `identity` is not a call type; did you mean `identify`?\x1b[2m (at /type)\x1b[0m\n\
+             \x1b[1;34m  |\x1b[0m\n\
+             \x1b[1;34m2 |\x1b[0m {\"type\":\"identity\",\"userId\":\"u1\"}\n\
+             \x1b[1;34m  |\x1b[0m         \x1b[1;31m^\x1b[0m\n\
+             \x20 \x1b[1;36msuggestion:\x1b[0m identify\n\n"
+        );
+        let plain = render(Colour::Never, &d);
+        let stripped = coloured.split('\x1b').enumerate().map(|(i, s)| if i == 0 { s } else { &s[s.find('m').unwrap() + 1..] }).collect::<String>();
+        assert_eq!(stripped, plain);
+        assert!(!plain.contains('\x1b'));
+    }
+
+    #[test]
+    fn colour_only_on_a_terminal_without_no_color() {
+        use std::ffi::OsStr;
+        assert_eq!(Colour::decide(true, None), Colour::Always);
+        assert_eq!(Colour::decide(true, Some(OsStr::new(""))), Colour::Always, "an empty NO_COLOR does not count");
+        assert_eq!(Colour::decide(true, Some(OsStr::new("1"))), Colour::Never);
+        assert_eq!(Colour::decide(false, None), Colour::Never);
+    }
+
+    #[test]
+    fn stdin_has_no_snippet() {
+        let text = render(Colour::Never, &diagnostic("<stdin>", 2, 9));
+        assert_eq!(
+            text,
+            "<stdin>:2:9: error[CDP102/unknown-type] `identity` is not a call type; did you mean `identify`? (at /type)\n  suggestion: identify\n\n"
+        );
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_column() {
+        let line = format!("{}X{}", "a".repeat(300), "b".repeat(300));
+        let (text, caret) = excerpt(&line, 301);
+        assert_eq!(text.chars().count(), MAX_EXCERPT + 2);
+        assert!(text.starts_with('…') && text.ends_with('…'));
+        assert_eq!(text.chars().nth(caret), Some('X'));
+        let (text, caret) = excerpt(&line, 602);
+        assert_eq!((text.chars().nth(caret), text.ends_with('…')), (None, false), "the end of the line");
+        assert_eq!(caret, MAX_EXCERPT + 1);
+        let (text, caret) = excerpt("\t\"é\":\u{1b}[31m", 3);
+        assert_eq!((text.as_str(), caret), (" \"é\":\u{FFFD}[31m", 2));
     }
 }

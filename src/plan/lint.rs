@@ -1,7 +1,8 @@
 //! `plan check`: mistakes in a tracking plan itself. Invalid or uncompilable schemas, duplicate
 //! events and versions, names that differ only in case or separators (`Order Completed` beside
 //! `order_completed`), mixed naming styles, required traits (traits arrive partially), section
-//! schemas that do not describe objects, and formats no validator knows.
+//! schemas that do not describe objects, formats no validator knows, and keys that are not
+//! JSON Schema keywords (typos, or YAML slips that turn half a description into a key).
 
 use std::collections::BTreeMap;
 
@@ -53,6 +54,18 @@ const FORMATS: &[&str] = &[
     "regex",
 ];
 
+/// The keywords of JSON Schema 2020-12 (core, applicator, validation, meta-data, format, content,
+/// unevaluated) and the draft-07 ones Segment plans use. Any other key in a schema is ignored by
+/// validators, so a typo (`requried`) or a YAML slip (`description: a, b` in a flow mapping,
+/// which makes `b` a key) checks nothing.
+const KEYWORDS: &[&str] = &[
+    "$schema", "$id", "$ref", "$anchor", "$dynamicRef", "$dynamicAnchor", "$vocabulary", "$comment", "$defs", "definitions", "allOf", "anyOf", "oneOf", "not", "if", "then", "else",
+    "dependentSchemas", "prefixItems", "items", "contains", "properties", "patternProperties", "additionalProperties", "propertyNames", "unevaluatedItems", "unevaluatedProperties",
+    "type", "const", "enum", "multipleOf", "maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum", "maxLength", "minLength", "pattern", "maxItems", "minItems", "uniqueItems",
+    "maxContains", "minContains", "maxProperties", "minProperties", "required", "dependentRequired", "title", "description", "default", "deprecated", "readOnly", "writeOnly",
+    "examples", "format", "contentEncoding", "contentMediaType", "contentSchema", "dependencies", "additionalItems", "id",
+];
+
 /// Every problem in `plan`, in plan order.
 pub fn lint(plan: &Plan) -> Vec<Lint> {
     let mut out = Vec::new();
@@ -73,6 +86,17 @@ pub fn lint(plan: &Plan) -> Vec<Lint> {
                 push(Severity::Error, "section-not-object", at.clone(), format!("`{}` of a call is an object, but this schema's type is {t}", section.key()));
             }
             walk(schema, &at, &mut |value, location| {
+                for key in value.as_object().into_iter().flat_map(|m| m.keys()) {
+                    if !KEYWORDS.contains(&key.as_str()) && !key.starts_with("x-") {
+                        let hint = crate::suggest::closest(key, KEYWORDS.iter().copied()).map(|c| format!("; did you mean `{c}`?")).unwrap_or_default();
+                        push(
+                            Severity::Warning,
+                            "unknown-keyword",
+                            format!("{location}/{}", key.replace('~', "~0").replace('/', "~1")),
+                            format!("`{key}` is not a JSON Schema keyword, so it checks nothing{hint} (a comma in an unquoted YAML value splits it into a new key)"),
+                        );
+                    }
+                }
                 if let Some(Value::String(format)) = value.get("format")
                     && !FORMATS.contains(&format.as_str())
                 {
