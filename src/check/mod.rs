@@ -2,6 +2,7 @@
 //! holds, and the findings of every rule on each. Pure: no I/O, no positions (the input layer
 //! places findings in the source text).
 
+pub mod duplicates;
 mod fields;
 mod identifiers;
 mod limits;
