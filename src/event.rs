@@ -171,7 +171,7 @@ pub trait TrackingPlan {
     /// A validator of calls against the plan, as `cdpspec validate --plan` runs it. Fails only
     /// when a schema does not compile (an invalid `#[schemars(regex(...))]` pattern, say).
     ///
-    /// ```ignore
+    /// ```text
     /// let validator = std::sync::Arc::new(CoursesPlan::validator()?);
     /// let options = cdpspec::check::Options { plan: Some(validator), ..Default::default() };
     /// let report = cdpspec::check::check_document(&call, 0, &options);
