@@ -684,8 +684,19 @@ for p in problems:
 sys.exit(1 if problems else 0)
 "##;
 
+/// Installs Python's `jsonschema` from PyPI when it is missing, so `cargo test` works on a fresh
+/// machine.
+fn ensure_python_jsonschema() {
+    let present = Command::new("python3").args(["-c", "import jsonschema"]).status().is_ok_and(|s| s.success());
+    if !present {
+        let status = Command::new("python3").args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "jsonschema"]).status();
+        assert!(status.is_ok_and(|s| s.success()), "pip could not install Python's jsonschema");
+    }
+}
+
 #[test]
 fn python_jsonschema_loads_every_file_and_agrees() {
+    ensure_python_jsonschema();
     for draft in DRAFTS {
         let ours = exported(draft);
         let work = fresh_dir(&format!("python-{draft}"));
@@ -706,5 +717,116 @@ fn python_jsonschema_loads_every_file_and_agrees() {
             Some(3) => panic!("Python's `jsonschema` package is missing ({}): run `pip install jsonschema`; CI installs it", stdout.trim()),
             _ => panic!("draft {draft}: Python's jsonschema disagrees with the export:\n{stdout}\n{stderr}"),
         }
+    }
+}
+
+// ---- Node: ajv and quicktype -----------------------------------------------------------------
+
+/// Loads every file of an export with ajv (Ajv2020 or Ajv for draft 07; formats checked for
+/// draft 07 only, as in Python), compares the verdicts of the cases, then generates TypeScript
+/// with quicktype from the message, batch and event schemas. Any attempt to fetch a schema fails.
+const NODE: &str = r##"
+const fs = require("fs"), path = require("path");
+const [root, casesPath, draft] = process.argv.slice(2);
+let Ajv, addFormats, qt;
+try {
+  Ajv = draft === "07" ? require("ajv").default : require("ajv/dist/2020").default;
+  addFormats = require("ajv-formats").default;
+  qt = require("quicktype-core");
+} catch (e) { console.log("cannot require: " + e.message); process.exit(3); }
+const index = JSON.parse(fs.readFileSync(path.join(root, "index.json"), "utf8"));
+const cases = JSON.parse(fs.readFileSync(casesPath, "utf8"));
+const problems = [];
+const validators = {};
+for (const entry of index.files) {
+  const schema = JSON.parse(fs.readFileSync(path.join(root, entry.path), "utf8"));
+  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: draft === "07",
+    loadSchema: (uri) => { throw new Error("fetch attempted: " + uri); } });
+  if (draft === "07") addFormats(ajv);
+  try { validators[entry.path] = ajv.compile(schema); }
+  catch (e) { problems.push(`${entry.path}: ajv cannot compile: ${e.message}`); }
+}
+for (const c of cases) {
+  const validate = validators[c.schema];
+  if (!validate) continue;
+  const ok = validate(c.instance);
+  if (ok !== c.valid) problems.push(`${c.schema} on ${c.label}: cdpspec says ${c.valid}, ajv says ${ok} ${JSON.stringify(validate.errors && validate.errors[0])}`);
+}
+class NoFetch extends qt.JSONSchemaStore { async fetch(address) { throw new Error("fetch attempted: " + address); } }
+(async () => {
+  const wanted = index.files.filter((f) => ["message", "batch", "event", "planned-message"].includes(f.kind));
+  for (const entry of wanted) {
+    const input = new qt.JSONSchemaInput(new NoFetch());
+    await input.addSource({ name: entry.title.replace(/[^A-Za-z0-9]/g, "") || "Call", schema: fs.readFileSync(path.join(root, entry.path), "utf8") });
+    const data = new qt.InputData();
+    data.addInput(input);
+    try {
+      const result = await qt.quicktype({ inputData: data, lang: "typescript", rendererOptions: { "just-types": "true" } });
+      const code = result.lines.join("\n");
+      if (!/interface|type /.test(code)) problems.push(`${entry.path}: quicktype generated no types`);
+    } catch (e) { problems.push(`${entry.path}: quicktype failed: ${e.message}`); }
+  }
+  console.log(`ajv+quicktype draft ${draft}: ${index.files.length} files, ${cases.length} cases, ${wanted.length} generated, ${problems.length} problems`);
+  for (const p of problems) console.log(p);
+  process.exit(problems.length ? 1 : 0);
+})();
+"##;
+
+/// Where ajv, ajv-formats and quicktype-core live: `target/node`, installed from the npm
+/// registry on first use (once per test run), so `cargo test` works on a fresh machine.
+fn node_modules() -> PathBuf {
+    static INSTALLED: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    INSTALLED
+        .get_or_init(|| {
+            let prefix = manifest().join("target/node");
+            if !prefix.join("node_modules/quicktype-core").is_dir() {
+                let status = Command::new("npm")
+                    .args(["install", "--silent", "--no-save", "--no-audit", "--no-fund", "--prefix"])
+                    .arg(&prefix)
+                    .args(["ajv@8", "ajv-formats@3", "quicktype-core@23"])
+                    .status();
+                assert!(status.is_ok_and(|s| s.success()), "npm could not install ajv, ajv-formats and quicktype-core into {}", prefix.display());
+            }
+            prefix
+        })
+        .clone()
+}
+
+#[test]
+fn ajv_and_quicktype_load_every_file_and_agree() {
+    for draft in DRAFTS {
+        let ours = exported(draft);
+        let work = fresh_dir(&format!("node-{draft}"));
+        std::fs::create_dir_all(&work).unwrap();
+        let script = work.join("check.js");
+        std::fs::write(&script, NODE).unwrap();
+        let cases: Vec<Value> =
+            cases(draft).into_iter().map(|c| json!({"schema": c.schema, "instance": c.instance, "valid": c.valid, "label": c.label})).collect();
+        let cases_path = work.join("cases.json");
+        std::fs::write(&cases_path, serde_json::to_string(&cases).unwrap()).unwrap();
+        let output = Command::new("node")
+            .arg(&script)
+            .arg(&ours.dir)
+            .arg(&cases_path)
+            .arg(draft.as_str())
+            .env("NODE_PATH", node_modules().join("node_modules"))
+            .output()
+            .unwrap_or_else(|e| {
+                panic!("node could not be run ({e}): this test needs Node.js with ajv, ajv-formats and quicktype-core in target/node, as .ci/run installs")
+            });
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        match output.status.code() {
+            Some(0) => {}
+            Some(3) => {
+                panic!("{}: install them with `npm install --no-save --prefix target/node ajv@8 ajv-formats@3 quicktype-core@23` (CI does)", stdout.trim())
+            }
+            _ => panic!("draft {draft}: ajv or quicktype disagrees with the export:\n{stdout}\n{stderr}"),
+        }
+        // Not vacuous: every file compiled, the cases ran, quicktype generated from several files.
+        let numbers: Vec<usize> = stdout.split(|c: char| !c.is_ascii_digit()).filter_map(|n| n.parse().ok()).collect();
+        let [files, cases_run, generated, problems] = numbers[numbers.len().saturating_sub(4)..] else { panic!("unexpected output: {stdout}") };
+        assert_eq!((files, cases_run, problems), (ours.written.len(), cases.len(), 0), "{stdout}");
+        assert!(generated >= 5, "quicktype ran on too few files: {stdout}");
     }
 }

@@ -230,3 +230,21 @@ fn plan_files_follow_the_published_plan_schema() {
     assert!(!validator.is_valid(&json!({"name": "x", "events": [{"name": "A", "versions": [{"version": 0}]}]})));
     assert!(!validator.is_valid(&json!({"name": "x", "evnets": []})), "typos are caught in editors too");
 }
+
+#[test]
+fn codegen_writes_the_reviewed_typed_events() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let out = cdpspec(&["codegen", "--plan", "examples/plan/courses.yaml"], root);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), include_str!("../codegen/tests/generated/plan_courses.rs"), "stdout is the golden file codegen/tests/plan.rs reviews");
+    let dir = temp_dir("codegen");
+    let bad = dir.join("bad.yaml");
+    std::fs::write(
+        &bad,
+        "name: Bad\nevents:\n  - name: Signed Up\n    versions: [{version: 1, properties: {type: object, properties: {plan: {$ref: '#/x'}}}}]\n",
+    )
+    .unwrap();
+    let out = cdpspec(&["codegen", "--plan", bad.to_str().unwrap()], root);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("bad.yaml#/events/0/versions/0/properties"), "errors name the plan location: {}", text(&out.stderr));
+}

@@ -1,5 +1,6 @@
 //! The `cdpspec` command line: arguments, and dispatch to one module per command.
 
+mod codegen;
 mod plan;
 mod schema;
 mod validate;
@@ -21,6 +22,8 @@ enum Command {
     ///
     /// Exit code: 0 when no errors, 1 when any error, 2 for usage or I/O problems.
     Validate(validate::Args),
+    /// Generate typed Rust events (one type per event version, per trait set) from a plan.
+    Codegen(codegen::Args),
     /// Work with tracking plans: import, check, diff.
     #[command(subcommand)]
     Plan(plan::Command),
@@ -47,6 +50,7 @@ pub fn run() -> i32 {
     };
     match cli.command {
         Command::Validate(args) => validate::run(args),
+        Command::Codegen(args) => codegen::run(args),
         Command::Plan(command) => plan::run(command),
         Command::Schema(command) => schema::run(command),
         Command::Rules { markdown } => rules(markdown),

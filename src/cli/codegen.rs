@@ -1,0 +1,40 @@
+//! `cdpspec codegen`: typed Rust events from a tracking plan, for teams that check code in (an
+//! app's build.rs can use `cdpspec_codegen::plan::Builder` instead).
+
+use std::path::PathBuf;
+
+use super::fail;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The tracking plan (YAML or JSON).
+    #[arg(long, value_name = "PLAN")]
+    plan: PathBuf,
+    /// Where to write the Rust module; default: stdout.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+}
+
+pub fn run(args: Args) -> i32 {
+    let plan = match cdpspec::plan::load(&args.plan) {
+        Ok(plan) => plan,
+        Err(e) => return fail(format!("cannot load plan: {e}")),
+    };
+    let code = match cdpspec_codegen::plan::generate_named(&plan, &args.plan.display().to_string()) {
+        Ok(code) => code,
+        Err(e) => return fail(e),
+    };
+    match args.out {
+        Some(path) => match std::fs::write(&path, code) {
+            Ok(()) => {
+                eprintln!("Wrote typed events of plan `{}` ({} events) to {}", plan.name, plan.events.len(), path.display());
+                0
+            }
+            Err(e) => fail(format!("cannot write {}: {e}", path.display())),
+        },
+        None => {
+            print!("{code}");
+            0
+        }
+    }
+}
