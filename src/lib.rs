@@ -16,6 +16,7 @@
 pub mod calls;
 pub mod check;
 pub mod config;
+pub mod coverage;
 pub mod destination;
 pub mod diagnostic;
 pub mod event;

@@ -1,6 +1,8 @@
 //! The `cdpspec` command line: arguments, and dispatch to one module per command.
 
 mod codegen;
+mod coverage;
+mod map;
 mod plan;
 mod schema;
 mod validate;
@@ -22,6 +24,12 @@ enum Command {
     ///
     /// Exit code: 0 when no errors, 1 when any error, 2 for usage or I/O problems.
     Validate(validate::Args),
+    /// Report which destination actions each call triggers, which fail for lack of a field, and
+    /// which calls reach no action. Exit code 1 when a --fail-under or --fail-on gate fails.
+    Coverage(coverage::Args),
+    /// Show the payload one call produces for one destination action, and why each field
+    /// resolved as it did ("test mapping"). Exit code 1 when the action would fail.
+    Map(map::Args),
     /// Generate typed Rust events (one type per event version, per trait set) from a plan.
     Codegen(codegen::Args),
     /// Work with tracking plans: import, check, diff.
@@ -50,6 +58,8 @@ pub fn run() -> i32 {
     };
     match cli.command {
         Command::Validate(args) => validate::run(args),
+        Command::Coverage(args) => coverage::run(args),
+        Command::Map(args) => map::run(args),
         Command::Codegen(args) => codegen::run(args),
         Command::Plan(command) => plan::run(command),
         Command::Schema(command) => schema::run(command),

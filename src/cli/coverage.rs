@@ -1,0 +1,140 @@
+//! `cdpspec coverage`.
+
+use std::io::{self, BufReader, Write};
+use std::path::PathBuf;
+
+use cdpspec::coverage::{CallRecord, CompiledDestination, Coverage, Format, Gate, calls_of, render};
+use cdpspec::input::{self, Source};
+use cdpspec::locate::locate;
+use cdpspec::records::{self, Record};
+use cdpspec::{CallType, destination};
+use serde_json::{Value, json};
+
+use super::fail;
+use super::validate::parse_call_type;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Files (.json, .ndjson, .jsonl), directories or `-` for stdin: the corpus of calls.
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<String>,
+    /// A bundled destination (customerio, mixpanel, amplitude, webhook) or a destination file.
+    #[arg(long, short, value_name = "NAME|FILE")]
+    destination: String,
+    /// A tracking plan: also report planned events never seen and seen events it lacks.
+    #[arg(long, value_name = "PLAN")]
+    plan: Option<PathBuf>,
+    /// How to print the report.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Fail (exit 1) when fewer than PCT percent of the calls are covered.
+    #[arg(long, value_name = "PCT")]
+    fail_under: Option<f64>,
+    /// Fail (exit 1) when any call reached no action (`dropped`) or any action failed (`failed`).
+    #[arg(long, value_enum, value_name = "GATE")]
+    fail_on: Vec<Gate>,
+    /// Print one JSON object per call instead of the report: path, line, index, type, event, and
+    /// the actions it triggered with whether each succeeded and which fields were missing.
+    #[arg(long)]
+    per_call: bool,
+    /// The type of top-level payloads that have no `type` field.
+    #[arg(long = "type", value_name = "CALL", value_parser = parse_call_type)]
+    call_type: Option<CallType>,
+}
+
+pub fn run(args: Args) -> i32 {
+    let file = match destination::load(&args.destination) {
+        Ok(file) => file,
+        Err(e) => return fail(e),
+    };
+    let compiled = match CompiledDestination::new(&file) {
+        Ok(c) => c,
+        Err(problems) => return fail(format!("destination `{}` does not load:\n  {}", args.destination, problems.join("\n  "))),
+    };
+    let plan = match args.plan.as_deref().map(cdpspec::plan::load).transpose() {
+        Ok(plan) => plan,
+        Err(e) => return fail(format!("cannot load plan: {e}")),
+    };
+    let (sources, unreadable) = input::expand(&args.paths);
+    for (path, e) in &unreadable {
+        eprintln!("cdpspec: cannot read {path}: {e}");
+    }
+    let mut coverage = Coverage::new(&compiled);
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let mut io_errors = unreadable.len();
+    for source in &sources {
+        let name = source.display_name();
+        let default_type = args.call_type.or_else(|| source.implied_type());
+        let mut visit = |record: Record<'_>| match record {
+            Record::Blank => {}
+            Record::Unparsed { .. } => coverage.unparsed += 1,
+            Record::Parsed { text, first_line, value } => {
+                for call in calls_of(&value, default_type) {
+                    let (line, _) = records::place(text, first_line, locate(text, &call.pointer));
+                    let record = CallRecord {
+                        path: name.clone(),
+                        line,
+                        index: call.index,
+                        call_type: call.call.get("type").and_then(Value::as_str).map(String::from),
+                        event: label(&call.call),
+                        outcomes: compiled.evaluate(&call.call),
+                    };
+                    if args.per_call {
+                        let _ = writeln!(out, "{}", per_call(&record, &compiled));
+                    }
+                    coverage.add(&record);
+                }
+            }
+        };
+        let result = match source {
+            Source::Stdin => records::read(io::stdin().lock(), source.layout(), &mut visit),
+            Source::File(path) => std::fs::File::open(path).and_then(|f| records::read(BufReader::new(f), source.layout(), &mut visit)),
+        };
+        if let Err(e) = result {
+            eprintln!("cdpspec: cannot read {name}: {e}");
+            io_errors += 1;
+        }
+    }
+    coverage.finish(plan.as_ref());
+    if args.per_call {
+        eprint!("{}", render(&coverage, Format::Human).lines().take(2).collect::<Vec<_>>().join("\n") + "\n");
+    } else {
+        let _ = write!(out, "{}", render(&coverage, args.format));
+    }
+    let _ = out.flush();
+    let failures = coverage.failures(args.fail_under, &args.fail_on);
+    for f in &failures {
+        eprintln!("cdpspec: {f}");
+    }
+    if io_errors > 0 { 2 } else { i32::from(!failures.is_empty()) }
+}
+
+/// `event` for track calls, `name` for page and screen calls.
+fn label(call: &Value) -> Option<String> {
+    match call.get("type").and_then(Value::as_str) {
+        Some("track") => call.get("event").and_then(Value::as_str).map(String::from),
+        Some("page" | "screen") => call.get("name").and_then(Value::as_str).map(String::from),
+        _ => None,
+    }
+}
+
+fn per_call(record: &CallRecord, destination: &CompiledDestination) -> Value {
+    let actions: Vec<Value> = record
+        .outcomes
+        .iter()
+        .map(|o| {
+            let preset = &destination.presets[o.preset];
+            let mut entry = json!({"preset": preset.name, "action": preset.action, "ok": o.ok, "missing": o.missing});
+            if !o.invalid.is_empty() {
+                entry["invalid"] = o.invalid.iter().map(|(f, why)| json!({"field": f, "reason": why})).collect();
+            }
+            entry
+        })
+        .collect();
+    let mut object = json!({"path": record.path, "line": record.line, "type": record.call_type, "event": record.event, "actions": actions});
+    if let Some(i) = record.index {
+        object["index"] = json!(i);
+    }
+    object
+}

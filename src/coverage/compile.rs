@@ -1,0 +1,106 @@
+//! A destination made ready to evaluate: every trigger and mapping parsed once, every action's
+//! fields typed. Problems in the destination file are errors naming the preset; trigger quirks
+//! are kept as notes.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::destination::mapping::{Field, Mapping, check_fields};
+use crate::destination::trigger::Trigger;
+use crate::destination::{DestinationFile, Preset};
+
+/// A preset ready to evaluate.
+pub struct CompiledPreset {
+    /// The preset's name (`Track Event`).
+    pub name: String,
+    /// The key of its action.
+    pub action: String,
+    /// The action's title.
+    pub action_title: String,
+    /// The parsed trigger.
+    pub trigger: Trigger,
+    /// The parsed mapping.
+    pub mapping: Mapping,
+}
+
+/// A destination ready to evaluate.
+pub struct CompiledDestination {
+    /// Display name.
+    pub name: String,
+    /// The presets, in file order.
+    pub presets: Vec<CompiledPreset>,
+    /// Each action's typed fields, by action key.
+    pub fields: BTreeMap<String, BTreeMap<String, Field>>,
+    /// Action keys with their titles, for actions no preset runs.
+    pub actions: BTreeMap<String, String>,
+}
+
+/// What one preset did with one call whose trigger it matched.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    /// Index of the preset in [`CompiledDestination::presets`].
+    pub preset: usize,
+    /// Whether every required field resolved to a value of the right type.
+    pub ok: bool,
+    /// Required fields that resolved to nothing.
+    pub missing: Vec<String>,
+    /// Fields with values of the wrong type or outside their choices: (field, why).
+    pub invalid: Vec<(String, String)>,
+}
+
+impl CompiledDestination {
+    /// Compiles `file`; every problem is reported, each naming its preset or action.
+    pub fn new(file: &DestinationFile) -> Result<Self, Vec<String>> {
+        let mut problems = Vec::new();
+        let mut fields = BTreeMap::new();
+        for (key, action) in &file.actions {
+            let mut typed = BTreeMap::new();
+            for (name, field) in &action.fields {
+                match serde_json::from_value::<Field>(field.clone()) {
+                    Ok(f) => {
+                        typed.insert(name.clone(), f);
+                    }
+                    Err(e) => problems.push(format!("action `{key}`, field `{name}`: {e}")),
+                }
+            }
+            fields.insert(key.clone(), typed);
+        }
+        let mut presets = Vec::new();
+        for preset in file.presets.iter().flatten() {
+            match compile_preset(preset, file) {
+                Ok(p) => presets.push(p),
+                Err(e) => problems.push(e),
+            }
+        }
+        let actions = file.actions.iter().map(|(k, a)| (k.clone(), a.title.clone())).collect();
+        if problems.is_empty() { Ok(CompiledDestination { name: file.destination.clone(), presets, fields, actions }) } else { Err(problems) }
+    }
+
+    /// What every preset whose trigger matches `call` does with it, in preset order.
+    pub fn evaluate(&self, call: &Value) -> Vec<Outcome> {
+        let mut outcomes = Vec::new();
+        for (i, preset) in self.presets.iter().enumerate() {
+            if !preset.trigger.matches(call) {
+                continue;
+            }
+            let payload = preset.mapping.resolve(call);
+            let check = self.fields.get(&preset.action).map(|f| check_fields(&payload, f)).unwrap_or_default();
+            outcomes.push(Outcome { preset: i, ok: check.missing.is_empty() && check.invalid.is_empty(), missing: check.missing, invalid: check.invalid });
+        }
+        outcomes
+    }
+
+    /// The preset named `name`, or the first preset running action `action`.
+    pub fn find(&self, name_or_action: &str) -> Option<usize> {
+        self.presets.iter().position(|p| p.name == name_or_action).or_else(|| self.presets.iter().position(|p| p.action == name_or_action))
+    }
+}
+
+fn compile_preset(preset: &Preset, file: &DestinationFile) -> Result<CompiledPreset, String> {
+    let action =
+        file.actions.get(&preset.action).ok_or_else(|| format!("preset `{}`: action `{}` is not defined in the destination", preset.name, preset.action))?;
+    let trigger = Trigger::parse(&preset.trigger).map_err(|e| format!("preset `{}`: trigger `{}`: {e}", preset.name, preset.trigger))?;
+    let mapping = Mapping::parse(&preset.mapping).map_err(|e| format!("preset `{}`: mapping: {e}", preset.name))?;
+    Ok(CompiledPreset { name: preset.name.clone(), action: preset.action.clone(), action_title: action.title.clone(), trigger, mapping })
+}

@@ -1,0 +1,14 @@
+//! `cdpspec coverage`: which destination actions each call triggers, which fail for lack of a
+//! required field, which calls reach no action at all, and (with a plan) which planned events
+//! never appear. A call is covered by an action when the preset's trigger matches and every
+//! required field of the action resolves to a value of the right type.
+
+mod calls;
+mod compile;
+mod render;
+mod report;
+
+pub use calls::{DocumentCall, calls_of};
+pub use compile::{CompiledDestination, CompiledPreset, Outcome};
+pub use render::{Format, render};
+pub use report::{CallRecord, Coverage, Gate};

@@ -1,0 +1,247 @@
+//! The coverage report: per preset (triggered, ok, failed, missing fields with example places),
+//! per call type and event (which actions consumed it), calls that reached no action, and the
+//! plan's events that never appeared. Built in one pass over the calls.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::compile::{CompiledDestination, Outcome};
+use crate::plan::Plan;
+
+/// How many example places a report keeps per line.
+const EXAMPLES: usize = 3;
+
+/// One evaluated call and where it came from.
+#[derive(Debug, Clone)]
+pub struct CallRecord {
+    /// The input's path.
+    pub path: String,
+    /// The line the call starts on.
+    pub line: usize,
+    /// Its index in its batch or array.
+    pub index: Option<usize>,
+    /// `type`, if any.
+    pub call_type: Option<String>,
+    /// `event` of a track call, `name` of a page or screen call.
+    pub event: Option<String>,
+    /// What each matching preset did.
+    pub outcomes: Vec<Outcome>,
+}
+
+impl CallRecord {
+    /// `path:line` (and `#index` in a batch or array), for examples.
+    pub fn place(&self) -> String {
+        match self.index {
+            Some(i) => format!("{}:{}#{i}", self.path, self.line),
+            None => format!("{}:{}", self.path, self.line),
+        }
+    }
+}
+
+/// A CI gate of `--fail-on`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Gate {
+    /// Fail when any call reached no action.
+    Dropped,
+    /// Fail when any action failed on a call for lack of a required field.
+    Failed,
+}
+
+/// One preset's results.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PresetStats {
+    /// The preset's name.
+    pub preset: String,
+    /// Its action's key.
+    pub action: String,
+    /// Its action's title.
+    pub title: String,
+    /// Calls whose trigger matched.
+    pub triggered: usize,
+    /// Calls the action accepted.
+    pub ok: usize,
+    /// Calls the action failed on.
+    pub failed: usize,
+    /// Per missing (or invalid) field: how often, and example places.
+    pub missing: BTreeMap<String, FieldStats>,
+}
+
+/// How often one field was missing or invalid, with example places.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FieldStats {
+    /// How many calls.
+    pub count: usize,
+    /// Where, a few of them.
+    pub examples: Vec<String>,
+}
+
+/// One kind of call: a call type, with its event (track) or name (page, screen).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct KindStats {
+    /// `type`.
+    #[serde(rename = "type")]
+    pub call_type: String,
+    /// `event` or `name`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event: Option<String>,
+    /// Calls of this kind.
+    pub calls: usize,
+    /// Calls covered by at least one action.
+    pub covered: usize,
+    /// Calls that reached no action.
+    pub dropped: usize,
+    /// Presets that accepted calls of this kind, with counts.
+    pub actions: BTreeMap<String, usize>,
+    /// Where dropped calls of this kind are, a few of them.
+    pub dropped_examples: Vec<String>,
+}
+
+/// What the plan says the corpus lacks or has too much of.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PlanStats {
+    /// Planned events never seen in the corpus.
+    pub never_seen: Vec<String>,
+    /// Events seen in the corpus that the plan lacks, with counts.
+    pub unplanned: BTreeMap<String, usize>,
+}
+
+/// The whole report.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Coverage {
+    /// The destination's display name.
+    pub destination: String,
+    /// Calls evaluated.
+    pub calls: usize,
+    /// Calls at least one action accepted.
+    pub covered: usize,
+    /// Calls some preset triggered on but no action accepted.
+    pub failed: usize,
+    /// Calls no preset triggered on.
+    pub dropped: usize,
+    /// Records that did not parse (not evaluated; `cdpspec validate` says why).
+    pub unparsed: usize,
+    /// Per preset, in destination order.
+    pub presets: Vec<PresetStats>,
+    /// Actions no preset runs at all.
+    pub actions_without_presets: Vec<String>,
+    /// Per kind of call.
+    pub kinds: Vec<KindStats>,
+    /// With a plan: what it lacks or the corpus lacks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan: Option<PlanStats>,
+    /// Trigger quirks in the destination's presets.
+    pub notes: Vec<String>,
+    #[serde(skip)]
+    kind_index: BTreeMap<(String, Option<String>), usize>,
+    #[serde(skip)]
+    seen_events: BTreeMap<String, usize>,
+}
+
+impl Coverage {
+    /// An empty report for `destination`.
+    pub fn new(destination: &CompiledDestination) -> Self {
+        let presets = destination
+            .presets
+            .iter()
+            .map(|p| PresetStats { preset: p.name.clone(), action: p.action.clone(), title: p.action_title.clone(), ..PresetStats::default() })
+            .collect();
+        let used: Vec<&str> = destination.presets.iter().map(|p| p.action.as_str()).collect();
+        let actions_without_presets = destination.actions.iter().filter(|(k, _)| !used.contains(&k.as_str())).map(|(_, title)| title.clone()).collect();
+        let notes = destination
+            .presets
+            .iter()
+            .flat_map(|p| p.trigger.notes().iter().map(move |n| format!("preset `{}`: trigger at {}: {}", p.name, n.position, n.message)))
+            .collect();
+        Coverage { destination: destination.name.clone(), presets, actions_without_presets, notes, ..Coverage::default() }
+    }
+
+    /// Adds one evaluated call.
+    pub fn add(&mut self, record: &CallRecord) {
+        self.calls += 1;
+        let covered = record.outcomes.iter().any(|o| o.ok);
+        let dropped = record.outcomes.is_empty();
+        if covered {
+            self.covered += 1;
+        } else if dropped {
+            self.dropped += 1;
+        } else {
+            self.failed += 1;
+        }
+        for outcome in &record.outcomes {
+            let stats = &mut self.presets[outcome.preset];
+            stats.triggered += 1;
+            if outcome.ok {
+                stats.ok += 1;
+                continue;
+            }
+            stats.failed += 1;
+            let fields = outcome.missing.iter().cloned().chain(outcome.invalid.iter().map(|(f, why)| format!("{f} ({why})")));
+            for field in fields {
+                let entry = stats.missing.entry(field).or_default();
+                entry.count += 1;
+                if entry.examples.len() < EXAMPLES {
+                    entry.examples.push(record.place());
+                }
+            }
+        }
+        let kind_key = (record.call_type.clone().unwrap_or_else(|| "(no type)".into()), record.event.clone());
+        if record.call_type.as_deref() == Some("track")
+            && let Some(event) = &record.event
+        {
+            *self.seen_events.entry(event.clone()).or_default() += 1;
+        }
+        let next = self.kinds.len();
+        let index = *self.kind_index.entry(kind_key.clone()).or_insert(next);
+        if index == next {
+            self.kinds.push(KindStats { call_type: kind_key.0, event: kind_key.1, ..KindStats::default() });
+        }
+        let kind = &mut self.kinds[index];
+        kind.calls += 1;
+        if covered {
+            kind.covered += 1;
+        }
+        if dropped {
+            kind.dropped += 1;
+            if kind.dropped_examples.len() < EXAMPLES {
+                kind.dropped_examples.push(record.place());
+            }
+        }
+        for outcome in record.outcomes.iter().filter(|o| o.ok) {
+            *kind.actions.entry(self.presets[outcome.preset].preset.clone()).or_default() += 1;
+        }
+    }
+
+    /// Compares the events seen with `plan`'s, and orders kinds for reading.
+    pub fn finish(&mut self, plan: Option<&Plan>) {
+        self.kinds.sort_by(|a, b| (&a.call_type, &a.event).cmp(&(&b.call_type, &b.event)));
+        if let Some(plan) = plan {
+            let never_seen = plan.events.iter().filter(|e| !self.seen_events.contains_key(&e.name)).map(|e| e.name.clone()).collect();
+            let unplanned = self.seen_events.iter().filter(|(name, _)| plan.event(name).is_none()).map(|(n, c)| (n.clone(), *c)).collect();
+            self.plan = Some(PlanStats { never_seen, unplanned });
+        }
+    }
+
+    /// The share of calls covered, in percent (100 for no calls).
+    pub fn percent(&self) -> f64 {
+        if self.calls == 0 { 100.0 } else { self.covered as f64 * 100.0 / self.calls as f64 }
+    }
+
+    /// The gates that fail, as sentences.
+    pub fn failures(&self, fail_under: Option<f64>, fail_on: &[Gate]) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(min) = fail_under
+            && self.percent() < min
+        {
+            out.push(format!("coverage {:.1}% is under --fail-under {min}%", self.percent()));
+        }
+        if fail_on.contains(&Gate::Dropped) && self.dropped > 0 {
+            out.push(format!("{} calls reached no action (--fail-on dropped)", self.dropped));
+        }
+        let failed: usize = self.presets.iter().map(|p| p.failed).sum();
+        if fail_on.contains(&Gate::Failed) && failed > 0 {
+            out.push(format!("actions failed {failed} times for lack of required fields (--fail-on failed)"));
+        }
+        out
+    }
+}

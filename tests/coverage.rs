@@ -1,0 +1,158 @@
+//! `cdpspec coverage` and `cdpspec map` as CI runs them: the seed's six calls reach exactly the
+//! Customer.io actions its default presets route them to; required fields that do not resolve
+//! fail the action; custom and extending destination files; plan comparison; CI gates; every
+//! report format as a snapshot.
+
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn cdpspec(args: &[&str]) -> Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_cdpspec")).args(args).current_dir(env!("CARGO_MANIFEST_DIR")).env("NO_COLOR", "1").output().unwrap();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"), "{}", String::from_utf8_lossy(&out.stderr));
+    out
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// (type, event, [(preset, ok, missing)]) of each call, from `--per-call`.
+fn per_call(args: &[&str]) -> Vec<(String, Option<String>, Vec<(String, bool, Vec<String>)>)> {
+    let mut full = vec!["coverage", "--per-call"];
+    full.extend_from_slice(args);
+    let out = cdpspec(&full);
+    text(&out.stdout)
+        .lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            for key in ["path", "line", "type", "actions"] {
+                assert!(v.get(key).is_some(), "{key} missing in {v}");
+            }
+            let actions = v["actions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|a| {
+                    let missing = a["missing"].as_array().unwrap().iter().map(|m| m.as_str().unwrap().to_string()).collect();
+                    (a["preset"].as_str().unwrap().to_string(), a["ok"].as_bool().unwrap(), missing)
+                })
+                .collect();
+            (v["type"].as_str().unwrap_or_default().to_string(), v["event"].as_str().map(String::from), actions)
+        })
+        .collect()
+}
+
+fn ok(preset: &str) -> (String, bool, Vec<String>) {
+    (preset.to_string(), true, vec![])
+}
+
+#[test]
+fn the_seed_reaches_exactly_the_customerio_default_actions() {
+    let calls = per_call(&["--destination", "customerio", "tests/fixtures/coverage/seed.ndjson"]);
+    let routed: Vec<(&str, Vec<(String, bool, Vec<String>)>)> = calls.iter().map(|(t, _, a)| (t.as_str(), a.clone())).collect();
+    assert_eq!(
+        routed,
+        [
+            ("identify", vec![ok("Create or Update Person")]),
+            ("group", vec![ok("Create or Update Object")]),
+            ("track", vec![ok("Track Event")]),
+            ("page", vec![ok("Track Page View")]),
+            ("screen", vec![ok("Track Screen View")]),
+            ("alias", vec![ok("Merge People")]),
+        ]
+    );
+}
+
+#[test]
+fn required_fields_that_do_not_resolve_fail_the_action() {
+    let calls = per_call(&["--destination", "customerio", "tests/fixtures/coverage/failing.ndjson"]);
+    assert_eq!(calls[0].2, [("Track Screen View".to_string(), false, vec!["name".to_string()])], "a screen call without `name`");
+    assert_eq!(calls[1].2, [("Create or Update Device".to_string(), false, vec!["device_id".to_string()])], "Application Installed without a device token");
+    assert_eq!(calls[2].2, [ok("Create or Update Device")], "with the token");
+    assert_eq!(calls[3].2, [ok("Report Delivery Event")]);
+    let out = cdpspec(&["coverage", "--destination", "customerio", "--fail-on", "failed", "tests/fixtures/coverage/failing.ndjson"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("actions failed 2 times"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn custom_and_extending_destination_files() {
+    let calls = per_call(&["--destination", "tests/fixtures/coverage/warehouse.json", "tests/fixtures/coverage/seed.ndjson"]);
+    let reached: Vec<usize> = calls.iter().map(|(_, _, a)| a.len()).collect();
+    assert_eq!(reached, [0, 0, 1, 0, 0, 0], "only the track call reaches Insert Row");
+    assert_eq!(calls[2].2, [ok("Enrollments")]);
+    // A workspace that customised the triggers: Application Installed now goes nowhere, and its
+    // identify mapping has no email fallback.
+    let calls = per_call(&["--destination", "tests/fixtures/coverage/customerio-workspace.json", "tests/fixtures/coverage/failing.ndjson"]);
+    assert_eq!(calls[1].2, vec![], "the customised Track Event excludes Application Installed and no device preset is left");
+    let out = cdpspec(&["coverage", "--destination", "tests/fixtures/coverage/nope.json", "examples/seed"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = cdpspec(&["coverage", "--destination", "segment", "examples/seed"]);
+    assert!(text(&out.stderr).contains("no bundled destination named `segment` (bundled: customerio, mixpanel, amplitude, webhook)"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn gates_and_plan_comparison() {
+    let corpus = ["tests/fixtures/coverage/seed.ndjson", "tests/fixtures/coverage/failing.ndjson"];
+    let run = |extra: &[&str]| {
+        let mut args = vec!["coverage", "--destination", "customerio"];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&corpus);
+        cdpspec(&args)
+    };
+    assert_eq!(run(&[]).status.code(), Some(0));
+    assert_eq!(run(&["--fail-under", "80"]).status.code(), Some(0), "8 of 10 calls covered");
+    let out = run(&["--fail-under", "90"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("coverage 80.0% is under --fail-under 90%"), "{}", text(&out.stderr));
+    assert_eq!(run(&["--fail-on", "dropped"]).status.code(), Some(0), "every call reached some action");
+    let out = cdpspec(&["coverage", "--destination", "mixpanel", "--fail-on", "dropped", "tests/fixtures/coverage/seed.ndjson"]);
+    assert_eq!(out.status.code(), Some(1), "Mixpanel's presets route no alias call: {}", text(&out.stdout));
+    let out = run(&["--plan", "examples/plan/courses.yaml", "--format", "json"]);
+    let report: Value = serde_json::from_str(&text(&out.stdout)).unwrap();
+    assert_eq!(report["plan"]["never_seen"], serde_json::json!(["Order Completed", "Subscription Renewed"]));
+    assert_eq!(report["plan"]["unplanned"], serde_json::json!({"Application Installed": 2, "Report Delivery Event": 1}));
+}
+
+#[test]
+fn report_formats() {
+    let args = [
+        "--destination",
+        "customerio",
+        "--plan",
+        "examples/plan/courses.yaml",
+        "tests/fixtures/coverage/seed.ndjson",
+        "tests/fixtures/coverage/failing.ndjson",
+    ];
+    for format in ["human", "json", "markdown"] {
+        let mut full = vec!["coverage", "--format", format];
+        full.extend_from_slice(&args);
+        let out = cdpspec(&full);
+        assert_eq!(out.status.code(), Some(0));
+        insta::assert_snapshot!(format!("coverage_{format}"), text(&out.stdout));
+    }
+}
+
+#[test]
+fn map_explains_each_field() {
+    let dir = std::env::temp_dir().join(format!("cdpspec-map-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let call = dir.join("installed.json");
+    std::fs::write(
+        &call,
+        r#"{"type":"track","event":"Application Installed","userId":"97980cfea0067","context":{"app":{"version":"3.2.1"},"device":{"type":"ios"}}}"#,
+    )
+    .unwrap();
+    let out = cdpspec(&["map", "--destination", "customerio", "--action", "createUpdateDevice", call.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "the action fails");
+    let shown = text(&out.stdout);
+    assert!(shown.contains("preset `Create or Update Device`"), "{shown}");
+    assert!(shown.contains("fails: missing required `device_id`"), "{shown}");
+    let out =
+        cdpspec(&["map", "--json", "--destination", "customerio", "--action", "Track Screen View", "tests/fixtures/coverage/seed.ndjson", "--index", "4"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let report: Value = serde_json::from_str(&text(&out.stdout)).unwrap();
+    assert_eq!((report["ok"].as_bool(), report["trigger"]["matches"].as_bool()), (Some(true), Some(true)));
+    assert_eq!(report["payload"]["name"], "home");
+}
