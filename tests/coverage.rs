@@ -156,3 +156,22 @@ fn map_explains_each_field() {
     assert_eq!((report["ok"].as_bool(), report["trigger"]["matches"].as_bool()), (Some(true), Some(true)));
     assert_eq!(report["payload"]["name"], "home");
 }
+
+#[test]
+fn destination_plan_and_paths_can_come_from_the_config() {
+    let dir = std::env::temp_dir().join(format!("cdpspec-coverage-config-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let root = env!("CARGO_MANIFEST_DIR");
+    std::fs::write(
+        dir.join("cdpspec.toml"),
+        format!("destination = \"{root}/tests/fixtures/coverage/warehouse.json\"\nplan = \"{root}/examples/plan/courses.yaml\"\npaths = [\"{root}/tests/fixtures/coverage/seed.ndjson\"]\n"),
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_cdpspec")).args(["coverage", "--format", "json"]).current_dir(&dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let report: Value = serde_json::from_str(&text(&out.stdout)).unwrap();
+    assert_eq!((report["destination"].as_str(), report["calls"].as_u64(), report["covered"].as_u64()), (Some("Course Warehouse"), Some(6), Some(1)));
+    assert!(report["plan"]["never_seen"].as_array().is_some_and(|n| !n.is_empty()));
+    let out = Command::new(env!("CARGO_BIN_EXE_cdpspec")).args(["coverage", "examples/seed"]).current_dir(std::env::temp_dir()).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "no destination anywhere");
+}

@@ -16,11 +16,13 @@ use super::validate::parse_call_type;
 #[derive(clap::Args)]
 pub struct Args {
     /// Files (.json, .ndjson, .jsonl), directories or `-` for stdin: the corpus of calls.
-    #[arg(required = true, value_name = "PATH")]
+    /// Default: `paths` of cdpspec.toml.
+    #[arg(value_name = "PATH")]
     paths: Vec<String>,
     /// A bundled destination (customerio, mixpanel, amplitude, webhook) or a destination file.
+    /// Default: `destination` of cdpspec.toml.
     #[arg(long, short, value_name = "NAME|FILE")]
-    destination: String,
+    destination: Option<String>,
     /// A tracking plan: also report planned events never seen and seen events it lacks.
     #[arg(long, value_name = "PLAN")]
     plan: Option<PathBuf>,
@@ -40,22 +42,36 @@ pub struct Args {
     /// The type of top-level payloads that have no `type` field.
     #[arg(long = "type", value_name = "CALL", value_parser = parse_call_type)]
     call_type: Option<CallType>,
+    /// The config file (default: the nearest cdpspec.toml from the working directory up).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> i32 {
-    let file = match destination::load(&args.destination) {
+    let config = match super::validate::config(args.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    let Some(name) = args.destination.clone().or(config.destination.clone()) else {
+        return fail(format!("no destination: give --destination NAME|FILE (bundled: {}) or `destination` in cdpspec.toml", destination::names().join(", ")));
+    };
+    let paths = if args.paths.is_empty() { config.paths.clone() } else { args.paths.clone() };
+    if paths.is_empty() {
+        return fail("no input: give PATH arguments (or `-` for stdin), or `paths` in cdpspec.toml");
+    }
+    let file = match destination::load(&name) {
         Ok(file) => file,
         Err(e) => return fail(e),
     };
     let compiled = match CompiledDestination::new(&file) {
         Ok(c) => c,
-        Err(problems) => return fail(format!("destination `{}` does not load:\n  {}", args.destination, problems.join("\n  "))),
+        Err(problems) => return fail(format!("destination `{name}` does not load:\n  {}", problems.join("\n  "))),
     };
-    let plan = match args.plan.as_deref().map(cdpspec::plan::load).transpose() {
+    let plan = match args.plan.as_deref().or(config.plan.as_deref()).map(cdpspec::plan::load).transpose() {
         Ok(plan) => plan,
         Err(e) => return fail(format!("cannot load plan: {e}")),
     };
-    let (sources, unreadable) = input::expand(&args.paths);
+    let (sources, unreadable) = input::expand(&paths);
     for (path, e) in &unreadable {
         eprintln!("cdpspec: cannot read {path}: {e}");
     }
@@ -65,7 +81,7 @@ pub fn run(args: Args) -> i32 {
     let mut io_errors = unreadable.len();
     for source in &sources {
         let name = source.display_name();
-        let default_type = args.call_type.or_else(|| source.implied_type());
+        let default_type = args.call_type.or(config.call_type).or_else(|| source.implied_type());
         let mut visit = |record: Record<'_>| match record {
             Record::Blank => {}
             Record::Unparsed { .. } => coverage.unparsed += 1,
