@@ -31,17 +31,38 @@ impl Source {
     /// one (`captures/alias/0001.json`). `--type` takes precedence.
     pub fn implied_type(&self) -> Option<CallType> {
         let Source::File(path) = self else { return None };
-        let stem = path.file_stem().and_then(|s| s.to_str());
+        let inner = if has_extension(path, &["gz"]) { Path::new(path.file_stem().unwrap_or_default()) } else { path.as_path() };
+        let stem = inner.file_stem().and_then(|s| s.to_str());
         let parent = path.parent().and_then(Path::file_name).and_then(|s| s.to_str());
         [stem, parent].into_iter().flatten().find_map(|name| name.to_ascii_lowercase().parse().ok())
     }
 
-    /// How the bytes of this source are laid out, by its extension.
+    /// How the bytes of this source are laid out, by its extension (`.gz` looked through).
     pub fn layout(&self) -> Layout {
-        match self {
-            Source::File(path) if has_extension(path, &["ndjson", "jsonl"]) => Layout::Lines,
-            Source::File(path) if has_extension(path, &["json"]) => Layout::Document,
-            _ => Layout::Sniff,
+        let Source::File(path) = self else { return Layout::Sniff };
+        let inner = if has_extension(path, &["gz"]) { Path::new(path.file_stem().unwrap_or_default()) } else { path.as_path() };
+        if has_extension(inner, &["ndjson", "jsonl"]) {
+            Layout::Lines
+        } else if has_extension(inner, &["json"]) {
+            Layout::Document
+        } else {
+            Layout::Sniff
+        }
+    }
+
+    /// Opens the source for reading, decompressing gzip (recognised by its magic bytes, so
+    /// `.ndjson.gz` files and gzip on stdin both work).
+    pub fn open(&self) -> io::Result<Box<dyn io::BufRead + Send>> {
+        let raw: Box<dyn io::Read + Send> = match self {
+            Source::Stdin => Box::new(io::stdin()),
+            Source::File(path) => Box::new(fs::File::open(path)?),
+        };
+        let mut reader = io::BufReader::with_capacity(1 << 16, raw);
+        let head = io::BufRead::fill_buf(&mut reader)?;
+        if head.starts_with(&[0x1f, 0x8b]) {
+            Ok(Box::new(io::BufReader::with_capacity(1 << 16, flate2::bufread::MultiGzDecoder::new(reader))))
+        } else {
+            Ok(Box::new(reader))
         }
     }
 }
@@ -60,7 +81,8 @@ pub enum Layout {
     Document,
 }
 
-/// File extensions a directory is searched for.
+/// File extensions a directory is searched for (`.gz` files whose inner extension is one of
+/// these are searched too).
 pub const EXTENSIONS: &[&str] = &["json", "ndjson", "jsonl"];
 
 fn has_extension(path: &Path, extensions: &[&str]) -> bool {
@@ -102,7 +124,9 @@ fn walk(dir: &Path, sources: &mut Vec<Source>, errors: &mut Vec<(String, io::Err
     for (path, is_dir) in paths {
         if is_dir {
             walk(&path, sources, errors);
-        } else if has_extension(&path, EXTENSIONS) {
+        } else if has_extension(&path, EXTENSIONS)
+            || (has_extension(&path, &["gz"]) && has_extension(Path::new(path.file_stem().unwrap_or_default()), EXTENSIONS))
+        {
             sources.push(Source::File(path));
         }
     }

@@ -2,8 +2,7 @@
 //! in the source text and hands diagnostics to an emitter as they are found. One bad line never
 //! stops the others; every line is counted in the summary.
 
-use std::fs::File;
-use std::io::{self, BufRead, BufReader};
+use std::io::{self, BufRead};
 
 use crate::check::{self, DocumentReport};
 use crate::diagnostic::{Diagnostic, Finding};
@@ -35,10 +34,7 @@ impl<'e> Validation<'e> {
         let name = source.display_name();
         let default_type = self.options.default_type;
         self.options.default_type = default_type.or_else(|| source.implied_type());
-        let result = match source {
-            Source::Stdin => self.reader(&name, io::stdin().lock(), source.layout()),
-            Source::File(path) => File::open(path).and_then(|f| self.reader(&name, BufReader::with_capacity(1 << 16, f), source.layout())),
-        };
+        let result = source.open().and_then(|reader| self.reader(&name, reader, source.layout()));
         self.options.default_type = default_type;
         if result.is_err() {
             self.summary.io_errors += 1;

@@ -232,3 +232,27 @@ fn duplicate_keys_are_reported_at_the_second_occurrence_in_their_call() {
     assert_eq!(found[1]["column"].as_u64(), Some(131), "the value of the second `plan`, which the parser kept");
     assert!(text(&out.stderr).contains("1 valid (0 with warnings), 1 with errors"), "{}", text(&out.stderr));
 }
+
+#[test]
+fn gzip_files_directories_and_stdin_are_read_like_plain_ones() {
+    use flate2::{Compression, write::GzEncoder};
+    let plain = std::fs::read("tests/fixtures/mixed.ndjson").unwrap();
+    let mut encoder = GzEncoder::new(Vec::new(), Compression::default());
+    encoder.write_all(&plain).unwrap();
+    let gz = encoder.finish().unwrap();
+    let dir = std::env::temp_dir().join(format!("cdpspec-gz-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("mixed.ndjson.gz"), &gz).unwrap();
+    let expected: Vec<(u64, String)> = diagnostics(&cdpspec(&["validate", "--format", "json", "tests/fixtures/mixed.ndjson"], None))
+        .iter()
+        .map(|d| (d["line"].as_u64().unwrap(), d["code"].as_str().unwrap().to_string()))
+        .collect();
+    let as_found = |out: &Output| diagnostics(out).iter().map(|d| (d["line"].as_u64().unwrap(), d["code"].as_str().unwrap().to_string())).collect::<Vec<_>>();
+    let file = cdpspec(&["validate", "--format", "json", dir.join("mixed.ndjson.gz").to_str().unwrap()], None);
+    assert_eq!(as_found(&file), expected, "a .ndjson.gz file");
+    let folder = cdpspec(&["validate", "--format", "json", dir.to_str().unwrap()], None);
+    assert_eq!(as_found(&folder), expected, "found in a directory");
+    let stdin = cdpspec(&["validate", "--format", "json", "-"], Some(&gz));
+    assert_eq!(as_found(&stdin), expected, "gzip on stdin");
+    assert!(text(&stdin.stderr).contains("Read 6 records"), "{}", text(&stdin.stderr));
+}

@@ -1,6 +1,6 @@
 //! `cdpspec coverage`.
 
-use std::io::{self, BufReader, Write};
+use std::io::{self, Write};
 use std::path::PathBuf;
 
 use cdpspec::coverage::{CallRecord, CompiledDestination, Coverage, Format, Gate, calls_of, render};
@@ -103,10 +103,7 @@ pub fn run(args: Args) -> i32 {
                 }
             }
         };
-        let result = match source {
-            Source::Stdin => records::read(io::stdin().lock(), source.layout(), &mut visit),
-            Source::File(path) => std::fs::File::open(path).and_then(|f| records::read(BufReader::new(f), source.layout(), &mut visit)),
-        };
+        let result = source.open().and_then(|reader| records::read(reader, source.layout(), &mut visit));
         if let Err(e) = result {
             eprintln!("cdpspec: cannot read {name}: {e}");
             io_errors += 1;

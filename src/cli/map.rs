@@ -1,7 +1,6 @@
 //! `cdpspec map`: the payload one call produces for one action, and why each field resolved as
 //! it did, as destination UIs' "test mapping" shows it.
 
-use std::io::{self, BufReader};
 use std::path::PathBuf;
 
 use cdpspec::coverage::{CompiledDestination, calls_of};
@@ -154,10 +153,7 @@ fn first_call(source: &Source, default_type: Option<CallType>, index: usize) -> 
             }
         }
     };
-    let result = match source {
-        Source::Stdin => records::read(io::stdin().lock(), source.layout(), &mut visit),
-        Source::File(path) => std::fs::File::open(path).and_then(|f| records::read(BufReader::new(f), source.layout(), &mut visit)),
-    };
+    let result = source.open().and_then(|reader| records::read(reader, source.layout(), &mut visit));
     result.map_err(|e| format!("cannot read {}: {e}", source.display_name()))?;
     found.unwrap_or_else(|| Err(format!("{} holds {seen} calls; --index {index} is past them", source.display_name())))
 }
