@@ -4,7 +4,7 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 
 use cdpspec::coverage::{CallRecord, CompiledDestination, Coverage, Format, Gate, calls_of, render};
-use cdpspec::input::{self, Source};
+use cdpspec::input;
 use cdpspec::locate::locate;
 use cdpspec::records::{self, Record};
 use cdpspec::{CallType, destination};
