@@ -17,8 +17,11 @@ fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
-/// (type, event, [(preset, ok, missing)]) of each call, from `--per-call`.
-fn per_call(args: &[&str]) -> Vec<(String, Option<String>, Vec<(String, bool, Vec<String>)>)> {
+/// What one preset did with a call: (preset, ok, missing fields).
+type Action = (String, bool, Vec<String>);
+
+/// (type, event, actions) of each call, from `--per-call`.
+fn per_call(args: &[&str]) -> Vec<(String, Option<String>, Vec<Action>)> {
     let mut full = vec!["coverage", "--per-call"];
     full.extend_from_slice(args);
     let out = cdpspec(&full);
@@ -43,14 +46,14 @@ fn per_call(args: &[&str]) -> Vec<(String, Option<String>, Vec<(String, bool, Ve
         .collect()
 }
 
-fn ok(preset: &str) -> (String, bool, Vec<String>) {
+fn ok(preset: &str) -> Action {
     (preset.to_string(), true, vec![])
 }
 
 #[test]
 fn the_seed_reaches_exactly_the_customerio_default_actions() {
     let calls = per_call(&["--destination", "customerio", "tests/fixtures/coverage/seed.ndjson"]);
-    let routed: Vec<(&str, Vec<(String, bool, Vec<String>)>)> = calls.iter().map(|(t, _, a)| (t.as_str(), a.clone())).collect();
+    let routed: Vec<(&str, Vec<Action>)> = calls.iter().map(|(t, _, a)| (t.as_str(), a.clone())).collect();
     assert_eq!(
         routed,
         [
