@@ -3,20 +3,10 @@
 
 use cdpspec::check::Options;
 use cdpspec::input::Layout;
-use cdpspec::output::Emitter;
+use cdpspec::output::Collect;
 use cdpspec::validate::Validation;
 use cdpspec::{Diagnostic, Summary};
 use proptest::prelude::*;
-
-#[derive(Default)]
-struct Collect(Vec<Diagnostic>);
-
-impl Emitter for Collect {
-    fn diagnostic(&mut self, d: &Diagnostic) {
-        self.0.push(d.clone());
-    }
-    fn finish(&mut self, _: &Summary) {}
-}
 
 fn run(bytes: &[u8], layout: Layout) -> (Summary, Vec<Diagnostic>) {
     let mut sink = Collect::default();
@@ -24,7 +14,7 @@ fn run(bytes: &[u8], layout: Layout) -> (Summary, Vec<Diagnostic>) {
     run.reader("input", bytes, layout).unwrap();
     let summary = run.summary.clone();
     run.finish();
-    (summary, sink.0)
+    (summary, sink.diagnostics)
 }
 
 fn assert_accounted(bytes: &[u8], layout: Layout) {

@@ -5,21 +5,11 @@ use std::sync::Arc;
 
 use cdpspec::check::Options;
 use cdpspec::input::Layout;
-use cdpspec::output::Emitter;
+use cdpspec::output::Collect;
 use cdpspec::plan::PlanValidator;
 use cdpspec::rule_docs::{DOCS, markdown};
 use cdpspec::validate::Validation;
-use cdpspec::{Diagnostic, Rule, Summary};
-
-#[derive(Default)]
-struct Collect(Vec<Diagnostic>);
-
-impl Emitter for Collect {
-    fn diagnostic(&mut self, d: &Diagnostic) {
-        self.0.push(d.clone());
-    }
-    fn finish(&mut self, _: &Summary) {}
-}
+use cdpspec::{Diagnostic, Rule};
 
 fn diagnostics(input: &[u8], with_plan: bool) -> Vec<Diagnostic> {
     let mut options = Options::default();
@@ -29,7 +19,7 @@ fn diagnostics(input: &[u8], with_plan: bool) -> Vec<Diagnostic> {
     }
     let mut sink = Collect::default();
     Validation::new(options, &mut sink).reader("example", input, Layout::Lines).unwrap();
-    sink.0
+    sink.diagnostics
 }
 
 /// The example as bytes: `\xe9` in the invalid-utf8 example stands for that byte.

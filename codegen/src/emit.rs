@@ -179,8 +179,7 @@ fn string_enum(def: &TypeDef, variants: &[EnumVariant]) -> Result<TokenStream, E
     let idents = variants.iter().map(|v| ident(&v.ident)).collect::<Result<Vec<_>, _>>()?;
     let values: Vec<&str> = variants.iter().map(|v| v.value.as_str()).collect();
     let docs = values.iter().map(|v| doc_attrs(&format!("`{v:?}`")));
-    let expected = values.iter().map(|v| format!("{v:?}")).collect::<Vec<_>>().join(", ");
-    let unknown = format!("unknown {} value {{s:?}}, expected one of: {}", def.name, expected.replace('{', "{{").replace('}', "}}"));
+    let impls = string_enum_impls(&def.name, &idents, &values, "schema")?;
     Ok(quote! {
         #doc
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -188,8 +187,21 @@ fn string_enum(def: &TypeDef, variants: &[EnumVariant]) -> Result<TokenStream, E
             #(#docs #[serde(rename = #values)] #idents,)*
         }
 
+        #impls
+    })
+}
+
+/// What every generated string enum has besides its definition: `ALL`, `as_str`, `Display`,
+/// `FromStr` (whose error lists the values). `order` names where the values come from
+/// (`schema`, `plan`). Shared by the schema and the plan generators.
+pub(crate) fn string_enum_impls(type_name: &str, idents: &[proc_macro2::Ident], values: &[&str], order: &str) -> Result<TokenStream, Error> {
+    let name = ident(type_name)?;
+    let expected = values.iter().map(|v| format!("{v:?}")).collect::<Vec<_>>().join(", ");
+    let unknown = format!("unknown {type_name} value {{s:?}}, expected one of: {}", expected.replace('{', "{{").replace('}', "}}"));
+    let all_doc = format!(" Every value, in {order} order.");
+    Ok(quote! {
         impl #name {
-            /// Every value, in schema order.
+            #[doc = #all_doc]
             pub const ALL: &'static [Self] = &[#(Self::#idents),*];
 
             /// The JSON string of this value.

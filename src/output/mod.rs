@@ -38,6 +38,25 @@ pub trait Emitter {
     fn finish(&mut self, summary: &Summary);
 }
 
+/// Keeps diagnostics in memory: for library users who want them as values, and for tests.
+#[derive(Debug, Default)]
+pub struct Collect {
+    /// Every diagnostic, in input order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The summary, once the run finished.
+    pub summary: Option<Summary>,
+}
+
+impl Emitter for Collect {
+    fn diagnostic(&mut self, diagnostic: &Diagnostic) {
+        self.diagnostics.push(diagnostic.clone());
+    }
+
+    fn finish(&mut self, summary: &Summary) {
+        self.summary = Some(summary.clone());
+    }
+}
+
 /// The formats `--format` accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {

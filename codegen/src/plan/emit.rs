@@ -294,8 +294,7 @@ fn string_enum(name: &str, e: &EnumDef) -> Result<TokenStream, Error> {
     let container = schemars_attr(extend(&e.extend).into_iter().collect());
     let idents = e.variants.iter().map(|(v, _)| ident(v)).collect::<Result<Vec<_>, _>>()?;
     let values: Vec<&str> = e.variants.iter().map(|(_, v)| v.as_str()).collect();
-    let expected = values.iter().map(|v| format!("{v:?}")).collect::<Vec<_>>().join(", ");
-    let unknown = format!("unknown {type_name} value {{s:?}}, expected one of: {}", expected.replace('{', "{{").replace('}', "}}"));
+    let impls = crate::emit::string_enum_impls(type_name, &idents, &values, "plan")?;
     // Variants have no doc comments: schemars would turn the enum into a `oneOf`.
     Ok(quote! {
         #doc
@@ -305,34 +304,7 @@ fn string_enum(name: &str, e: &EnumDef) -> Result<TokenStream, Error> {
             #(#[serde(rename = #values)] #idents,)*
         }
 
-        impl #name {
-            /// Every value, in plan order.
-            pub const ALL: &'static [Self] = &[#(Self::#idents),*];
-
-            /// The JSON string of this value.
-            pub fn as_str(&self) -> &'static str {
-                match self {
-                    #(Self::#idents => #values,)*
-                }
-            }
-        }
-
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl ::std::str::FromStr for #name {
-            type Err = String;
-
-            fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-                match s {
-                    #(#values => Ok(Self::#idents),)*
-                    _ => Err(::std::format!(#unknown)),
-                }
-            }
-        }
+        #impls
     })
 }
 

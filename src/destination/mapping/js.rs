@@ -163,17 +163,8 @@ pub(crate) fn json_to_js_string(v: &Value) -> String {
     }
 }
 
-/// The reference's `realTypeOf` for JSON.
-pub(crate) fn json_type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
-}
+/// The reference's `realTypeOf` for JSON: the same names cdpspec's messages use.
+pub(crate) use crate::check::json_type as json_type_name;
 
 /// JavaScript truthiness of JSON: `null`, `false`, `0` and `""` are falsy.
 pub(crate) fn truthy(v: &Value) -> bool {
