@@ -178,3 +178,21 @@ fn destination_plan_and_paths_can_come_from_the_config() {
     let out = Command::new(env!("CARGO_BIN_EXE_cdpspec")).args(["coverage", "examples/seed"]).current_dir(std::env::temp_dir()).output().unwrap();
     assert_eq!(out.status.code(), Some(2), "no destination anywhere");
 }
+
+#[test]
+fn trigger_quirks_are_reported_with_their_position_and_the_real_verdict() {
+    let out = cdpspec(&["coverage", "--destination", "tests/fixtures/coverage/quirky-workspace.json", "tests/fixtures/coverage/seed.ndjson"]);
+    let report = text(&out.stdout);
+    // Single quotes never match in the reference engine: the track call reaches nothing.
+    assert!(report.contains("note: preset `Track Event`: trigger at 7:"), "{report}");
+    assert!(report.to_lowercase().contains("single"), "{report}");
+    // No precedence: the last combinator joins every condition, so `a or b and c` means
+    // `a and b and c` (page AND screen), which no call meets; the note says so at the `or`.
+    assert!(report.contains("note: preset `Track Page View`: trigger at 14: `or` has no effect"), "{report}");
+    assert!(report.contains("runs the action when all of them hold"), "{report}");
+    let calls = per_call(&["--destination", "tests/fixtures/coverage/quirky-workspace.json", "tests/fixtures/coverage/seed.ndjson"]);
+    let track = calls.iter().find(|(t, _, _)| t == "track").unwrap();
+    assert_eq!(track.2, vec![], "the single-quoted trigger never matches");
+    let page = calls.iter().find(|(t, _, _)| t == "page").unwrap();
+    assert_eq!(page.2, vec![], "page AND screen never holds");
+}
