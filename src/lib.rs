@@ -21,6 +21,7 @@ pub mod destination;
 pub mod diagnostic;
 pub mod event;
 pub mod export;
+pub mod fast;
 pub mod input;
 pub mod locate;
 pub mod output;

@@ -1,16 +1,16 @@
 //! `cdpspec validate`: reads sources, splits them into documents, checks each, places findings
 //! in the source text and hands diagnostics to an emitter as they are found. One bad line never
-//! stops the others; every line is counted in the summary.
+//! stops the others; every line is counted in the summary. Documents are checked by the fast
+//! path first (`crate::fast`), in parallel; only those with something to report take the
+//! precise path that writes diagnostics.
 
 use std::io::{self, BufRead};
 
-use crate::check::{self, DocumentReport};
-use crate::diagnostic::{Diagnostic, Finding};
+use crate::check;
+use crate::diagnostic::Diagnostic;
+use crate::fast::{self, Outcome, Threads};
 use crate::input::{Layout, Source};
-use crate::locate::locate;
 use crate::output::Emitter;
-use crate::records::{self, Record};
-use crate::rule::Rule;
 use crate::summary::Summary;
 
 /// One validation run over any number of sources.
@@ -19,12 +19,29 @@ pub struct Validation<'e> {
     emitter: &'e mut dyn Emitter,
     /// The counts so far.
     pub summary: Summary,
+    threads: Threads,
+    fast: bool,
 }
 
 impl<'e> Validation<'e> {
     /// A run that reports to `emitter`.
     pub fn new(options: check::Options, emitter: &'e mut dyn Emitter) -> Self {
-        Validation { options, emitter, summary: Summary::default() }
+        Validation { options, emitter, summary: Summary::default(), threads: Threads::Global, fast: true }
+    }
+
+    /// Checks records on `jobs` threads: 0 means as many as cores (the default), 1 the calling
+    /// thread alone. Output and counts are the same for any number.
+    pub fn with_jobs(mut self, jobs: usize) -> Self {
+        self.threads = Threads::new(jobs);
+        self
+    }
+
+    /// Checks every record with the precise path alone (serde_json and the `jsonschema` crate),
+    /// as before the fast path existed: the reference the fast path is tested against, and the
+    /// baseline of the benchmarks.
+    pub fn without_fast_path(mut self) -> Self {
+        self.fast = false;
+        self
     }
 
     /// Validates one source. Read errors are counted and returned; what was read before the
@@ -49,86 +66,49 @@ impl<'e> Validation<'e> {
 
     /// Validates everything `reader` yields, laid out as `layout` says.
     pub fn reader(&mut self, name: &str, reader: impl BufRead, layout: Layout) -> io::Result<()> {
-        records::read(reader, layout, &mut |record| self.record(name, record))
-    }
-
-    /// Counts and checks one record.
-    fn record(&mut self, name: &str, record: Record<'_>) {
-        self.summary.records += 1;
-        match record {
-            Record::Blank => self.summary.blank += 1,
-            Record::Unparsed { rule, line, column, message } => {
-                self.summary.unparsed += 1;
-                self.emit_record_error(rule, name, line, column, message);
-            }
-            Record::Parsed { text, first_line, value } => {
-                self.summary.parsed += 1;
-                let mut report = check::check_document(&value, text.len(), &self.options);
-                check::duplicates::check(text, &mut report);
-                self.emit_report(name, text, &|offset| records::place(text, first_line, offset), report);
-            }
-        }
-    }
-
-    fn emit_report(&mut self, name: &str, text: &[u8], place: &dyn Fn(usize) -> (usize, usize), report: DocumentReport) {
-        let severities = &self.options.severities;
-        let diagnose = |finding: Finding, index: Option<usize>| {
-            let severity = severities.of(finding.rule)?;
-            let (line, column) = place(locate(text, &finding.pointer));
-            Some(Diagnostic {
-                path: name.to_string(),
-                line,
-                column,
-                severity,
-                rule: finding.rule,
-                pointer: finding.pointer,
-                message: finding.message,
-                index,
-                suggestion: finding.suggestion,
-                plan_location: finding.plan_location,
-            })
-        };
-        let document: Vec<Diagnostic> = report.findings.into_iter().filter_map(|f| diagnose(f, None)).collect();
-        let calls: Vec<(Vec<Diagnostic>, Option<usize>)> =
-            report.calls.into_iter().map(|call| (call.findings.into_iter().filter_map(|f| diagnose(f, call.index)).collect(), call.index)).collect();
-        for d in &document {
-            self.emit(d);
-        }
-        for (mut diagnostics, _) in calls {
-            diagnostics.sort_by_key(|d| (d.line, d.column));
-            let worst = diagnostics.iter().map(|d| d.severity).max();
-            self.summary.count_call(worst);
-            for d in &diagnostics {
-                self.emit(d);
-            }
-        }
-    }
-
-    fn emit_record_error(&mut self, rule: Rule, name: &str, line: usize, column: usize, message: String) {
-        let Some(severity) = self.options.severities.of(rule) else { return };
-        let d = Diagnostic {
-            path: name.to_string(),
-            line,
-            column,
-            severity,
-            rule,
-            pointer: String::new(),
-            message,
-            index: None,
-            suggestion: None,
-            plan_location: None,
-        };
-        self.emit(&d);
-    }
-
-    fn emit(&mut self, d: &Diagnostic) {
-        self.summary.count(d);
-        self.emitter.diagnostic(d);
+        let Validation { options, emitter, summary, threads, fast } = self;
+        fast::read(reader, layout, name, options, *fast, threads, &mut |outcome| account(summary, &mut **emitter, outcome))
     }
 
     /// Ends the run: the emitter writes its summary; returns the exit code.
     pub fn finish(self) -> i32 {
         self.emitter.finish(&self.summary);
         self.summary.exit_code()
+    }
+}
+
+/// Counts one record's outcome and emits its diagnostics: the document's, then each call's.
+fn account(summary: &mut Summary, emitter: &mut dyn Emitter, outcome: Outcome) {
+    let mut emit = |summary: &mut Summary, d: &Diagnostic| {
+        summary.count(d);
+        emitter.diagnostic(d);
+    };
+    summary.records += 1;
+    match outcome {
+        Outcome::Blank => summary.blank += 1,
+        Outcome::Unparsed(diagnostic) => {
+            summary.unparsed += 1;
+            if let Some(d) = &diagnostic {
+                emit(summary, d);
+            }
+        }
+        Outcome::Clean { calls } => {
+            summary.parsed += 1;
+            for _ in 0..calls {
+                summary.count_call(None);
+            }
+        }
+        Outcome::Checked { document, calls } => {
+            summary.parsed += 1;
+            for d in &document {
+                emit(summary, d);
+            }
+            for diagnostics in calls {
+                summary.count_call(diagnostics.iter().map(|d| d.severity).max());
+                for d in &diagnostics {
+                    emit(summary, d);
+                }
+            }
+        }
     }
 }

@@ -28,6 +28,7 @@ mod naming;
 pub mod plan;
 mod registry;
 mod shape;
+pub mod validator;
 
 use registry::Registry;
 use serde_json::Value;

@@ -1,0 +1,80 @@
+//! The JSON value abstraction the generated validators and the fast rules read: enough to ask
+//! a value its type, its text, its members and elements. Implemented for the fast path's
+//! [`tape::Value`](super::tape::Value) and for `&serde_json::Value` (the precise path's), so one
+//! validator serves both and the two can be compared on the same input.
+
+/// The JSON type of a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `null`.
+    Null,
+    /// `true` or `false`.
+    Bool,
+    /// Any number.
+    Number,
+    /// A string.
+    String,
+    /// An array.
+    Array,
+    /// An object.
+    Object,
+}
+
+/// A handle to a parsed JSON value (cheap to copy: a reference, or a position in a tape).
+pub trait Json: Copy {
+    /// Its JSON type.
+    fn kind(&self) -> Kind;
+    /// Whether it is a number without a fractional part (`1` and `1.0`, as JSON Schema says).
+    fn is_integer(&self) -> bool;
+    /// The string, if it is one.
+    fn as_str(&self) -> Option<&str>;
+    /// The boolean, if it is one.
+    fn as_bool(&self) -> Option<bool>;
+    /// Every member of an object, in document order, duplicate keys included; none for other
+    /// values.
+    fn members(&self) -> impl Iterator<Item = (&str, Self)>;
+    /// Every element of an array; none for other values.
+    fn elements(&self) -> impl Iterator<Item = Self>;
+}
+
+impl Json for &serde_json::Value {
+    #[inline]
+    fn kind(&self) -> Kind {
+        match *self {
+            serde_json::Value::Null => Kind::Null,
+            serde_json::Value::Bool(_) => Kind::Bool,
+            serde_json::Value::Number(_) => Kind::Number,
+            serde_json::Value::String(_) => Kind::String,
+            serde_json::Value::Array(_) => Kind::Array,
+            serde_json::Value::Object(_) => Kind::Object,
+        }
+    }
+
+    #[inline]
+    fn is_integer(&self) -> bool {
+        match *self {
+            serde_json::Value::Number(n) => n.is_i64() || n.is_u64() || n.as_f64().is_some_and(|f| f.fract() == 0.0),
+            _ => false,
+        }
+    }
+
+    #[inline]
+    fn as_str(&self) -> Option<&str> {
+        serde_json::Value::as_str(self)
+    }
+
+    #[inline]
+    fn as_bool(&self) -> Option<bool> {
+        serde_json::Value::as_bool(self)
+    }
+
+    #[inline]
+    fn members(&self) -> impl Iterator<Item = (&str, Self)> {
+        self.as_object().into_iter().flat_map(|map| map.iter().map(|(k, v)| (k.as_str(), v)))
+    }
+
+    #[inline]
+    fn elements(&self) -> impl Iterator<Item = Self> {
+        self.as_array().into_iter().flatten()
+    }
+}

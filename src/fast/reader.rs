@@ -1,0 +1,298 @@
+//! Reading a source as `records::read` does (NDJSON lines, or one JSON document after the same
+//! sniffing), but in batches of lines checked on a thread pool, each line by the fast path
+//! first and by the precise path only when something would be reported. Outcomes are handed on
+//! in input order, on the calling thread.
+
+use std::collections::BTreeMap;
+use std::io::{self, BufRead, Cursor, Read};
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::{Arc, mpsc};
+
+use super::outcome::{self, Outcome};
+use super::{FastPath, Verdict};
+use crate::check::Options;
+use crate::input::{Layout, looks_like_document_line};
+use crate::records;
+
+/// A batch is cut after the line that reaches this many bytes.
+const BATCH_BYTES: usize = 1 << 20;
+/// Sources are read in pieces of at least this many bytes.
+const CHUNK_BYTES: usize = 1 << 16;
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Where records are checked: on the calling thread alone, or also on helper threads. The
+/// calling thread reads the source, checks batches itself when the helpers have enough, and
+/// hands outcomes on, so `n` jobs are the calling thread and `n - 1` helpers: no thread waits
+/// while another has work, and no more threads than jobs compete for the cores.
+#[derive(Clone, Default)]
+pub enum Threads {
+    /// On the calling thread.
+    One,
+    /// As many jobs as cores (or `RAYON_NUM_THREADS`): the calling thread and a pool, shared
+    /// by every run, of one thread fewer.
+    #[default]
+    Global,
+    /// The calling thread and this pool of helpers.
+    Pool(Arc<rayon::ThreadPool>),
+}
+
+impl Threads {
+    /// `n` jobs: 0 means as many as cores, 1 the calling thread alone.
+    pub fn new(n: usize) -> Threads {
+        match n {
+            0 => Threads::Global,
+            1 => Threads::One,
+            n => helpers(n - 1).map_or(Threads::One, |pool| Threads::Pool(Arc::new(pool))),
+        }
+    }
+
+    /// The helper pool, if any.
+    fn pool(&self) -> Option<&rayon::ThreadPool> {
+        static GLOBAL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+        match self {
+            Threads::One => None,
+            Threads::Global => GLOBAL.get_or_init(|| helpers(cores().saturating_sub(1))).as_ref(),
+            Threads::Pool(pool) => Some(pool),
+        }
+    }
+}
+
+/// The number of cores, or `RAYON_NUM_THREADS` as rayon reads it.
+fn cores() -> usize {
+    let configured = std::env::var("RAYON_NUM_THREADS").ok().and_then(|n| n.parse().ok()).filter(|&n| n > 0);
+    configured.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
+}
+
+/// A pool of `n` helper threads (none for 0).
+fn helpers(n: usize) -> Option<rayon::ThreadPool> {
+    (n > 0).then(|| rayon::ThreadPoolBuilder::new().num_threads(n).thread_name(|i| format!("cdpspec-check-{i}")).build().ok()).flatten()
+}
+
+/// What every line of one source is checked with.
+struct Run<'a> {
+    name: &'a str,
+    options: &'a Options,
+    fast: Option<FastPath>,
+}
+
+/// Reads every record of `reader`, laid out as `layout` says, checks it (with the fast path
+/// first when `fast`), and hands the outcomes to `visit` in input order. Read errors end the
+/// source after the records before them were handed on, as `records::read` does.
+pub fn read(
+    reader: impl BufRead,
+    layout: Layout,
+    name: &str,
+    options: &Options,
+    fast: bool,
+    threads: &Threads,
+    visit: &mut dyn FnMut(Outcome),
+) -> io::Result<()> {
+    let run = Run { name, options, fast: if fast { Some(FastPath::new(options)) } else { None } };
+    if layout == Layout::Lines {
+        return lines(reader, &run, threads, visit);
+    }
+    // Sniff as `records::read` does: the first non-blank line decides between NDJSON and one
+    // document. The lines read to decide are read again by whichever reads the source.
+    let mut reader = reader;
+    let mut prefix = Vec::new();
+    let mut first = true;
+    let ndjson = loop {
+        let start = prefix.len();
+        if reader.read_until(b'\n', &mut prefix)? == 0 {
+            break false;
+        }
+        let line = strip(&prefix[start..], first);
+        first = false;
+        if !line.trim_ascii().is_empty() {
+            break looks_like_document_line(line);
+        }
+    };
+    let reader = Cursor::new(prefix).chain(reader);
+    if ndjson {
+        lines(reader, &run, threads, visit)
+    } else {
+        records::read(reader, layout, &mut |record| visit(outcome::from_record(name, record, &|n| n, options)))
+    }
+}
+
+/// A line without its terminator (`\n`, `\r\n`) and, on the first line, a byte order mark.
+fn strip(line: &[u8], first: bool) -> &[u8] {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    if first { line.strip_prefix(BOM).unwrap_or(line) } else { line }
+}
+
+/// Lines of a source, in one buffer.
+#[derive(Default)]
+struct Batch {
+    bytes: Vec<u8>,
+    /// (start, end, line number) of each line, terminator excluded.
+    lines: Vec<(usize, usize, usize)>,
+}
+
+/// How filling a batch ended.
+enum Fill {
+    More,
+    End,
+    Failed(io::Error),
+}
+
+/// Where the reader is: the number of the last line handed out, and the start of a line that
+/// the last batch cut (carried into the next).
+#[derive(Default)]
+struct Position {
+    number: usize,
+    carry: Vec<u8>,
+}
+
+/// Reads whole buffers until `batch` holds [`BATCH_BYTES`], the source ends or reading fails,
+/// and splits them into lines as `records::read` does (`\n`, then one `\r`, then on line 1 a
+/// byte order mark); a line cut by the end of the batch is carried into the next. On a read
+/// error the lines read completely are kept, as `read_until` would have handed them out.
+fn fill(reader: &mut impl BufRead, at: &mut Position, batch: &mut Batch) -> Fill {
+    batch.bytes.clear();
+    batch.lines.clear();
+    batch.bytes.append(&mut at.carry);
+    // A batch ends at a line end: one that reaches the batch size reads on until one comes.
+    let mut newline = false;
+    let status = loop {
+        if newline && batch.bytes.len() >= BATCH_BYTES {
+            break Fill::More;
+        }
+        match reader.fill_buf() {
+            Ok([]) => break Fill::End,
+            Ok(buf) => {
+                // Take what fills the batch (in-memory readers offer everything at once), and
+                // at least a chunk, so that a long line makes progress.
+                let n = buf.len().min(BATCH_BYTES.saturating_sub(batch.bytes.len()).max(CHUNK_BYTES));
+                newline |= memchr::memchr(b'\n', &buf[..n]).is_some();
+                batch.bytes.extend_from_slice(&buf[..n]);
+                reader.consume(n);
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => break Fill::Failed(e),
+        }
+    };
+    let Batch { bytes, lines } = batch;
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', bytes) {
+        push_line(bytes, lines, &mut at.number, start, end);
+        start = end + 1;
+    }
+    match status {
+        Fill::End if start < bytes.len() => push_line(bytes, lines, &mut at.number, start, bytes.len()),
+        Fill::More => at.carry.extend_from_slice(&bytes[start..]),
+        _ => {}
+    }
+    status
+}
+
+/// Adds the line `bytes[start..end]` (its `\n` excluded) to `lines`.
+fn push_line(bytes: &[u8], lines: &mut Vec<(usize, usize, usize)>, number: &mut usize, start: usize, end: usize) {
+    *number += 1;
+    let line = strip(&bytes[start..end], *number == 1);
+    let from = start + usize::from(*number == 1 && bytes[start..end].starts_with(BOM)) * BOM.len();
+    lines.push((from, from + line.len(), *number));
+}
+
+/// Checks one line (number `number`, without its terminator).
+fn check_line(text: &[u8], number: usize, run: &Run<'_>) -> Outcome {
+    if text.trim_ascii().is_empty() {
+        return Outcome::Blank;
+    }
+    match run.fast.as_ref().map_or(Verdict::Precise(None), |fast| fast.verdict(text)) {
+        Verdict::Clean(calls) => Outcome::Clean { calls },
+        // The tape read the line as serde_json would, and found the duplicate keys
+        // `check::duplicates` would: no need to do either again.
+        Verdict::Precise(Some(parsed)) => outcome::parsed(run.name, text, number, &parsed.value, run.options, parsed.duplicate_keys),
+        Verdict::Precise(None) => outcome::precise_line(run.name, text, number, run.options),
+    }
+}
+
+fn lines<R: BufRead>(mut reader: R, run: &Run<'_>, threads: &Threads, visit: &mut dyn FnMut(Outcome)) -> io::Result<()> {
+    let Some(pool) = threads.pool() else {
+        let mut at = Position::default();
+        let mut batch = Batch::default();
+        loop {
+            let status = fill(&mut reader, &mut at, &mut batch);
+            for &(start, end, line) in &batch.lines {
+                visit(check_line(&batch.bytes[start..end], line, run));
+            }
+            match status {
+                Fill::More => {}
+                Fill::End => return Ok(()),
+                Fill::Failed(e) => return Err(e),
+            }
+        }
+    };
+    pool.in_place_scope(|scope| pipeline(scope, pool.current_num_threads(), &mut reader, run, visit))
+}
+
+/// The outcomes of a batch's lines.
+fn check_batch(batch: &Batch, run: &Run<'_>) -> Vec<Outcome> {
+    batch.lines.iter().map(|&(start, end, line)| check_line(&batch.bytes[start..end], line, run)).collect()
+}
+
+/// The calling thread reads batches, keeps `helpers` threads supplied with two each, checks the
+/// batches beyond those itself, and hands outcomes on in input order. Batch buffers are reused:
+/// a fresh megabyte per batch would cost page faults and, when freed, TLB shootdowns that stall
+/// every thread.
+fn pipeline<'s, R: BufRead>(scope: &rayon::Scope<'s>, helpers: usize, reader: &mut R, run: &'s Run<'s>, visit: &mut dyn FnMut(Outcome)) -> io::Result<()> {
+    type Done = (usize, Batch, std::thread::Result<Vec<Outcome>>);
+    let (tx, rx) = mpsc::channel::<Done>();
+    let mut ready: BTreeMap<usize, std::thread::Result<Vec<Outcome>>> = BTreeMap::new();
+    let mut free: Vec<Batch> = Vec::new();
+    let mut at = Position::default();
+    // Batches read, handed on, and with the helpers.
+    let (mut read, mut handed, mut helping) = (0, 0, 0);
+    let receive = |done: Done, ready: &mut BTreeMap<usize, _>, free: &mut Vec<Batch>, helping: &mut usize| {
+        let (seq, batch, outcomes) = done;
+        *helping -= 1;
+        free.push(batch);
+        ready.insert(seq, outcomes);
+    };
+    loop {
+        let mut batch = free.pop().unwrap_or_default();
+        let status = fill(reader, &mut at, &mut batch);
+        if batch.lines.is_empty() {
+            free.push(batch);
+        } else if helping < 2 * helpers {
+            let tx = tx.clone();
+            let seq = read;
+            scope.spawn(move |_| {
+                let outcomes = panic::catch_unwind(AssertUnwindSafe(|| check_batch(&batch, run)));
+                // The receiver waits for every batch it sent; it cannot be gone.
+                let _ = tx.send((seq, batch, outcomes));
+            });
+            read += 1;
+            helping += 1;
+        } else {
+            ready.insert(read, Ok(check_batch(&batch, run)));
+            free.push(batch);
+            read += 1;
+        }
+        let last = !matches!(status, Fill::More);
+        loop {
+            while let Ok(done) = rx.try_recv() {
+                receive(done, &mut ready, &mut free, &mut helping);
+            }
+            while let Some(outcomes) = ready.remove(&handed) {
+                for outcome in outcomes.unwrap_or_else(|p| panic::resume_unwind(p)) {
+                    visit(outcome);
+                }
+                handed += 1;
+            }
+            // Wait for the helpers at the end, and when too much waits to be handed on.
+            if handed == read || !(last || read - handed > 4 * helpers + 2) {
+                break;
+            }
+            let done = rx.recv().expect("every batch sends its outcomes");
+            receive(done, &mut ready, &mut free, &mut helping);
+        }
+        match status {
+            Fill::More => {}
+            Fill::End => return Ok(()),
+            Fill::Failed(e) => return Err(e),
+        }
+    }
+}
