@@ -256,3 +256,11 @@ fn gzip_files_directories_and_stdin_are_read_like_plain_ones() {
     assert_eq!(as_found(&stdin), expected, "gzip on stdin");
     assert!(text(&stdin.stderr).contains("Read 6 records"), "{}", text(&stdin.stderr));
 }
+
+#[test]
+fn jobs_change_nothing_but_speed() {
+    let one = cdpspec(&["validate", "--jobs", "1", "--format", "json", "tests/fixtures/broken.ndjson", "tests/fixtures/mixed.ndjson", "examples"], None);
+    let two = cdpspec(&["validate", "--jobs", "2", "--format", "json", "tests/fixtures/broken.ndjson", "tests/fixtures/mixed.ndjson", "examples"], None);
+    assert_eq!((text(&one.stdout), text(&one.stderr), one.status.code()), (text(&two.stdout), text(&two.stderr), two.status.code()));
+    assert!(diagnostics(&one).len() > 30);
+}

@@ -34,6 +34,10 @@ pub struct Args {
     /// The config file (default: the nearest cdpspec.toml from the working directory up).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Threads to check with; 0 (the default) means one per core. Output order and counts are
+    /// the same for any number.
+    #[arg(long, short, default_value_t = 0, value_name = "N")]
+    jobs: usize,
     /// Fail on these too: `--deny warnings` makes warnings fail the run (exit code 1).
     #[arg(long, value_enum, value_name = "WHAT")]
     deny: Vec<Deny>,
@@ -80,7 +84,7 @@ pub fn run(args: Args) -> i32 {
     let options = Options { default_type: args.call_type.or(config.call_type), plan, severities };
     let (sources, unreadable) = input::expand(&paths);
     let mut emitter = args.format.emitter(Box::new(io::BufWriter::new(io::stdout().lock())), Box::new(io::stderr()));
-    let mut run = Validation::new(options, emitter.as_mut());
+    let mut run = Validation::new(options, emitter.as_mut()).with_jobs(args.jobs);
     for (path, error) in &unreadable {
         eprintln!("cdpspec: cannot read {path}: {error}");
         run.unreadable();
