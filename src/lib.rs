@@ -30,6 +30,7 @@ pub mod records;
 pub mod rule;
 pub mod rule_docs;
 pub mod schema;
+pub mod split;
 pub mod suggest;
 pub mod summary;
 pub mod timestamp;

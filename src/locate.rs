@@ -1,6 +1,9 @@
 //! Finds where a JSON pointer's value starts in the source text, so diagnostics can name a line
 //! and column. Parsing into `serde_json::Value` forgets positions; this re-scans the text only
-//! for calls that have diagnostics (the slow path), never for valid ones.
+//! for calls that have diagnostics (the slow path), never for valid ones. Also finds the bytes of
+//! a value, for splitting a stream into its calls (`crate::split`).
+
+use std::ops::Range;
 
 /// Byte offset of the value at `pointer` in `text` (valid JSON), or of the deepest existing
 /// ancestor when the pointer names something absent. Duplicate keys resolve to the last one,
@@ -23,6 +26,37 @@ pub fn locate(text: &[u8], pointer: &str) -> usize {
         }
     }
     found
+}
+
+/// The bytes of the value at `pointer` in `text` (valid JSON), white space around it excluded;
+/// `None` when the pointer names something absent. Duplicate keys resolve to the last one.
+pub fn span(text: &[u8], pointer: &str) -> Option<Range<usize>> {
+    let mut scanner = Scanner { text, pos: 0 };
+    scanner.skip_ws();
+    for token in pointer.split('/').skip(1) {
+        let token = token.replace("~1", "/").replace("~0", "~");
+        scanner.pos = scanner.child(&token)?;
+    }
+    Some(scanner.value_span())
+}
+
+/// The bytes of each element of the array that starts at byte `at` of `text` (valid JSON), in
+/// one pass; empty when no array starts there.
+pub fn elements(text: &[u8], at: usize) -> Vec<Range<usize>> {
+    let mut scanner = Scanner { text, pos: at };
+    let mut spans = Vec::new();
+    if scanner.peek() != Some(b'[') {
+        return spans;
+    }
+    scanner.pos += 1;
+    loop {
+        scanner.skip_ws();
+        match scanner.peek() {
+            None | Some(b']') => return spans,
+            Some(b',') => scanner.pos += 1,
+            Some(_) => spans.push(scanner.value_span()),
+        }
+    }
 }
 
 /// 1-based line and column (in characters) of byte `offset` in `text`.
@@ -122,6 +156,13 @@ impl Scanner<'_> {
         }
     }
 
+    /// Skips the value at `self.pos` and returns its bytes, without the white space after it.
+    fn value_span(&mut self) -> Range<usize> {
+        let start = self.pos;
+        self.skip_value();
+        start..start + self.text[start..self.pos].trim_ascii_end().len()
+    }
+
     /// Skips one value, iteratively (no recursion, whatever the nesting).
     fn skip_value(&mut self) {
         let mut depth = 0usize;
@@ -181,6 +222,30 @@ mod tests {
     fn missing_members_fall_back_to_the_deepest_ancestor() {
         assert_eq!(at("/properties/missing"), (3, 17));
         assert_eq!(at("/properties/a/7"), (3, 23));
+    }
+
+    #[test]
+    fn spans_cover_exactly_the_value() {
+        let doc = DOC.as_bytes();
+        let text = |pointer: &str| span(doc, pointer).map(|r| std::str::from_utf8(&doc[r]).unwrap().to_string());
+        assert_eq!(text("/type").as_deref(), Some("\"track\""));
+        assert_eq!(text("/properties/a").as_deref(), Some("[1, {\"b\": \"x\"}]"));
+        assert_eq!(text("/we~1ird").as_deref(), Some("1"));
+        assert_eq!(text("/escaped").as_deref(), Some("true"));
+        assert_eq!(text("").as_deref(), Some(DOC));
+        assert_eq!(text("/missing"), None);
+        assert_eq!(text("/properties/a/2"), None);
+        assert_eq!(span(b"  42 ", ""), Some(2..4));
+    }
+
+    #[test]
+    fn elements_are_found_in_one_pass() {
+        let doc = br#"{"batch": [ {"a": [1, 2]} , "x,y", 3.5e1,[],null ]}"#;
+        let at = span(doc, "/batch").unwrap().start;
+        let items: Vec<&str> = elements(doc, at).into_iter().map(|r| std::str::from_utf8(&doc[r]).unwrap()).collect();
+        assert_eq!(items, [r#"{"a": [1, 2]}"#, r#""x,y""#, "3.5e1", "[]", "null"]);
+        assert!(elements(b"[ ]", 0).is_empty());
+        assert!(elements(b"{}", 0).is_empty());
     }
 
     #[test]

@@ -25,6 +25,8 @@ pub enum Record<'a> {
     },
     /// A document that did not parse.
     Unparsed {
+        /// Its bytes, as read.
+        text: &'a [u8],
         /// `invalid-json` or `invalid-utf8`.
         rule: Rule,
         /// Where the parser stopped.
@@ -34,6 +36,16 @@ pub enum Record<'a> {
         /// The parser's reason.
         message: String,
     },
+}
+
+impl<'a> Record<'a> {
+    /// The record's bytes as read (empty for a blank line).
+    pub fn text(&self) -> &'a [u8] {
+        match self {
+            Record::Blank => b"",
+            Record::Parsed { text, .. } | Record::Unparsed { text, .. } => text,
+        }
+    }
 }
 
 /// The line and column of byte `offset` of a document that starts on `first_line`.
@@ -106,10 +118,11 @@ fn document(text: &[u8], first_line: usize, whole_file: bool) -> Record<'_> {
     if let Err(e) = std::str::from_utf8(text) {
         let (line, column) = place(text, first_line, e.valid_up_to());
         let message = format!("invalid UTF-8 (byte 0x{:02x}); JSON must be UTF-8", text[e.valid_up_to()]);
-        return Record::Unparsed { rule: Rule::InvalidUtf8, line, column, message };
+        return Record::Unparsed { text, rule: Rule::InvalidUtf8, line, column, message };
     }
     if whole_file && text.trim_ascii().is_empty() {
         return Record::Unparsed {
+            text,
             rule: Rule::InvalidJson,
             line: first_line,
             column: 1,
@@ -120,7 +133,7 @@ fn document(text: &[u8], first_line: usize, whole_file: bool) -> Record<'_> {
         Ok(value) => Record::Parsed { text, first_line, value },
         Err(e) => {
             let (line, column) = place(text, first_line, parse_error_offset(text, &e));
-            Record::Unparsed { rule: Rule::InvalidJson, line, column, message: parse_error_message(&e) }
+            Record::Unparsed { text, rule: Rule::InvalidJson, line, column, message: parse_error_message(&e) }
         }
     }
 }

@@ -32,6 +32,9 @@ pub struct Summary {
     pub warnings: usize,
     /// Sources that could not be read.
     pub io_errors: usize,
+    /// With `--valid-out`/`--invalid-out`: what went to each.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub split: Option<crate::split::SplitCounts>,
 }
 
 impl Summary {
@@ -85,6 +88,9 @@ impl Summary {
             plural(self.errors, "error"),
             plural(self.warnings, "warning"),
         );
+        if let Some(split) = &self.split {
+            text.push_str(&format!(" Split: {} to the valid output, {} to the invalid output.", split.valid, split.invalid));
+        }
         if self.io_errors > 0 {
             text.push_str(&format!(" {} could not be read.", plural(self.io_errors, "input")));
         }

@@ -11,6 +11,7 @@ use crate::diagnostic::Diagnostic;
 use crate::fast::{self, Outcome, Threads};
 use crate::input::{Layout, Source};
 use crate::output::Emitter;
+use crate::split::Split;
 use crate::summary::Summary;
 
 /// One validation run over any number of sources.
@@ -21,12 +22,13 @@ pub struct Validation<'e> {
     pub summary: Summary,
     threads: Threads,
     fast: bool,
+    split: Option<Split>,
 }
 
 impl<'e> Validation<'e> {
     /// A run that reports to `emitter`.
     pub fn new(options: check::Options, emitter: &'e mut dyn Emitter) -> Self {
-        Validation { options, emitter, summary: Summary::default(), threads: Threads::Global, fast: true }
+        Validation { options, emitter, summary: Summary::default(), threads: Threads::Global, fast: true, split: None }
     }
 
     /// Checks records on `jobs` threads: 0 means as many as cores (the default), 1 the calling
@@ -41,6 +43,12 @@ impl<'e> Validation<'e> {
     /// baseline of the benchmarks.
     pub fn without_fast_path(mut self) -> Self {
         self.fast = false;
+        self
+    }
+
+    /// Writes every call to one side of `split` as well (`--valid-out`, `--invalid-out`).
+    pub fn with_split(mut self, split: Split) -> Self {
+        self.split = Some(split);
         self
     }
 
@@ -66,12 +74,28 @@ impl<'e> Validation<'e> {
 
     /// Validates everything `reader` yields, laid out as `layout` says.
     pub fn reader(&mut self, name: &str, reader: impl BufRead, layout: Layout) -> io::Result<()> {
-        let Validation { options, emitter, summary, threads, fast } = self;
-        fast::read(reader, layout, name, options, *fast, threads, &mut |outcome| account(summary, &mut **emitter, outcome))
+        let Validation { options, emitter, summary, threads, fast, split } = self;
+        fast::read(reader, layout, name, options, *fast, threads, &mut |outcome, text| {
+            if let Some(split) = split {
+                split.record(&outcome, text);
+            }
+            account(summary, &mut **emitter, outcome);
+        })
+    }
+
+    /// Flushes the split's outputs and puts their counts in the summary; the first write error,
+    /// if any. [`Validation::finish`] does this too, counting an error as an I/O error.
+    pub fn finish_split(&mut self) -> io::Result<()> {
+        let Some(split) = self.split.take() else { return Ok(()) };
+        self.summary.split = Some(split.counts());
+        split.finish().map(drop)
     }
 
     /// Ends the run: the emitter writes its summary; returns the exit code.
-    pub fn finish(self) -> i32 {
+    pub fn finish(mut self) -> i32 {
+        if self.finish_split().is_err() {
+            self.summary.io_errors += 1;
+        }
         self.emitter.finish(&self.summary);
         self.summary.exit_code()
     }

@@ -101,7 +101,7 @@ fn reference_run(name: &str, text: &[u8], layout: Layout, options: &Options, sum
         summary.records += 1;
         match record {
             Record::Blank => summary.blank += 1,
-            Record::Unparsed { rule, line, column, message } => {
+            Record::Unparsed { rule, line, column, message, .. } => {
                 summary.unparsed += 1;
                 if let Some(severity) = options.severities.of(rule) {
                     let d = Diagnostic {

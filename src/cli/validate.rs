@@ -1,13 +1,14 @@
 //! `cdpspec validate`.
 
 use std::io;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use cdpspec::check::Options;
 use cdpspec::output::Format;
 use cdpspec::plan::PlanValidator;
 use cdpspec::rule::Severities;
+use cdpspec::split::{Output, Split};
 use cdpspec::validate::Validation;
 use cdpspec::{CallType, config, input};
 
@@ -41,6 +42,14 @@ pub struct Args {
     /// Fail on these too: `--deny warnings` makes warnings fail the run (exit code 1).
     #[arg(long, value_enum, value_name = "WHAT")]
     deny: Vec<Deny>,
+    /// Write every call without errors, unchanged, to FILE (NDJSON, one call per line; gzip when
+    /// FILE ends in .gz).
+    #[arg(long, value_name = "FILE")]
+    valid_out: Option<PathBuf>,
+    /// Write every call with errors to FILE, its violations under `context.violationErrors`, and
+    /// every record that did not parse, as read. With --valid-out, each call goes to exactly one.
+    #[arg(long, value_name = "FILE")]
+    invalid_out: Option<PathBuf>,
 }
 
 /// What `--deny` can make fail a run.
@@ -83,8 +92,15 @@ pub fn run(args: Args) -> i32 {
     };
     let options = Options { default_type: args.call_type.or(config.call_type), plan, severities };
     let (sources, unreadable) = input::expand(&paths);
+    let split = match split(&args, &sources) {
+        Ok(split) => split,
+        Err(e) => return fail(e),
+    };
     let mut emitter = args.format.emitter(Box::new(io::BufWriter::new(io::stdout().lock())), Box::new(io::stderr()));
     let mut run = Validation::new(options, emitter.as_mut()).with_jobs(args.jobs);
+    if let Some(split) = split {
+        run = run.with_split(split);
+    }
     for (path, error) in &unreadable {
         eprintln!("cdpspec: cannot read {path}: {error}");
         run.unreadable();
@@ -94,6 +110,11 @@ pub fn run(args: Args) -> i32 {
             eprintln!("cdpspec: cannot read {}: {error}", source.display_name());
         }
     }
+    if let Err(e) = run.finish_split() {
+        eprintln!("cdpspec: cannot write the split output: {e}");
+        run.finish();
+        return 2;
+    }
     let summary = run.summary.clone();
     let code = run.finish();
     if code == 0 && deny_warnings && summary.warnings > 0 {
@@ -101,6 +122,32 @@ pub fn run(args: Args) -> i32 {
         return 1;
     }
     code
+}
+
+/// The outputs of `--valid-out` and `--invalid-out`, created; refused when they are one file or
+/// would overwrite an input.
+fn split(args: &Args, sources: &[input::Source]) -> Result<Option<Split>, String> {
+    if args.valid_out.is_none() && args.invalid_out.is_none() {
+        return Ok(None);
+    }
+    // One file by name, or by what the names lead to (links, `..`) when both exist.
+    let same = |a: &Path, b: &Path| {
+        matches!((std::path::absolute(a), std::path::absolute(b)), (Ok(a), Ok(b)) if a == b)
+            || matches!((a.canonicalize(), b.canonicalize()), (Ok(a), Ok(b)) if a == b)
+    };
+    if let (Some(valid), Some(invalid)) = (&args.valid_out, &args.invalid_out)
+        && same(valid, invalid)
+    {
+        return Err(format!("--valid-out and --invalid-out are both {}; give two files", valid.display()));
+    }
+    let create = |path: &Option<PathBuf>, flag: &str| -> Result<Option<Output>, String> {
+        let Some(path) = path else { return Ok(None) };
+        if let Some(input) = sources.iter().find(|s| matches!(s, input::Source::File(f) if same(f, path))) {
+            return Err(format!("{flag} {} is also an input; it would be overwritten while read", input.display_name()));
+        }
+        Output::create(path).map(Some).map_err(|e| format!("cannot create {flag} {}: {e}", path.display()))
+    };
+    Ok(Some(Split::new(create(&args.valid_out, "--valid-out")?, create(&args.invalid_out, "--invalid-out")?)))
 }
 
 /// Loads and compiles a plan; the error names the file and the offending rule.

@@ -58,7 +58,7 @@ pub(crate) fn precise_line(name: &str, text: &[u8], line: usize, options: &Optio
 pub(crate) fn from_record(name: &str, record: Record<'_>, renumber: &dyn Fn(usize) -> usize, options: &Options) -> Outcome {
     match record {
         Record::Blank => Outcome::Blank,
-        Record::Unparsed { rule, line, column, message } => Outcome::Unparsed(options.severities.of(rule).map(|severity| Diagnostic {
+        Record::Unparsed { rule, line, column, message, .. } => Outcome::Unparsed(options.severities.of(rule).map(|severity| Diagnostic {
             path: name.to_string(),
             line: renumber(line),
             column,

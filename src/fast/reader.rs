@@ -1,7 +1,7 @@
 //! Reading a source as `records::read` does (NDJSON lines, or one JSON document after the same
 //! sniffing), but in batches of lines checked on a thread pool, each line by the fast path
 //! first and by the precise path only when something would be reported. Outcomes are handed on
-//! in input order, on the calling thread.
+//! in input order, on the calling thread, each with the record's bytes (for `--valid-out`).
 
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, Cursor, Read};
@@ -76,7 +76,8 @@ struct Run<'a> {
 }
 
 /// Reads every record of `reader`, laid out as `layout` says, checks it (with the fast path
-/// first when `fast`), and hands the outcomes to `visit` in input order. Read errors end the
+/// first when `fast`), and hands the outcomes to `visit` in input order, each with the record's
+/// bytes (a line without its terminator, or the whole document). Read errors end the
 /// source after the records before them were handed on, as `records::read` does.
 pub fn read(
     reader: impl BufRead,
@@ -85,7 +86,7 @@ pub fn read(
     options: &Options,
     fast: bool,
     threads: &Threads,
-    visit: &mut dyn FnMut(Outcome),
+    visit: &mut dyn FnMut(Outcome, &[u8]),
 ) -> io::Result<()> {
     let run = Run { name, options, fast: if fast { Some(FastPath::new(options)) } else { None } };
     if layout == Layout::Lines {
@@ -111,7 +112,10 @@ pub fn read(
     if ndjson {
         lines(reader, &run, threads, visit)
     } else {
-        records::read(reader, layout, &mut |record| visit(outcome::from_record(name, record, &|n| n, options)))
+        records::read(reader, layout, &mut |record| {
+            let text = record.text();
+            visit(outcome::from_record(name, record, &|n| n, options), text);
+        })
     }
 }
 
@@ -209,14 +213,15 @@ fn check_line(text: &[u8], number: usize, run: &Run<'_>) -> Outcome {
     }
 }
 
-fn lines<R: BufRead>(mut reader: R, run: &Run<'_>, threads: &Threads, visit: &mut dyn FnMut(Outcome)) -> io::Result<()> {
+fn lines<R: BufRead>(mut reader: R, run: &Run<'_>, threads: &Threads, visit: &mut dyn FnMut(Outcome, &[u8])) -> io::Result<()> {
     let Some(pool) = threads.pool() else {
         let mut at = Position::default();
         let mut batch = Batch::default();
         loop {
             let status = fill(&mut reader, &mut at, &mut batch);
             for &(start, end, line) in &batch.lines {
-                visit(check_line(&batch.bytes[start..end], line, run));
+                let text = &batch.bytes[start..end];
+                visit(check_line(text, line, run), text);
             }
             match status {
                 Fill::More => {}
@@ -234,22 +239,27 @@ fn check_batch(batch: &Batch, run: &Run<'_>) -> Vec<Outcome> {
 }
 
 /// The calling thread reads batches, keeps `helpers` threads supplied with two each, checks the
-/// batches beyond those itself, and hands outcomes on in input order. Batch buffers are reused:
-/// a fresh megabyte per batch would cost page faults and, when freed, TLB shootdowns that stall
-/// every thread.
-fn pipeline<'s, R: BufRead>(scope: &rayon::Scope<'s>, helpers: usize, reader: &mut R, run: &'s Run<'s>, visit: &mut dyn FnMut(Outcome)) -> io::Result<()> {
+/// batches beyond those itself, and hands outcomes on in input order. Batch buffers are reused
+/// once handed on: a fresh megabyte per batch would cost page faults and, when freed, TLB
+/// shootdowns that stall every thread.
+fn pipeline<'s, R: BufRead>(
+    scope: &rayon::Scope<'s>,
+    helpers: usize,
+    reader: &mut R,
+    run: &'s Run<'s>,
+    visit: &mut dyn FnMut(Outcome, &[u8]),
+) -> io::Result<()> {
     type Done = (usize, Batch, std::thread::Result<Vec<Outcome>>);
     let (tx, rx) = mpsc::channel::<Done>();
-    let mut ready: BTreeMap<usize, std::thread::Result<Vec<Outcome>>> = BTreeMap::new();
+    let mut ready: BTreeMap<usize, (Batch, std::thread::Result<Vec<Outcome>>)> = BTreeMap::new();
     let mut free: Vec<Batch> = Vec::new();
     let mut at = Position::default();
     // Batches read, handed on, and with the helpers.
     let (mut read, mut handed, mut helping) = (0, 0, 0);
-    let receive = |done: Done, ready: &mut BTreeMap<usize, _>, free: &mut Vec<Batch>, helping: &mut usize| {
+    let receive = |done: Done, ready: &mut BTreeMap<usize, _>, helping: &mut usize| {
         let (seq, batch, outcomes) = done;
         *helping -= 1;
-        free.push(batch);
-        ready.insert(seq, outcomes);
+        ready.insert(seq, (batch, outcomes));
     };
     loop {
         let mut batch = free.pop().unwrap_or_default();
@@ -267,19 +277,21 @@ fn pipeline<'s, R: BufRead>(scope: &rayon::Scope<'s>, helpers: usize, reader: &m
             read += 1;
             helping += 1;
         } else {
-            ready.insert(read, Ok(check_batch(&batch, run)));
-            free.push(batch);
+            let outcomes = check_batch(&batch, run);
+            ready.insert(read, (batch, Ok(outcomes)));
             read += 1;
         }
         let last = !matches!(status, Fill::More);
         loop {
             while let Ok(done) = rx.try_recv() {
-                receive(done, &mut ready, &mut free, &mut helping);
+                receive(done, &mut ready, &mut helping);
             }
-            while let Some(outcomes) = ready.remove(&handed) {
-                for outcome in outcomes.unwrap_or_else(|p| panic::resume_unwind(p)) {
-                    visit(outcome);
+            while let Some((batch, outcomes)) = ready.remove(&handed) {
+                let outcomes = outcomes.unwrap_or_else(|p| panic::resume_unwind(p));
+                for (outcome, &(start, end, _)) in outcomes.into_iter().zip(&batch.lines) {
+                    visit(outcome, &batch.bytes[start..end]);
                 }
+                free.push(batch);
                 handed += 1;
             }
             // Wait for the helpers at the end, and when too much waits to be handed on.
@@ -287,7 +299,7 @@ fn pipeline<'s, R: BufRead>(scope: &rayon::Scope<'s>, helpers: usize, reader: &m
                 break;
             }
             let done = rx.recv().expect("every batch sends its outcomes");
-            receive(done, &mut ready, &mut free, &mut helping);
+            receive(done, &mut ready, &mut helping);
         }
         match status {
             Fill::More => {}
