@@ -5,6 +5,10 @@
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
+
+use crate::progress::Counting;
 
 use crate::CallType;
 
@@ -37,6 +41,14 @@ impl Source {
         [stem, parent].into_iter().flatten().find_map(|name| name.to_ascii_lowercase().parse().ok())
     }
 
+    /// Its size in bytes, when it is a file.
+    pub fn size(&self) -> Option<u64> {
+        match self {
+            Source::File(path) => fs::metadata(path).ok().map(|m| m.len()),
+            Source::Stdin => None,
+        }
+    }
+
     /// How the bytes of this source are laid out, by its extension (`.gz` looked through).
     pub fn layout(&self) -> Layout {
         let Source::File(path) = self else { return Layout::Sniff };
@@ -53,10 +65,19 @@ impl Source {
     /// Opens the source for reading, decompressing gzip (recognised by its magic bytes, so
     /// `.ndjson.gz` files and gzip on stdin both work).
     pub fn open(&self) -> io::Result<Box<dyn io::BufRead + Send>> {
-        let raw: Box<dyn io::Read + Send> = match self {
+        self.open_counted(None)
+    }
+
+    /// Opens the source as [`Source::open`] does, adding the bytes read from it (before
+    /// decompression) to `count`, for a progress bar.
+    pub fn open_counted(&self, count: Option<Arc<AtomicU64>>) -> io::Result<Box<dyn io::BufRead + Send>> {
+        let mut raw: Box<dyn io::Read + Send> = match self {
             Source::Stdin => Box::new(io::stdin()),
             Source::File(path) => Box::new(fs::File::open(path)?),
         };
+        if let Some(count) = count {
+            raw = Box::new(Counting::new(raw, count));
+        }
         let mut reader = io::BufReader::with_capacity(1 << 16, raw);
         let head = io::BufRead::fill_buf(&mut reader)?;
         if head.starts_with(&[0x1f, 0x8b]) {

@@ -26,6 +26,7 @@ pub mod input;
 pub mod locate;
 pub mod output;
 pub mod plan;
+pub mod progress;
 pub mod records;
 pub mod rule;
 pub mod rule_docs;

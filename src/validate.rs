@@ -11,6 +11,7 @@ use crate::diagnostic::Diagnostic;
 use crate::fast::{self, Outcome, Threads};
 use crate::input::{Layout, Source};
 use crate::output::Emitter;
+use crate::progress::Progress;
 use crate::split::Split;
 use crate::summary::Summary;
 
@@ -23,12 +24,13 @@ pub struct Validation<'e> {
     threads: Threads,
     fast: bool,
     split: Option<Split>,
+    progress: Option<Progress>,
 }
 
 impl<'e> Validation<'e> {
     /// A run that reports to `emitter`.
     pub fn new(options: check::Options, emitter: &'e mut dyn Emitter) -> Self {
-        Validation { options, emitter, summary: Summary::default(), threads: Threads::Global, fast: true, split: None }
+        Validation { options, emitter, summary: Summary::default(), threads: Threads::Global, fast: true, split: None, progress: None }
     }
 
     /// Checks records on `jobs` threads: 0 means as many as cores (the default), 1 the calling
@@ -52,6 +54,12 @@ impl<'e> Validation<'e> {
         self
     }
 
+    /// Shows `progress` while the run goes on.
+    pub fn with_progress(mut self, progress: Progress) -> Self {
+        self.progress = Some(progress);
+        self
+    }
+
     /// Validates one source. Read errors are counted and returned; what was read before the
     /// error stays reported.
     pub fn source(&mut self, source: &Source) -> io::Result<()> {
@@ -59,7 +67,8 @@ impl<'e> Validation<'e> {
         let name = source.display_name();
         let default_type = self.options.default_type;
         self.options.default_type = default_type.or_else(|| source.implied_type());
-        let result = source.open().and_then(|reader| self.reader(&name, reader, source.layout()));
+        let counter = self.progress.as_ref().map(Progress::counter);
+        let result = source.open_counted(counter).and_then(|reader| self.reader(&name, reader, source.layout()));
         self.options.default_type = default_type;
         if result.is_err() {
             self.summary.io_errors += 1;
@@ -74,12 +83,15 @@ impl<'e> Validation<'e> {
 
     /// Validates everything `reader` yields, laid out as `layout` says.
     pub fn reader(&mut self, name: &str, reader: impl BufRead, layout: Layout) -> io::Result<()> {
-        let Validation { options, emitter, summary, threads, fast, split } = self;
+        let Validation { options, emitter, summary, threads, fast, split, progress } = self;
         fast::read(reader, layout, name, options, *fast, threads, &mut |outcome, text| {
             if let Some(split) = split {
                 split.record(&outcome, text);
             }
             account(summary, &mut **emitter, outcome);
+            if let Some(progress) = progress {
+                progress.record(summary);
+            }
         })
     }
 
@@ -93,6 +105,9 @@ impl<'e> Validation<'e> {
 
     /// Ends the run: the emitter writes its summary; returns the exit code.
     pub fn finish(mut self) -> i32 {
+        if let Some(progress) = &self.progress {
+            progress.finish();
+        }
         if self.finish_split().is_err() {
             self.summary.io_errors += 1;
         }

@@ -1,12 +1,13 @@
 //! `cdpspec validate`.
 
-use std::io;
+use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use cdpspec::check::Options;
 use cdpspec::output::Format;
 use cdpspec::plan::PlanValidator;
+use cdpspec::progress::Progress;
 use cdpspec::rule::Severities;
 use cdpspec::split::{Output, Split};
 use cdpspec::validate::Validation;
@@ -50,6 +51,9 @@ pub struct Args {
     /// every record that did not parse, as read. With --valid-out, each call goes to exactly one.
     #[arg(long, value_name = "FILE")]
     invalid_out: Option<PathBuf>,
+    /// Never show the progress bar (it shows on a terminal, outside CI, once a run takes a second).
+    #[arg(long)]
+    no_progress: bool,
 }
 
 /// What `--deny` can make fail a run.
@@ -96,10 +100,19 @@ pub fn run(args: Args) -> i32 {
         Ok(split) => split,
         Err(e) => return fail(e),
     };
-    let mut emitter = args.format.emitter(Box::new(io::BufWriter::new(io::stdout().lock())), Box::new(io::stderr()));
+    let progress = if args.no_progress { None } else { Progress::for_stderr(total_size(&sources)) };
+    // Diagnostics on the terminal the bar is drawn on go around it, a line at a time.
+    let out: Box<dyn io::Write> = match &progress {
+        Some(progress) if io::stdout().is_terminal() => Box::new(io::BufWriter::new(progress.writer(io::stdout().lock()))),
+        _ => Box::new(io::BufWriter::new(io::stdout().lock())),
+    };
+    let mut emitter = args.format.emitter(out, Box::new(io::stderr()));
     let mut run = Validation::new(options, emitter.as_mut()).with_jobs(args.jobs);
     if let Some(split) = split {
         run = run.with_split(split);
+    }
+    if let Some(progress) = progress {
+        run = run.with_progress(progress);
     }
     for (path, error) in &unreadable {
         eprintln!("cdpspec: cannot read {path}: {error}");
@@ -122,6 +135,11 @@ pub fn run(args: Args) -> i32 {
         return 1;
     }
     code
+}
+
+/// The size of all inputs, when they are all files.
+fn total_size(sources: &[input::Source]) -> Option<u64> {
+    sources.iter().map(input::Source::size).sum()
 }
 
 /// The outputs of `--valid-out` and `--invalid-out`, created; refused when they are one file or
