@@ -11,8 +11,14 @@ use serde_json::Value;
 
 /// Lines no fixture has: a batch whose envelope is broken but whose calls are not, a document
 /// with no call, an empty array, duplicate keys, a violation list from an earlier run, bad
-/// UTF-8, and a call whose properties break the tracking plan.
+/// UTF-8, the faults only warnings report, and calls that break the tracking plan in each way.
 const EXTRA: &[&[u8]] = &[
+    br#"{"type":"track","userId":"","anonymousId":"a1","event":"Signed Up"}"#,
+    br#"{"type":"identify","userId":42}"#,
+    br#"{"type":"identify","userId":"u1","traits":{"createdAt":"last week"}}"#,
+    br#"{"type":"identify","userId":"u1","traits":{"email":"n/a"}}"#,
+    br#"{"type":"identify","userId":"u1","traits":{"plan":"gold"}}"#,
+    br#"{"type":"track","event":"Course Enrolled","userId":"u1","context":{"protocols":{"event_version":2}},"properties":{"class_name":"B","class_code":"cio101","level":"beginner","seats":3}}"#,
     br#"{"batch":[{"type":"track","event":"Course Enrolled","userId":"u1","properties":{"class_name":"Basics","class_code":"cio101"}}],"sentAt":"yesterday"}"#,
     br#"{"batch":"none"}"#,
     b"[]",
@@ -53,6 +59,16 @@ fn corpus() -> Vec<String> {
     for line in EXTRA {
         gz.write_all(line).unwrap();
         gz.write_all(b"\n").unwrap();
+    }
+    // Batches over the API's limits, of calls that are fine on their own: more than 2500 calls,
+    // and more than 500 KB.
+    let small = r#"{"type":"track","event":"Course Enrolled","userId":"u1","properties":{"class_name":"B","class_code":"cio101"}}"#;
+    let large = format!(
+        r#"{{"type":"track","event":"Course Enrolled","userId":"u1","properties":{{"class_name":"B","class_code":"cio101","note":"{}"}}}}"#,
+        "n".repeat(30_000)
+    );
+    for (call, n) in [(small.to_string(), 2501), (large, 20)] {
+        writeln!(gz, r#"{{"batch":[{}]}}"#, vec![call; n].join(",")).unwrap();
     }
     std::fs::write(dir.join("extra.ndjson.gz"), gz.finish().unwrap()).unwrap();
     std::fs::write(dir.join("pretty.json"), PRETTY).unwrap();
@@ -145,6 +161,11 @@ fn every_call_lands_in_exactly_one_output_and_the_counts_add_up() {
     let inputs = corpus();
     let plan = format!("{}/examples/plan/courses.yaml", env!("CARGO_MANIFEST_DIR"));
     let (diagnostics, summary, valid, invalid) = split(&inputs, &["--plan", &plan], "all");
+    // Every kind of fault is in the corpus: each rule reports something (but `invalid-value`,
+    // for constraints the canonical schemas do not use).
+    for rule in cdpspec::Rule::ALL.iter().filter(|&&r| r != cdpspec::Rule::InvalidValue) {
+        assert!(diagnostics.iter().any(|d| d["code"] == rule.code()), "nothing in the corpus breaks {}", rule.name());
+    }
     let (calls, with_errors, unparsed) = (count(&summary, "calls in"), count(&summary, "with errors."), count(&summary, "did not parse"));
     // The documents with no call and an error: the batch whose `batch` is not an array.
     let callless = 1;
@@ -152,7 +173,7 @@ fn every_call_lands_in_exactly_one_output_and_the_counts_add_up() {
     assert_eq!(invalid.len(), with_errors + unparsed + callless, "{summary}");
     assert_eq!(valid.len() + invalid.len(), calls + unparsed + callless, "{summary}");
     assert!(summary.contains(&format!("Split: {} to the valid output, {} to the invalid output.", valid.len(), invalid.len())), "{summary}");
-    assert!(unparsed >= 4 && with_errors >= 25 && valid.len() >= 20, "{summary}");
+    assert!(unparsed >= 4 && with_errors >= 25 && valid.len() >= 2521, "{summary}");
 
     // Both outputs hold every call of the input, unchanged but for the violations; in input
     // order within each output.
@@ -245,7 +266,7 @@ fn splitting_again_changes_nothing_and_jobs_do_not_matter() {
     let (_, _, two_valid, two_invalid) = split(&big, &["--jobs", "3"], "three");
     assert!(one_valid == two_valid && one_invalid == two_invalid, "output order is input order");
     let copies = one_valid.len() / valid.len();
-    assert!(copies > 10);
+    assert!(copies >= 3, "{copies}");
     assert_eq!((one_valid.len(), one_invalid.len()), (copies * valid.len(), copies * invalid.len()));
     // Valid calls stay valid on their own, and invalid ones invalid, with the same violations
     // (their messages may differ: a call in a batch is told that batches need `type`).
