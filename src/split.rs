@@ -75,7 +75,7 @@ pub struct Split {
     valid: Option<Output>,
     invalid: Option<Output>,
     counts: SplitCounts,
-    /// The first write error; nothing more is written after it.
+    /// The first write error, naming the output; nothing more is written after it.
     error: Option<io::Error>,
 }
 
@@ -137,7 +137,7 @@ impl Split {
         if let Some(output) = output {
             let w = output.writer();
             if let Err(e) = w.write_all(line).and_then(|()| w.write_all(b"\n")) {
-                self.error = Some(e);
+                self.error = Some(named(valid, e));
             }
         }
     }
@@ -148,11 +148,18 @@ impl Split {
         if let Some(e) = error {
             return Err(e);
         }
-        for output in [valid, invalid].into_iter().flatten() {
-            output.finish()?;
+        for (is_valid, output) in [(true, valid), (false, invalid)] {
+            if let Some(output) = output {
+                output.finish().map_err(|e| named(is_valid, e))?;
+            }
         }
         Ok(counts)
     }
+}
+
+/// `e`, saying which output it happened on.
+fn named(valid: bool, e: io::Error) -> io::Error {
+    io::Error::new(e.kind(), format!("{}: {e}", if valid { "--valid-out" } else { "--invalid-out" }))
 }
 
 /// Whether any of `diagnostics` is an error.

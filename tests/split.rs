@@ -301,6 +301,14 @@ fn valid_output_alone_is_clean_and_outputs_are_checked() {
     assert_eq!(onto_input.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&onto_input.stderr).contains("is also an input"), "{}", String::from_utf8_lossy(&onto_input.stderr));
     assert_eq!(std::fs::read(&input).unwrap(), before, "the input is untouched");
+    if Path::new("/dev/full").exists() {
+        let full = cdpspec(&["validate", "--valid-out", "/dev/full", "tests/fixtures/mixed.ndjson"]);
+        assert_eq!(full.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&full.stderr);
+        assert!(stderr.contains("cannot write --valid-out: No space left on device"), "{stderr}");
+        let stdout = String::from_utf8_lossy(&full.stdout);
+        assert!(stdout.contains("Checked 5 calls"), "the run is still summed up: {stdout}");
+    }
     let nowhere = cdpspec(&["validate", "--invalid-out", "/nonexistent-dir/x.ndjson", "tests/fixtures/mixed.ndjson"]);
     assert_eq!(nowhere.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&nowhere.stderr).contains("cannot create --invalid-out /nonexistent-dir/x.ndjson"));

@@ -124,7 +124,7 @@ pub fn run(args: Args) -> i32 {
         }
     }
     if let Err(e) = run.finish_split() {
-        eprintln!("cdpspec: cannot write the split output: {e}");
+        eprintln!("cdpspec: cannot write {e}");
         run.finish();
         return 2;
     }
