@@ -10,6 +10,12 @@
 //!
 //! [rules]                       # severity per rule (code or name): error, warning, off
 //! unplanned-event = "warning"
+//!
+//! [limits]                      # the pipeline's limits, where they differ from the defaults
+//! call-bytes = 32768            # largest call (default 32 KB)
+//! batch-bytes = 512000          # largest batch request (default 500 KB)
+//! batch-calls = 2500            # most calls per batch
+//! message-id-chars = 100        # `messageId` must be shorter
 //! ```
 
 use std::collections::BTreeMap;
@@ -17,6 +23,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::check::limits::Limits;
 use crate::rule::Severities;
 
 /// The file name looked for.
@@ -40,6 +47,8 @@ pub struct Config {
     pub destination: Option<String>,
     /// Whether warnings fail the run.
     pub deny_warnings: bool,
+    /// Size and length limits.
+    pub limits: Limits,
 }
 
 #[derive(Deserialize)]
@@ -55,10 +64,12 @@ struct File {
     deny_warnings: bool,
     #[serde(default)]
     rules: BTreeMap<String, String>,
+    #[serde(default)]
+    limits: BTreeMap<String, u64>,
 }
 
 /// The keys a config file may have.
-const KEYS: &[&str] = &["plan", "type", "paths", "destination", "deny-warnings", "rules"];
+const KEYS: &[&str] = &["plan", "type", "paths", "destination", "deny-warnings", "rules", "limits"];
 
 /// The nearest `cdpspec.toml` in `start` or a folder above it.
 pub fn discover(start: &Path) -> Option<PathBuf> {
@@ -96,6 +107,10 @@ pub fn load(path: &Path) -> Result<Config, String> {
     for (rule, level) in file.rules {
         let (rule, level) = Severities::parse_assignment(&format!("{rule}={level}")).map_err(|e| format!("{name}: [rules] {e}"))?;
         config.severities.set(rule, level);
+    }
+    for (limit, value) in file.limits {
+        let value = usize::try_from(value).unwrap_or(usize::MAX);
+        config.limits.set(&limit, value).map_err(|e| format!("{name}: [limits] {e}"))?;
     }
     Ok(config)
 }

@@ -14,6 +14,7 @@
 
 use std::path::{Path, PathBuf};
 
+use cdpspec::check::limits::Limits;
 use cdpspec::check::{Options, check_document};
 use cdpspec::fast::json::Json;
 use cdpspec::fast::tape::Tape;
@@ -191,7 +192,7 @@ fn assert_same_verdict(text: &[u8], options: &Options, exact: bool) {
     if let Some(calls) = fast {
         assert!(diagnostics.is_empty(), "the fast path vouched for a line with diagnostics:\n{}\n{diagnostics:#?}", String::from_utf8_lossy(text));
         assert_eq!(calls, summary.calls, "{}", String::from_utf8_lossy(text));
-    } else if exact && text.len() <= 16 * 1024 {
+    } else if exact && text.len() <= options.limits.unmeasured_bytes() {
         assert!(!diagnostics.is_empty(), "the fast path sent a line without diagnostics to the precise path:\n{}", String::from_utf8_lossy(text));
     }
 }
@@ -571,7 +572,9 @@ fn options_variants() -> Vec<(Options, bool)> {
     let mut louder = Options::default();
     louder.severities.set(Rule::InvalidCurrency, Level::Error);
     let typed = Options { default_type: Some(CallType::Track), ..Options::default() };
-    vec![(Options::default(), true), (quiet, false), (louder, true), (typed, true)]
+    // Limits far below the pipeline's, so that real payloads break them.
+    let tight = Options { limits: Limits { call_bytes: 600, batch_bytes: 4000, batch_calls: 3, message_id_chars: 20 }, ..Options::default() };
+    vec![(Options::default(), true), (quiet, false), (louder, true), (typed, true), (tight, true)]
 }
 
 /// JSON with one or two tokens inserted or removed next to its punctuation: nearly JSON.

@@ -1,6 +1,7 @@
 //! Limits JSON Schema cannot express: 32 KB per call, 500 KB per batch request, 2500 calls per
-//! batch, `messageId` under 100 characters. Sizes are measured on the compact JSON encoding,
-//! as the SDKs measure before sending.
+//! batch, `messageId` under 100 characters (the pipeline's; `[limits]` in cdpspec.toml or
+//! `--limit` set others). Sizes are measured on the compact JSON encoding, as the SDKs measure
+//! before sending.
 
 use serde_json::{Map, Value};
 
@@ -8,14 +9,71 @@ use super::child;
 use crate::diagnostic::Finding;
 use crate::rule::Rule;
 
-/// Largest call the pipeline accepts, in bytes.
-pub const MAX_CALL_BYTES: usize = 32 * 1024;
-/// Largest batch request the pipeline accepts, in bytes.
-pub const MAX_BATCH_BYTES: usize = 500 * 1024;
-/// Most calls one batch may hold.
-pub const MAX_BATCH_CALLS: usize = 2500;
-/// `messageId` must be shorter than this, in characters.
-pub const MAX_MESSAGE_ID_CHARS: usize = 100;
+/// The limits a pipeline puts on what it accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest call, in bytes.
+    pub call_bytes: usize,
+    /// Largest batch request, in bytes.
+    pub batch_bytes: usize,
+    /// Most calls one batch may hold.
+    pub batch_calls: usize,
+    /// `messageId` must be shorter than this, in characters.
+    pub message_id_chars: usize,
+}
+
+impl Default for Limits {
+    /// Customer.io Data Pipelines' and Segment's limits.
+    fn default() -> Self {
+        Limits { call_bytes: 32 * 1024, batch_bytes: 500 * 1024, batch_calls: 2500, message_id_chars: 100 }
+    }
+}
+
+impl Limits {
+    /// The names of the limits, as cdpspec.toml's `[limits]` and `--limit` spell them.
+    pub const NAMES: &'static [&'static str] = &["call-bytes", "batch-bytes", "batch-calls", "message-id-chars"];
+
+    /// Sets the limit `name` (one of [`Limits::NAMES`]) to `value`; the error names the closest
+    /// valid name.
+    pub fn set(&mut self, name: &str, value: usize) -> Result<(), String> {
+        if value == 0 {
+            return Err(format!("limit `{name}` must be at least 1"));
+        }
+        let slot = match name {
+            "call-bytes" => &mut self.call_bytes,
+            "batch-bytes" => &mut self.batch_bytes,
+            "batch-calls" => &mut self.batch_calls,
+            "message-id-chars" => &mut self.message_id_chars,
+            _ => {
+                let hint = crate::suggest::closest(name, Self::NAMES.iter().copied())
+                    .map_or_else(|| format!("; limits: {}", Self::NAMES.join(", ")), |c| format!("; did you mean `{c}`?"));
+                return Err(format!("`{name}` is not a limit{hint}"));
+            }
+        };
+        *slot = value;
+        Ok(())
+    }
+
+    /// Parses `NAME=VALUE` (as `--limit` takes it).
+    pub fn parse_assignment(s: &str) -> Result<(String, usize), String> {
+        let (name, value) = s.split_once('=').ok_or_else(|| format!("`{s}` is not NAME=VALUE (limits: {})", Self::NAMES.join(", ")))?;
+        let value = value.trim().parse().map_err(|_| format!("limit `{name}`: `{value}` is not a whole number"))?;
+        Limits::default().set(name.trim(), value)?;
+        Ok((name.trim().to_string(), value))
+    }
+
+    /// Documents this many bytes long or shorter in the source cannot break a size limit: their
+    /// compact encoding is never more than twice as long (`1e2` is `100.0`), so sizes are
+    /// measured only above it.
+    pub fn unmeasured_bytes(&self) -> usize {
+        self.call_bytes.min(self.batch_bytes) / 2
+    }
+}
+
+/// `n` bytes for people: "32768 bytes (32 KB)".
+fn bytes(n: usize) -> String {
+    if n.is_multiple_of(1024) { format!("{n} bytes ({} KB)", n / 1024) } else { format!("{n} bytes") }
+}
 
 /// Size of `v` as compact JSON. Only computed when the source text was large enough to matter:
 /// the compact encoding of a parsed document is never much longer than its source.
@@ -23,47 +81,47 @@ fn compact_len(v: &Value) -> usize {
     serde_json::to_vec(v).map_or(0, |b| b.len())
 }
 
-pub(super) fn check_call(call: &Value, map: &Map<String, Value>, pointer: &str, raw_len: usize, out: &mut Vec<Finding>) {
-    if raw_len > MAX_CALL_BYTES / 2 {
+pub(super) fn check_call(call: &Value, map: &Map<String, Value>, pointer: &str, raw_len: usize, limits: &Limits, out: &mut Vec<Finding>) {
+    if raw_len > limits.unmeasured_bytes() {
         let size = compact_len(call);
-        if size > MAX_CALL_BYTES {
+        if size > limits.call_bytes {
             out.push(Finding::new(
                 Rule::CallTooLarge,
                 pointer,
-                format!("call is {size} bytes; the pipeline rejects calls over {MAX_CALL_BYTES} bytes (32 KB): move bulky data out of properties and traits"),
+                format!("call is {size} bytes; the pipeline rejects calls over {}: move bulky data out of properties and traits", bytes(limits.call_bytes)),
             ));
         }
     }
     if let Some(Value::String(id)) = map.get("messageId") {
         let chars = id.chars().count();
-        if chars >= MAX_MESSAGE_ID_CHARS {
+        if chars >= limits.message_id_chars {
             out.push(Finding::new(
                 Rule::MessageIdTooLong,
                 child(pointer, "messageId"),
-                format!("`messageId` has {chars} characters; it must be under {MAX_MESSAGE_ID_CHARS} (the pipeline rejects longer ones): use a UUID"),
+                format!("`messageId` has {chars} characters; it must be under {} (the pipeline rejects longer ones): use a UUID", limits.message_id_chars),
             ));
         }
     }
 }
 
-pub(super) fn check_batch(doc: &Value, raw_len: usize, out: &mut Vec<Finding>) {
-    if raw_len > MAX_BATCH_BYTES / 2 {
+pub(super) fn check_batch(doc: &Value, raw_len: usize, limits: &Limits, out: &mut Vec<Finding>) {
+    if raw_len > limits.unmeasured_bytes() {
         let size = compact_len(doc);
-        if size > MAX_BATCH_BYTES {
+        if size > limits.batch_bytes {
             out.push(Finding::new(
                 Rule::BatchTooLarge,
                 "",
-                format!("batch request is {size} bytes; the pipeline rejects requests over {MAX_BATCH_BYTES} bytes (500 KB): send fewer calls per batch"),
+                format!("batch request is {size} bytes; the pipeline rejects requests over {}: send fewer calls per batch", bytes(limits.batch_bytes)),
             ));
         }
     }
     if let Some(Value::Array(items)) = doc.get("batch")
-        && items.len() > MAX_BATCH_CALLS
+        && items.len() > limits.batch_calls
     {
         out.push(Finding::new(
             Rule::BatchTooManyCalls,
             "/batch",
-            format!("batch holds {} calls; the pipeline accepts at most {MAX_BATCH_CALLS} per request", items.len()),
+            format!("batch holds {} calls; the pipeline accepts at most {} per request", items.len(), limits.batch_calls),
         ));
     }
 }

@@ -5,7 +5,7 @@
 pub mod duplicates;
 mod fields;
 mod identifiers;
-mod limits;
+pub mod limits;
 mod reserved;
 mod schema_errors;
 mod timestamps;
@@ -30,6 +30,8 @@ pub struct Options {
     pub plan: Option<Arc<PlanValidator>>,
     /// Severity overrides per rule.
     pub severities: Severities,
+    /// Size and length limits.
+    pub limits: limits::Limits,
 }
 
 /// The findings of one call.
@@ -75,7 +77,7 @@ fn check_batch(doc: &Value, map: &Map<String, Value>, raw_len: usize, options: &
         report.findings.extend(schema_errors::map(schemas.envelope(), doc, "", None));
     }
     timestamps::check_fields(map, "", &["sentAt", "timestamp"], &mut report.findings);
-    limits::check_batch(doc, raw_len, &mut report.findings);
+    limits::check_batch(doc, raw_len, &options.limits, &mut report.findings);
     if let Some(Value::Array(items)) = map.get("batch") {
         for (i, item) in items.iter().enumerate() {
             // Inside a batch no endpoint implies the type: every call must carry its own.
@@ -94,7 +96,7 @@ fn check_call(call: &Value, pointer: &str, index: Option<usize>, default_type: O
         return report;
     };
     report.call_type = call_type(map, pointer, default_type, out);
-    limits::check_call(call, map, pointer, raw_len, out);
+    limits::check_call(call, map, pointer, raw_len, &options.limits, out);
     timestamps::check_fields(map, pointer, &["timestamp", "originalTimestamp", "sentAt", "receivedAt"], out);
     if let Some(t) = report.call_type {
         let validator = Schemas::get().call(t);

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use cdpspec::check::Options;
+use cdpspec::check::limits::Limits;
 use cdpspec::output::Format;
 use cdpspec::plan::PlanValidator;
 use cdpspec::progress::Progress;
@@ -33,6 +34,10 @@ pub struct Args {
     /// Set a rule's severity: RULE=error|warning|off (by code or name); repeatable.
     #[arg(long = "severity", value_name = "RULE=LEVEL", value_parser = Severities::parse_assignment)]
     severities: Vec<(cdpspec::Rule, cdpspec::rule::Level)>,
+    /// Set a limit: NAME=N, with NAME one of call-bytes, batch-bytes, batch-calls,
+    /// message-id-chars (defaults: the pipeline's 32768, 512000, 2500, 100); repeatable.
+    #[arg(long = "limit", value_name = "NAME=N", value_parser = Limits::parse_assignment)]
+    limits: Vec<(String, usize)>,
     /// The config file (default: the nearest cdpspec.toml from the working directory up).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
@@ -94,7 +99,13 @@ pub fn run(args: Args) -> i32 {
         },
         None => None,
     };
-    let options = Options { default_type: args.call_type.or(config.call_type), plan, severities };
+    let mut limits = config.limits;
+    for (name, value) in &args.limits {
+        if let Err(e) = limits.set(name, *value) {
+            return fail(e);
+        }
+    }
+    let options = Options { default_type: args.call_type.or(config.call_type), plan, severities, limits };
     let (sources, unreadable) = input::expand(&paths);
     let split = match split(&args, &sources) {
         Ok(split) => split,

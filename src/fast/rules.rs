@@ -10,17 +10,11 @@ use super::json::{Json, Kind};
 use super::validators;
 use crate::CallType;
 use crate::check::Options;
+use crate::check::limits::Limits;
 use crate::rule::Rule;
 use crate::schema;
 use crate::suggest::fold;
 use crate::timestamp::{DateQuality, classify};
-
-/// Sizes below which the size limits cannot fire (`check/limits.rs` measures only above them).
-const MAX_CALL_BYTES_HALF: usize = 32 * 1024 / 2;
-/// `check/limits.rs`: at most this many calls per batch.
-const MAX_BATCH_CALLS: usize = 2500;
-/// `check/limits.rs`: `messageId` must be shorter than this, in characters.
-const MAX_MESSAGE_ID_CHARS: usize = 100;
 
 /// A call type's top-level fields: those spelled as their own folded form maps back to them
 /// (`check/fields.rs` cannot report them), by length, and the folded map itself.
@@ -71,6 +65,7 @@ pub(super) struct Rules {
     /// Bit `rule as usize` is set when the rule is not off.
     enabled: u64,
     default_type: Option<CallType>,
+    limits: Limits,
 }
 
 impl Rules {
@@ -80,7 +75,7 @@ impl Rules {
             return None;
         }
         let enabled = Rule::ALL.iter().filter(|r| options.severities.of(**r).is_some()).fold(0u64, |bits, r| bits | 1 << (*r as usize));
-        Some(Rules { enabled, default_type: options.default_type })
+        Some(Rules { enabled, default_type: options.default_type, limits: options.limits })
     }
 
     #[inline]
@@ -91,7 +86,7 @@ impl Rules {
     /// The number of calls in `doc` (`raw_len` bytes in the source, with `duplicate_keys`
     /// somewhere or not) when no rule would report anything, `None` when one might.
     pub(super) fn clean_calls<V: Json>(&self, doc: V, raw_len: usize, duplicate_keys: bool) -> Option<usize> {
-        if raw_len > MAX_CALL_BYTES_HALF || (duplicate_keys && self.on(Rule::DuplicateKey)) {
+        if raw_len > self.limits.unmeasured_bytes() || (duplicate_keys && self.on(Rule::DuplicateKey)) {
             return None;
         }
         match doc.kind() {
@@ -133,7 +128,7 @@ impl Rules {
             }
             calls += 1;
         }
-        if calls > MAX_BATCH_CALLS && self.on(Rule::BatchTooManyCalls) {
+        if calls > self.limits.batch_calls && self.on(Rule::BatchTooManyCalls) {
             return None;
         }
         Some(calls)
@@ -179,7 +174,8 @@ impl Rules {
 
     /// `check/limits.rs`.
     fn message_id_ok<V: Json>(&self, value: V) -> bool {
-        value.as_str().is_none_or(|id| id.len() < MAX_MESSAGE_ID_CHARS || id.chars().count() < MAX_MESSAGE_ID_CHARS || !self.on(Rule::MessageIdTooLong))
+        let max = self.limits.message_id_chars;
+        value.as_str().is_none_or(|id| id.len() < max || id.chars().count() < max || !self.on(Rule::MessageIdTooLong))
     }
 
     /// `check/timestamps.rs`.
