@@ -63,4 +63,7 @@ pub struct Diagnostic {
     pub suggestion: Option<String>,
     /// For tracking-plan violations: the plan rule that demanded it.
     pub plan_location: Option<String>,
+    /// The source line `line` (without its terminator, invalid UTF-8 replaced), for snippets;
+    /// taken from the record as it was read, so stdin and gzip inputs have it too.
+    pub source_line: Option<String>,
 }

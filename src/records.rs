@@ -27,6 +27,8 @@ pub enum Record<'a> {
     Unparsed {
         /// Its bytes, as read.
         text: &'a [u8],
+        /// The byte of `text` where the parser stopped.
+        offset: usize,
         /// `invalid-json` or `invalid-utf8`.
         rule: Rule,
         /// Where the parser stopped.
@@ -46,6 +48,17 @@ impl<'a> Record<'a> {
             Record::Parsed { text, .. } | Record::Unparsed { text, .. } => text,
         }
     }
+}
+
+/// The line of `text` that byte `offset` is on, without its terminator, invalid UTF-8 replaced
+/// (as `locate::line_column` counts columns); `None` for empty text.
+pub fn line_at(text: &[u8], offset: usize) -> Option<String> {
+    let offset = offset.min(text.len());
+    let start = text[..offset].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let end = memchr::memchr(b'\n', &text[offset..]).map_or(text.len(), |i| offset + i);
+    let line = &text[start..end];
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    (!text.is_empty()).then(|| String::from_utf8_lossy(line).into_owned())
 }
 
 /// The line and column of byte `offset` of a document that starts on `first_line`.
@@ -116,13 +129,15 @@ fn line_record(line: &[u8], number: usize) -> Record<'_> {
 /// Parses one document whose first byte is on line `first_line`.
 fn document(text: &[u8], first_line: usize, whole_file: bool) -> Record<'_> {
     if let Err(e) = std::str::from_utf8(text) {
-        let (line, column) = place(text, first_line, e.valid_up_to());
-        let message = format!("invalid UTF-8 (byte 0x{:02x}); JSON must be UTF-8", text[e.valid_up_to()]);
-        return Record::Unparsed { text, rule: Rule::InvalidUtf8, line, column, message };
+        let offset = e.valid_up_to();
+        let (line, column) = place(text, first_line, offset);
+        let message = format!("invalid UTF-8 (byte 0x{:02x}); JSON must be UTF-8", text[offset]);
+        return Record::Unparsed { text, offset, rule: Rule::InvalidUtf8, line, column, message };
     }
     if whole_file && text.trim_ascii().is_empty() {
         return Record::Unparsed {
             text,
+            offset: 0,
             rule: Rule::InvalidJson,
             line: first_line,
             column: 1,
@@ -132,8 +147,9 @@ fn document(text: &[u8], first_line: usize, whole_file: bool) -> Record<'_> {
     match serde_json::from_slice(text) {
         Ok(value) => Record::Parsed { text, first_line, value },
         Err(e) => {
-            let (line, column) = place(text, first_line, parse_error_offset(text, &e));
-            Record::Unparsed { text, rule: Rule::InvalidJson, line, column, message: parse_error_message(&e) }
+            let offset = parse_error_offset(text, &e);
+            let (line, column) = place(text, first_line, offset);
+            Record::Unparsed { text, offset, rule: Rule::InvalidJson, line, column, message: parse_error_message(&e) }
         }
     }
 }

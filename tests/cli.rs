@@ -121,6 +121,20 @@ fn human_output_snapshot() {
 }
 
 #[test]
+fn stdin_and_gzip_inputs_show_the_same_snippets_as_files() {
+    let file = text(&cdpspec(&["validate", "tests/fixtures/mixed.ndjson"], None).stdout);
+    assert!(file.contains("2 | {\"type\":\"identity\",\"userId\":\"u1\"}\n  |         ^"), "{file}");
+    let bytes = std::fs::read(format!("{}/tests/fixtures/mixed.ndjson", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let stdin = text(&cdpspec(&["validate", "-"], Some(&bytes)).stdout);
+    assert_eq!(stdin, file.replace("tests/fixtures/mixed.ndjson", "<stdin>"));
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&bytes).unwrap();
+    let path = temp_file("mixed.ndjson.gz", &gz.finish().unwrap());
+    let gzipped = text(&cdpspec(&["validate", path.to_str().unwrap()], None).stdout);
+    assert_eq!(gzipped, file.replace("tests/fixtures/mixed.ndjson", path.to_str().unwrap()));
+}
+
+#[test]
 fn json_output_snapshot() {
     let out = cdpspec(&["validate", "--format", "json", "tests/fixtures/mixed.ndjson"], None);
     insta::assert_snapshot!(text(&out.stdout));

@@ -1,12 +1,12 @@
 //! The default format, for people. Each diagnostic is a paragraph: the heading
 //! `path:line:column: severity[code/name] message (at /pointer)`, the offending source line
-//! with a caret under the column (as rustc and ruff show them; not for stdin, which cannot be
-//! read twice), then `suggestion:` and `plan:` lines when they apply. A summary ends the run.
+//! with a caret under the column (as rustc and ruff show them; the line comes with the
+//! diagnostic, so stdin and gzip inputs have it too), then `suggestion:` and `plan:` lines when
+//! they apply. A summary ends the run.
 //! ANSI colour only on a terminal, and never when `NO_COLOR` is set.
 
 use std::io::Write;
 
-use super::source::SourceLines;
 use super::{Emitter, write_or_exit};
 use crate::diagnostic::Diagnostic;
 use crate::rule::Severity;
@@ -41,13 +41,12 @@ impl Colour {
 pub struct Human<'a> {
     out: Box<dyn Write + 'a>,
     colour: Colour,
-    sources: SourceLines,
 }
 
 impl<'a> Human<'a> {
     /// Writes to `out`, coloured or not.
     pub fn new(out: Box<dyn Write + 'a>, colour: Colour) -> Self {
-        Human { out, colour, sources: SourceLines::default() }
+        Human { out, colour }
     }
 
     /// `text` in the style of the ANSI SGR `codes`, or plain.
@@ -136,9 +135,8 @@ fn excerpt(line: &str, column: usize) -> (String, usize) {
 impl Emitter for Human<'_> {
     fn diagnostic(&mut self, d: &Diagnostic) {
         let mut text = self.heading(d);
-        if let Some(source) = self.sources.line(&d.path, d.line) {
-            let source = source.to_string();
-            text.push_str(&self.snippet(d, &source));
+        if let Some(source) = &d.source_line {
+            text.push_str(&self.snippet(d, source));
         }
         let label = |name: &str| self.paint("1;36", name);
         if let Some(s) = &d.suggestion {
@@ -173,6 +171,7 @@ mod tests {
             index: None,
             suggestion: Some("identify".into()),
             plan_location: None,
+            source_line: Some(r#"{"type":"identity","userId":"u1"}"#.into()),
         }
     }
 
@@ -210,8 +209,8 @@ mod tests {
     }
 
     #[test]
-    fn stdin_has_no_snippet() {
-        let text = render(Colour::Never, &diagnostic("<stdin>", 2, 9));
+    fn without_its_line_a_diagnostic_has_no_snippet() {
+        let text = render(Colour::Never, &Diagnostic { source_line: None, ..diagnostic("<stdin>", 2, 9) });
         assert_eq!(
             text,
             "<stdin>:2:9: error[CDP102/unknown-type] `identity` is not a call type; did you mean `identify`? (at /type)\n  suggestion: identify\n\n"

@@ -138,6 +138,7 @@ mod tests {
             index: None,
             suggestion: None,
             plan_location: None,
+            source_line: None,
         };
         let mut out = Vec::new();
         let mut markdown = Markdown::new(Box::new(&mut out), 2);

@@ -15,7 +15,6 @@ mod json;
 mod junit;
 mod markdown;
 mod sarif;
-mod source;
 
 use std::io::{IsTerminal, Write};
 
