@@ -64,6 +64,7 @@ pub struct Diagnostic {
     /// For tracking-plan violations: the plan rule that demanded it.
     pub plan_location: Option<String>,
     /// The source line `line` (without its terminator, invalid UTF-8 replaced), for snippets;
-    /// taken from the record as it was read, so stdin and gzip inputs have it too.
+    /// taken from the record as it was read, so stdin and gzip inputs have it too. Filled when
+    /// the emitter asks for it (`Emitter::wants_source_lines`).
     pub source_line: Option<String>,
 }

@@ -27,8 +27,6 @@ pub enum Record<'a> {
     Unparsed {
         /// Its bytes, as read.
         text: &'a [u8],
-        /// The byte of `text` where the parser stopped.
-        offset: usize,
         /// `invalid-json` or `invalid-utf8`.
         rule: Rule,
         /// Where the parser stopped.
@@ -50,15 +48,15 @@ impl<'a> Record<'a> {
     }
 }
 
-/// The line of `text` that byte `offset` is on, without its terminator, invalid UTF-8 replaced
-/// (as `locate::line_column` counts columns); `None` for empty text.
-pub fn line_at(text: &[u8], offset: usize) -> Option<String> {
-    let offset = offset.min(text.len());
-    let start = text[..offset].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-    let end = memchr::memchr(b'\n', &text[offset..]).map_or(text.len(), |i| offset + i);
-    let line = &text[start..end];
-    let line = line.strip_suffix(b"\r").unwrap_or(line);
-    (!text.is_empty()).then(|| String::from_utf8_lossy(line).into_owned())
+/// Line `line` (1-based, in its source) of a record whose bytes are `text`, without its
+/// terminator, invalid UTF-8 replaced (as `locate::line_column` counts columns). A record is
+/// one line (an NDJSON line, a one-line file), or a whole source from its line 1 (a document
+/// that spans lines): nothing else spans lines. `None` for an empty record or a line it lacks.
+pub fn line_of(text: &[u8], line: usize) -> Option<String> {
+    let line_text =
+        if memchr::memchr(b'\n', text).is_none() { (!text.is_empty()).then_some(text)? } else { text.split(|&b| b == b'\n').nth(line.checked_sub(1)?)? };
+    let line_text = line_text.strip_suffix(b"\r").unwrap_or(line_text);
+    Some(String::from_utf8_lossy(line_text).into_owned())
 }
 
 /// The line and column of byte `offset` of a document that starts on `first_line`.
@@ -129,15 +127,13 @@ fn line_record(line: &[u8], number: usize) -> Record<'_> {
 /// Parses one document whose first byte is on line `first_line`.
 fn document(text: &[u8], first_line: usize, whole_file: bool) -> Record<'_> {
     if let Err(e) = std::str::from_utf8(text) {
-        let offset = e.valid_up_to();
-        let (line, column) = place(text, first_line, offset);
-        let message = format!("invalid UTF-8 (byte 0x{:02x}); JSON must be UTF-8", text[offset]);
-        return Record::Unparsed { text, offset, rule: Rule::InvalidUtf8, line, column, message };
+        let (line, column) = place(text, first_line, e.valid_up_to());
+        let message = format!("invalid UTF-8 (byte 0x{:02x}); JSON must be UTF-8", text[e.valid_up_to()]);
+        return Record::Unparsed { text, rule: Rule::InvalidUtf8, line, column, message };
     }
     if whole_file && text.trim_ascii().is_empty() {
         return Record::Unparsed {
             text,
-            offset: 0,
             rule: Rule::InvalidJson,
             line: first_line,
             column: 1,
@@ -147,9 +143,8 @@ fn document(text: &[u8], first_line: usize, whole_file: bool) -> Record<'_> {
     match serde_json::from_slice(text) {
         Ok(value) => Record::Parsed { text, first_line, value },
         Err(e) => {
-            let offset = parse_error_offset(text, &e);
-            let (line, column) = place(text, first_line, offset);
-            Record::Unparsed { text, offset, rule: Rule::InvalidJson, line, column, message: parse_error_message(&e) }
+            let (line, column) = place(text, first_line, parse_error_offset(text, &e));
+            Record::Unparsed { text, rule: Rule::InvalidJson, line, column, message: parse_error_message(&e) }
         }
     }
 }
@@ -187,5 +182,23 @@ fn parse_error_message(e: &serde_json::Error) -> String {
     match reason {
         "recursion limit exceeded" => "nesting is deeper than 128 levels (recursion limit exceeded); no call nests that deep".to_string(),
         _ => format!("malformed JSON: {reason}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_record_gives_the_line_a_diagnostic_names() {
+        // An NDJSON line is its own line, whatever its number.
+        assert_eq!(line_of(br#"{"type":"identity"}"#, 42).as_deref(), Some(r#"{"type":"identity"}"#));
+        // A document that spans lines is a whole source from line 1.
+        let document = b"\n{\r\n  \"type\": \"track\",\r\n  \"e\": \"caf\xe9\"\n}";
+        assert_eq!(line_of(document, 3).as_deref(), Some("  \"type\": \"track\","));
+        assert_eq!(line_of(document, 4).as_deref(), Some("  \"e\": \"caf\u{FFFD}\""));
+        assert_eq!(line_of(document, 1).as_deref(), Some(""));
+        assert_eq!(line_of(document, 9), None);
+        assert_eq!(line_of(b"", 1), None);
     }
 }

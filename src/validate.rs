@@ -88,7 +88,7 @@ impl<'e> Validation<'e> {
             if let Some(split) = split {
                 split.record(&outcome, text);
             }
-            account(summary, &mut **emitter, outcome);
+            account(summary, &mut **emitter, outcome, text);
             if let Some(progress) = progress {
                 progress.record(summary);
             }
@@ -116,8 +116,19 @@ impl<'e> Validation<'e> {
     }
 }
 
-/// Counts one record's outcome and emits its diagnostics: the document's, then each call's.
-fn account(summary: &mut Summary, emitter: &mut dyn Emitter, outcome: Outcome) {
+/// Counts one record's outcome and emits its diagnostics: the document's, then each call's,
+/// with their source lines from `text` (the record's bytes) when the emitter shows them.
+fn account(summary: &mut Summary, emitter: &mut dyn Emitter, mut outcome: Outcome, text: &[u8]) {
+    if emitter.wants_source_lines() {
+        let diagnostics: Vec<&mut Diagnostic> = match &mut outcome {
+            Outcome::Unparsed(d) => d.iter_mut().collect(),
+            Outcome::Checked { document, calls } => document.iter_mut().chain(calls.iter_mut().flatten()).collect(),
+            Outcome::Blank | Outcome::Clean { .. } => Vec::new(),
+        };
+        for d in diagnostics {
+            d.source_line = crate::records::line_of(text, d.line);
+        }
+    }
     let mut emit = |summary: &mut Summary, d: &Diagnostic| {
         summary.count(d);
         emitter.diagnostic(d);

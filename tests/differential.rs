@@ -102,7 +102,7 @@ fn reference_run(name: &str, text: &[u8], layout: Layout, options: &Options, sum
         summary.records += 1;
         match record {
             Record::Blank => summary.blank += 1,
-            Record::Unparsed { text, offset, rule, line, column, message } => {
+            Record::Unparsed { rule, line, column, message, .. } => {
                 summary.unparsed += 1;
                 if let Some(severity) = options.severities.of(rule) {
                     let d = Diagnostic {
@@ -116,7 +116,7 @@ fn reference_run(name: &str, text: &[u8], layout: Layout, options: &Options, sum
                         index: None,
                         suggestion: None,
                         plan_location: None,
-                        source_line: records::line_at(text, offset),
+                        source_line: None,
                     };
                     summary.count(&d);
                     out.push(d);
@@ -128,8 +128,7 @@ fn reference_run(name: &str, text: &[u8], layout: Layout, options: &Options, sum
                 cdpspec::check::duplicates::check(text, &mut report);
                 let diagnose = |f: Finding, index: Option<usize>| {
                     let severity = options.severities.of(f.rule)?;
-                    let offset = locate(text, &f.pointer);
-                    let (line, column) = records::place(text, first_line, offset);
+                    let (line, column) = records::place(text, first_line, locate(text, &f.pointer));
                     Some(Diagnostic {
                         path: name.to_string(),
                         line,
@@ -141,7 +140,7 @@ fn reference_run(name: &str, text: &[u8], layout: Layout, options: &Options, sum
                         index,
                         suggestion: f.suggestion,
                         plan_location: f.plan_location,
-                        source_line: records::line_at(text, offset),
+                        source_line: None,
                     })
                 };
                 for d in report.findings.into_iter().filter_map(|f| diagnose(f, None)) {

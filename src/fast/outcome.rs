@@ -58,7 +58,7 @@ pub(crate) fn precise_line(name: &str, text: &[u8], line: usize, options: &Optio
 pub(crate) fn from_record(name: &str, record: Record<'_>, renumber: &dyn Fn(usize) -> usize, options: &Options) -> Outcome {
     match record {
         Record::Blank => Outcome::Blank,
-        Record::Unparsed { text, offset, rule, line, column, message } => Outcome::Unparsed(options.severities.of(rule).map(|severity| Diagnostic {
+        Record::Unparsed { rule, line, column, message, .. } => Outcome::Unparsed(options.severities.of(rule).map(|severity| Diagnostic {
             path: name.to_string(),
             line: renumber(line),
             column,
@@ -69,7 +69,7 @@ pub(crate) fn from_record(name: &str, record: Record<'_>, renumber: &dyn Fn(usiz
             index: None,
             suggestion: None,
             plan_location: None,
-            source_line: records::line_at(text, offset),
+            source_line: None,
         })),
         Record::Parsed { text, first_line, value } => parsed(name, text, renumber(first_line), &value, options, true),
     }
@@ -84,8 +84,7 @@ pub(crate) fn parsed(name: &str, text: &[u8], first_line: usize, value: &serde_j
     }
     let diagnose = |finding: Finding, index: Option<usize>| {
         let severity = options.severities.of(finding.rule)?;
-        let offset = locate(text, &finding.pointer);
-        let (line, column) = records::place(text, first_line, offset);
+        let (line, column) = records::place(text, first_line, locate(text, &finding.pointer));
         Some(Diagnostic {
             path: name.to_string(),
             line,
@@ -97,7 +96,7 @@ pub(crate) fn parsed(name: &str, text: &[u8], first_line: usize, value: &serde_j
             index,
             suggestion: finding.suggestion,
             plan_location: finding.plan_location,
-            source_line: records::line_at(text, offset),
+            source_line: None,
         })
     };
     let document = report.findings.into_iter().filter_map(|f| diagnose(f, None)).collect();

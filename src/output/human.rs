@@ -152,6 +152,10 @@ impl Emitter for Human<'_> {
     fn finish(&mut self, summary: &Summary) {
         write_or_exit(writeln!(self.out, "{}", summary.to_human()).and_then(|()| self.out.flush()));
     }
+
+    fn wants_source_lines(&self) -> bool {
+        true
+    }
 }
 
 #[cfg(test)]

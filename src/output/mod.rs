@@ -35,6 +35,11 @@ pub trait Emitter {
     fn diagnostic(&mut self, diagnostic: &Diagnostic);
     /// The end of the run.
     fn finish(&mut self, summary: &Summary);
+    /// Whether diagnostics should come with their `source_line` (filled on the thread that
+    /// emits, from the record as read; the formats that show no snippet save the copy).
+    fn wants_source_lines(&self) -> bool {
+        false
+    }
 }
 
 /// Keeps diagnostics in memory: for library users who want them as values, and for tests.
