@@ -96,28 +96,30 @@ impl Split {
             Outcome::Blank => {}
             Outcome::Unparsed(_) => self.write(false, &one_line_raw(text)),
             Outcome::Clean { calls } => {
-                debug_assert_eq!(calls_in(text).len(), *calls);
-                for (range, _) in calls_in(text).into_iter().take(*calls) {
+                let found = calls_in(text);
+                debug_assert_eq!(found.spans.len(), *calls);
+                for range in found.spans.into_iter().take(*calls) {
                     self.write(true, &one_line(&text[range]));
                 }
             }
             Outcome::Checked { document, calls } => {
-                let spans = calls_in(text);
-                if spans.len() != calls.len() {
+                let found = calls_in(text);
+                if found.spans.len() != calls.len() {
                     // Cannot happen for a document that parsed (both follow `check_document`);
                     // should it, the record is kept whole rather than lost.
-                    debug_assert!(false, "{} calls found, {} checked", spans.len(), calls.len());
+                    debug_assert!(false, "{} calls found, {} checked", found.spans.len(), calls.len());
                     return self.write(false, &one_line(text));
                 }
                 if calls.is_empty() && failed(document) {
                     return self.write(false, &one_line(text));
                 }
-                for ((range, prefix), diagnostics) in spans.into_iter().zip(calls) {
-                    let call = &text[range];
+                for (i, (range, diagnostics)) in found.spans.iter().zip(calls).enumerate() {
+                    let call = &text[range.clone()];
                     if !failed(diagnostics) {
                         self.write(true, &one_line(call));
                         continue;
                     }
+                    let prefix = found.pointer(i);
                     let violations: Vec<Violation> = diagnostics.iter().map(|d| Violation::new(d, &prefix)).collect();
                     let violations = serde_json::to_string(&violations).expect("violations serialize");
                     let annotated = annotate(call, &violations);
@@ -169,17 +171,32 @@ fn failed(diagnostics: &[Diagnostic]) -> bool {
 
 /// The calls of a parsed document, as `check::check_document` counts them: the items of a
 /// batch's `batch` array (none when it is not an array), the items of an array, or the whole
-/// document. Each with the JSON pointer of the call in the document.
-fn calls_in(text: &[u8]) -> Vec<(Range<usize>, String)> {
-    let Some(whole) = span(text, "") else { return Vec::new() };
-    let items = |at: usize, prefix: &str| elements(text, at).into_iter().enumerate().map(|(i, r)| (r, format!("{prefix}/{i}"))).collect();
-    match text.get(whole.start) {
-        Some(b'[') => items(whole.start, ""),
-        Some(b'{') => match span(text, "/batch") {
-            Some(batch) => items(batch.start, "/batch"),
-            None => vec![(whole, String::new())],
-        },
-        _ => vec![(whole, String::new())],
+/// document (white space around it excluded: the record parsed, so that is all there is).
+fn calls_in(text: &[u8]) -> Calls {
+    let start = text.len() - text.trim_ascii_start().len();
+    let document: Range<usize> = start..text.trim_ascii_end().len();
+    let whole = Calls { spans: vec![document], items_of: None };
+    let items = |at: usize, pointer: &'static str| Calls { spans: elements(text, at), items_of: Some(pointer) };
+    match text.get(start) {
+        Some(b'[') => items(start, ""),
+        Some(b'{') => span(text, "/batch").map_or(whole, |batch| items(batch.start, "/batch")),
+        _ => whole,
+    }
+}
+
+/// Where the calls of a document are.
+struct Calls {
+    /// The bytes of each call.
+    spans: Vec<Range<usize>>,
+    /// The pointer of the array the calls are items of (`/batch`, or `` for an array of
+    /// calls); `None` when the document is the one call.
+    items_of: Option<&'static str>,
+}
+
+impl Calls {
+    /// The JSON pointer of call `i` in its document.
+    fn pointer(&self, i: usize) -> String {
+        self.items_of.map_or_else(String::new, |array| format!("{array}/{i}"))
     }
 }
 
@@ -316,7 +333,10 @@ mod tests {
 
     #[test]
     fn calls_are_found_as_check_document_counts_them() {
-        let found = |text: &str| calls_in(text.as_bytes()).into_iter().map(|(r, p)| (text[r].to_string(), p)).collect::<Vec<_>>();
+        let found = |text: &str| {
+            let calls = calls_in(text.as_bytes());
+            calls.spans.iter().enumerate().map(|(i, r)| (text[r.clone()].to_string(), calls.pointer(i))).collect::<Vec<_>>()
+        };
         assert_eq!(found(r#" {"type":"track"} "#), [(r#"{"type":"track"}"#.to_string(), String::new())]);
         assert_eq!(found(r#"{"batch":[{"a":1}, 2],"sentAt":"x"}"#), [(r#"{"a":1}"#.into(), "/batch/0".into()), ("2".into(), "/batch/1".into())]);
         assert_eq!(found(r#"{"batch":"no"}"#), []);
