@@ -142,7 +142,8 @@ pub fn run(args: Args) -> i32 {
     let summary = run.summary.clone();
     let code = run.finish();
     if code == 0 && deny_warnings && summary.warnings > 0 {
-        eprintln!("cdpspec: {} warnings, and warnings are denied (--deny warnings)", summary.warnings);
+        let count = if summary.warnings == 1 { "1 warning".to_string() } else { format!("{} warnings", summary.warnings) };
+        eprintln!("cdpspec: {count}, and warnings are denied (--deny warnings)");
         return 1;
     }
     code
