@@ -36,6 +36,7 @@ pub mod suggest;
 pub mod summary;
 pub mod timestamp;
 pub mod validate;
+pub mod words;
 
 pub use calls::*;
 pub use cdpspec_derive::{Event, TrackingPlan};

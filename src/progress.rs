@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::summary::Summary;
+use crate::words::plural;
 
 /// Runs shorter than this never show a bar.
 const DELAY: Duration = Duration::from_secs(1);
@@ -85,8 +86,8 @@ impl Progress {
     fn update(&self, summary: &Summary, now: Instant) {
         let seconds = now.duration_since(self.started).as_secs_f64().max(1e-3);
         self.bar.set_position(self.bytes.load(Ordering::Relaxed));
-        let errors = if summary.errors == 1 { "1 error".to_string() } else { format!("{} errors", summary.errors) };
-        self.bar.set_message(format!("{} calls ({:.0} calls/s), {errors}", summary.calls, summary.calls as f64 / seconds));
+        let errors = plural(summary.errors, "error");
+        self.bar.set_message(format!("{} ({:.0} calls/s), {errors}", plural(summary.calls, "call"), summary.calls as f64 / seconds));
     }
 
     /// Runs `f` (which writes to the terminal) with the bar out of the way.

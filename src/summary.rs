@@ -2,6 +2,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::rule::Severity;
+use crate::words::{a_or_plural, plural};
 
 /// Counts of one run. `records == parsed + unparsed + blank` always holds, and
 /// `calls == valid + with_errors`.
@@ -30,6 +31,10 @@ pub struct Summary {
     pub errors: usize,
     /// Diagnostics of severity warning.
     pub warnings: usize,
+    /// Errors about records that did not parse (one per such record, unless the rule is off).
+    pub record_errors: usize,
+    /// Errors about a document as a whole (a batch's envelope or size), not any one call.
+    pub document_errors: usize,
     /// Sources that could not be read.
     pub io_errors: usize,
     /// With `--valid-out`/`--invalid-out`: what went to each.
@@ -38,10 +43,17 @@ pub struct Summary {
 }
 
 impl Summary {
-    /// Counts a diagnostic by severity.
-    pub fn count(&mut self, diagnostic: &Diagnostic) {
+    /// Counts a diagnostic by severity, and an error by what it is about.
+    pub fn count(&mut self, diagnostic: &Diagnostic, about: About) {
         match diagnostic.severity {
-            Severity::Error => self.errors += 1,
+            Severity::Error => {
+                self.errors += 1;
+                match about {
+                    About::Record => self.record_errors += 1,
+                    About::Document => self.document_errors += 1,
+                    About::Call => {}
+                }
+            }
             Severity::Warning => self.warnings += 1,
         }
     }
@@ -71,21 +83,24 @@ impl Summary {
         }
     }
 
-    /// One paragraph for people.
+    /// One paragraph for people. The errors are broken down by what they are about whenever
+    /// some are not about calls, so `0 with errors` next to `1 error` never reads as a
+    /// contradiction.
     pub fn to_human(&self) -> String {
-        let plural = |n: usize, word: &str| if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") };
+        let mut valid = format!("{} valid", self.valid);
+        if self.with_warnings > 0 {
+            valid.push_str(&format!(" ({} with warnings)", self.with_warnings));
+        }
         let mut text = format!(
-            "Checked {} in {}: {} valid ({} with warnings), {} with errors. Read {} ({} parsed, {} did not parse, {} blank). {}, {}.",
+            "Checked {} in {}: {valid}, {} with errors. Read {} ({} parsed, {} did not parse, {} blank). {}, {}.",
             plural(self.calls, "call"),
             plural(self.files, "file"),
-            self.valid,
-            self.with_warnings,
             self.with_errors,
             plural(self.records, "record"),
             self.parsed,
             self.unparsed,
             self.blank,
-            plural(self.errors, "error"),
+            self.errors_in_words(),
             plural(self.warnings, "warning"),
         );
         if let Some(split) = &self.split {
@@ -96,4 +111,37 @@ impl Summary {
         }
         text
     }
+
+    /// `3 errors`, with where they are when not all of them are in calls: `2 errors (1 in a
+    /// call, 1 record did not parse)`.
+    fn errors_in_words(&self) -> String {
+        let total = plural(self.errors, "error");
+        let in_calls = self.errors - self.record_errors - self.document_errors;
+        if self.record_errors + self.document_errors == 0 {
+            return total;
+        }
+        let mut parts = Vec::new();
+        if in_calls > 0 {
+            parts.push(format!("{in_calls} in {}", a_or_plural(self.with_errors, "call")));
+        }
+        if self.document_errors > 0 {
+            parts.push(format!("{} about a batch as a whole", self.document_errors));
+        }
+        if self.record_errors > 0 {
+            let verb = if self.record_errors == 1 { "record did" } else { "records did" };
+            parts.push(format!("{} {verb} not parse", self.record_errors));
+        }
+        format!("{total} ({})", parts.join(", "))
+    }
+}
+
+/// What a diagnostic is about, for the summary's account of errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum About {
+    /// A record that did not parse.
+    Record,
+    /// A document as a whole: a batch's envelope or size.
+    Document,
+    /// One call.
+    Call,
 }

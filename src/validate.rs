@@ -13,7 +13,7 @@ use crate::input::{Layout, Source};
 use crate::output::Emitter;
 use crate::progress::Progress;
 use crate::split::Split;
-use crate::summary::Summary;
+use crate::summary::{About, Summary};
 
 /// One validation run over any number of sources.
 pub struct Validation<'e> {
@@ -129,8 +129,8 @@ fn account(summary: &mut Summary, emitter: &mut dyn Emitter, mut outcome: Outcom
             d.source_line = crate::records::line_of(text, d.line);
         }
     }
-    let mut emit = |summary: &mut Summary, d: &Diagnostic| {
-        summary.count(d);
+    let mut emit = |summary: &mut Summary, d: &Diagnostic, about: About| {
+        summary.count(d, about);
         emitter.diagnostic(d);
     };
     summary.records += 1;
@@ -139,7 +139,7 @@ fn account(summary: &mut Summary, emitter: &mut dyn Emitter, mut outcome: Outcom
         Outcome::Unparsed(diagnostic) => {
             summary.unparsed += 1;
             if let Some(d) = &diagnostic {
-                emit(summary, d);
+                emit(summary, d, About::Record);
             }
         }
         Outcome::Clean { calls } => {
@@ -151,12 +151,12 @@ fn account(summary: &mut Summary, emitter: &mut dyn Emitter, mut outcome: Outcom
         Outcome::Checked { document, calls } => {
             summary.parsed += 1;
             for d in &document {
-                emit(summary, d);
+                emit(summary, d, About::Document);
             }
             for diagnostics in calls {
                 summary.count_call(diagnostics.iter().map(|d| d.severity).max());
                 for d in &diagnostics {
-                    emit(summary, d);
+                    emit(summary, d, About::Call);
                 }
             }
         }

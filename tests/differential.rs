@@ -25,6 +25,7 @@ use cdpspec::output::Emitter;
 use cdpspec::records::{self, Record};
 use cdpspec::rule::{Level, Rule};
 use cdpspec::schema::{BASE_URI, FILES, Schemas, load};
+use cdpspec::summary::About;
 use cdpspec::validate::Validation;
 use cdpspec::{CallType, Diagnostic, Finding, Summary};
 use proptest::prelude::*;
@@ -118,7 +119,7 @@ fn reference_run(name: &str, text: &[u8], layout: Layout, options: &Options, sum
                         plan_location: None,
                         source_line: None,
                     };
-                    summary.count(&d);
+                    summary.count(&d, About::Record);
                     out.push(d);
                 }
             }
@@ -144,7 +145,7 @@ fn reference_run(name: &str, text: &[u8], layout: Layout, options: &Options, sum
                     })
                 };
                 for d in report.findings.into_iter().filter_map(|f| diagnose(f, None)) {
-                    summary.count(&d);
+                    summary.count(&d, About::Document);
                     out.push(d);
                 }
                 for call in report.calls {
@@ -152,7 +153,7 @@ fn reference_run(name: &str, text: &[u8], layout: Layout, options: &Options, sum
                     diagnostics.sort_by_key(|d| (d.line, d.column));
                     summary.count_call(diagnostics.iter().map(|d| d.severity).max());
                     for d in diagnostics {
-                        summary.count(&d);
+                        summary.count(&d, About::Call);
                         out.push(d);
                     }
                 }

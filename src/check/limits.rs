@@ -121,7 +121,7 @@ pub(super) fn check_batch(doc: &Value, raw_len: usize, limits: &Limits, out: &mu
         out.push(Finding::new(
             Rule::BatchTooManyCalls,
             "/batch",
-            format!("batch holds {} calls; the pipeline accepts at most {} per request", items.len(), limits.batch_calls),
+            format!("batch holds {}; the pipeline accepts at most {} per request", crate::words::plural(items.len(), "call"), limits.batch_calls),
         ));
     }
 }

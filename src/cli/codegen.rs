@@ -25,13 +25,15 @@ pub fn run(args: Args) -> i32 {
         Err(e) => return fail(e),
     };
     match args.out {
-        Some(path) => match std::fs::write(&path, code) {
-            Ok(()) => {
-                eprintln!("Wrote typed events of plan `{}` ({} events) to {}", plan.name, plan.events.len(), path.display());
-                0
+        Some(path) => {
+            match path.parent().filter(|p| !p.as_os_str().is_empty()).map_or(Ok(()), std::fs::create_dir_all).and_then(|()| std::fs::write(&path, code)) {
+                Ok(()) => {
+                    eprintln!("Wrote typed events of plan `{}` ({}) to {}", plan.name, cdpspec::words::plural(plan.events.len(), "event"), path.display());
+                    0
+                }
+                Err(e) => fail(format!("cannot write {}: {e}", path.display())),
             }
-            Err(e) => fail(format!("cannot write {}: {e}", path.display())),
-        },
+        }
         None => {
             print!("{code}");
             0

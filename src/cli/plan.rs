@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use cdpspec::plan::{self, Format, Plan, diff, lint};
 use cdpspec::rule::Severity;
+use cdpspec::words::plural;
 
 use super::fail;
 
@@ -61,14 +62,48 @@ fn load(path: &Path) -> Result<Plan, i32> {
     plan::load(path).map_err(|e| fail(format!("cannot load plan: {e}")))
 }
 
+/// What `plan import` reads: a Segment Protocols tracking plan, as JSON (as Segment exports it)
+/// or the same in YAML. A cdpspec plan needs no import, and saying so beats a list of problems.
+const IMPORT_FORMATS: &str = "`plan import` reads a Segment Protocols tracking plan exported as JSON (the Public API's or Typewriter's `plan.json` with `rules`, or the Config API's), or the same in YAML";
+
+/// Parses the file `plan import` was given; the error says what it reads.
+fn read_segment_plan(text: &str) -> Result<serde_json::Value, String> {
+    let value: serde_json::Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(json) => match serde_yaml_ng::from_str(text) {
+            Ok(v) => v,
+            Err(_) => return Err(format!("neither JSON ({json}) nor YAML; {IMPORT_FORMATS}")),
+        },
+    };
+    if !value.is_object() {
+        return Err(format!("holds {}, not a tracking plan; {IMPORT_FORMATS}", json_kind(&value)));
+    }
+    if value.get("events").is_some() && value.get("rules").is_none() {
+        return Err("is already a cdpspec plan (it has `events`, not Segment's `rules`): use it as it is, with `--plan`".into());
+    }
+    Ok(value)
+}
+
+/// `an array`, `a string`, ... for messages.
+fn json_kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
 fn import(file: &Path, out: Option<&Path>) -> i32 {
     let text = match std::fs::read_to_string(file) {
         Ok(text) => text,
         Err(e) => return fail(format!("cannot read {}: {e}", file.display())),
     };
-    let source: serde_json::Value = match serde_json::from_str(&text) {
+    let source = match read_segment_plan(&text) {
         Ok(v) => v,
-        Err(e) => return fail(format!("{}: not JSON: {e}", file.display())),
+        Err(e) => return fail(format!("{}: {e}", file.display())),
     };
     let imported = match plan::segment::import(&source) {
         Ok(plan) => plan,
@@ -76,7 +111,7 @@ fn import(file: &Path, out: Option<&Path>) -> i32 {
             for problem in &e.problems {
                 eprintln!("{}: {problem}", file.display());
             }
-            eprintln!("cdpspec: {} could not be imported: {} problem(s) above; nothing was written", file.display(), e.problems.len());
+            eprintln!("cdpspec: {} could not be imported: {} above; nothing was written", file.display(), plural(e.problems.len(), "problem"));
             return 1;
         }
     };
@@ -86,9 +121,9 @@ fn import(file: &Path, out: Option<&Path>) -> i32 {
         Some(path) => match std::fs::write(path, text) {
             Ok(()) => {
                 eprintln!(
-                    "Imported {} events ({} versions) into {}",
-                    imported.events.len(),
-                    imported.events.iter().map(|e| e.versions.len()).sum::<usize>(),
+                    "Imported {} ({}) into {}",
+                    plural(imported.events.len(), "event"),
+                    plural(imported.events.iter().map(|e| e.versions.len()).sum::<usize>(), "version"),
                     path.display()
                 );
                 0
@@ -119,7 +154,13 @@ fn check(path: &Path, format: OutputFormat) -> i32 {
     }
     let errors = lints.iter().filter(|l| l.severity == Severity::Error).count();
     if format == OutputFormat::Human {
-        println!("Checked plan `{}`: {} events, {} errors, {} warnings.", plan.name, plan.events.len(), errors, lints.len() - errors);
+        println!(
+            "Checked plan `{}`: {}, {}, {}.",
+            plan.name,
+            plural(plan.events.len(), "event"),
+            plural(errors, "error"),
+            plural(lints.len() - errors, "warning")
+        );
     }
     i32::from(errors > 0)
 }
@@ -138,7 +179,7 @@ fn diff(old: &Path, new: &Path, format: OutputFormat) -> i32 {
     }
     let breaking = changes.iter().filter(|c| c.breaking).count();
     if format == OutputFormat::Human {
-        println!("{} changes, {} breaking.", changes.len(), breaking);
+        println!("{}, {breaking} breaking.", plural(changes.len(), "change"));
     }
     i32::from(breaking > 0)
 }

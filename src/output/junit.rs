@@ -102,8 +102,7 @@ impl Emitter for Junit<'_> {
             let text = escape(&summary.to_human(), false);
             let body = if summary.io_errors > 0 {
                 run.errors = 1;
-                let message =
-                    format!("{} could not be read", if summary.io_errors == 1 { "1 input".to_string() } else { format!("{} inputs", summary.io_errors) });
+                let message = format!("{} could not be read", crate::words::plural(summary.io_errors, "input"));
                 format!("<error message=\"{}\" type=\"unreadable-input\">{text}</error>", escape(&message, true))
             } else {
                 format!("<system-out>{text}</system-out>")
