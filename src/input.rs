@@ -112,7 +112,9 @@ fn has_extension(path: &Path, extensions: &[&str]) -> bool {
 
 /// Expands command-line paths into sources: `-` is stdin, a directory is every file below it
 /// with one of [`EXTENSIONS`] (sorted, hidden entries skipped), a file is itself. Paths that
-/// cannot be read come back as errors, in order, beside the sources that can.
+/// cannot be read come back as errors, in order, beside the sources that can, and so does a
+/// directory that holds no input file: a run that checks nothing because a path is wrong must
+/// not pass.
 pub fn expand(paths: &[String]) -> (Vec<Source>, Vec<(String, io::Error)>) {
     let mut sources = Vec::new();
     let mut errors = Vec::new();
@@ -123,12 +125,23 @@ pub fn expand(paths: &[String]) -> (Vec<Source>, Vec<(String, io::Error)>) {
         }
         let path = PathBuf::from(arg);
         match fs::metadata(&path) {
-            Ok(meta) if meta.is_dir() => walk(&path, &mut sources, &mut errors),
+            Ok(meta) if meta.is_dir() => {
+                let (before, errors_before) = (sources.len(), errors.len());
+                walk(&path, &mut sources, &mut errors);
+                if sources.len() == before && errors.len() == errors_before {
+                    errors.push((arg.clone(), no_input_files()));
+                }
+            }
             Ok(_) => sources.push(Source::File(path)),
             Err(e) => errors.push((arg.clone(), e)),
         }
     }
     (sources, errors)
+}
+
+/// The error of a directory with nothing to read in it.
+fn no_input_files() -> io::Error {
+    io::Error::new(io::ErrorKind::NotFound, "no input files in this directory (searched recursively for .json, .ndjson, .jsonl, and those gzipped)")
 }
 
 fn walk(dir: &Path, sources: &mut Vec<Source>, errors: &mut Vec<(String, io::Error)>) {

@@ -48,17 +48,25 @@ fn temp_file(name: &str, contents: &[u8]) -> std::path::PathBuf {
 }
 
 #[test]
-fn the_seed_examples_pass_except_the_trailing_comma() {
+fn the_seed_examples_pass_and_the_broken_ones_say_why() {
     let out = cdpspec(&["validate", "--format", "json", "examples/seed"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert!(text(&out.stderr).contains("Checked 6 calls in 6 files: 6 valid, 0 with errors."), "{}", text(&out.stderr));
+    let out = cdpspec(&["validate", "--format", "json", "examples/broken"], None);
     assert_eq!(out.status.code(), Some(1));
     let found = diagnostics(&out);
-    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found.len(), 3, "{found:#?}");
     let d = &found[0];
-    assert_eq!(d["path"], "examples/seed/identify.json");
+    assert_eq!(d["path"], "examples/broken/identify-trailing-comma.json");
     assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(10), Some(29)), "the comma after \"1679407797\"");
     assert_eq!((d["severity"].as_str(), d["code"].as_str(), d["rule"].as_str()), (Some("error"), Some("CDP001"), Some("invalid-json")));
     assert_eq!(d["message"], "malformed JSON: trailing comma");
-    assert!(text(&out.stderr).contains("Checked 5 calls in 6 files: 5 valid"), "{}", text(&out.stderr));
+    let rules: Vec<&str> = found[1..].iter().map(|d| d["rule"].as_str().unwrap()).collect();
+    assert_eq!(rules, ["missing-identity", "misspelled-field"]);
+    assert_eq!(found[1]["suggestion"], "userId");
+    let summary = text(&out.stderr);
+    assert!(summary.contains("Checked 1 call in 2 files: 0 valid, 1 with errors."), "{summary}");
+    assert!(summary.contains("2 errors (1 in a call, 1 record did not parse), 1 warning."), "{summary}");
 }
 
 #[test]
@@ -147,7 +155,7 @@ fn one_bad_line_never_stops_the_others_and_every_line_is_counted() {
     let lines: Vec<u64> = diagnostics(&out).iter().map(|d| d["line"].as_u64().unwrap()).collect();
     assert_eq!(lines, [2, 5]);
     assert!(
-        text(&out.stderr).contains("Checked 3 calls in 1 file: 2 valid (0 with warnings), 1 with errors. Read 6 records (3 parsed, 1 did not parse, 2 blank)."),
+        text(&out.stderr).contains("Checked 3 calls in 1 file: 2 valid, 1 with errors. Read 6 records (3 parsed, 1 did not parse, 2 blank). 2 errors (1 in a call, 1 record did not parse), 0 warnings."),
         "{}",
         text(&out.stderr)
     );
@@ -230,9 +238,14 @@ fn readme_documents_every_rule_and_the_real_first_run() {
     for rule in cdpspec::Rule::ALL {
         assert!(readme.contains(&format!("| {} | `{}` | {} |", rule.code(), rule.name(), rule.default_severity())), "README lacks {rule:?}");
     }
-    let out = cdpspec(&["validate", "examples/"], None);
+    // The quickstart's first command succeeds, so `cmd1 && cmd2` works, and shows a finding.
+    assert!(readme.contains("cargo run --release -- validate examples/seed examples/sdk"), "README's first command changed");
+    let out = cdpspec(&["validate", "examples/seed", "examples/sdk"], None);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(readme.contains(&text(&out.stdout)), "README shows stale output of `validate examples/seed examples/sdk`:\n{}", text(&out.stdout));
+    let out = cdpspec(&["validate", "examples/broken"], None);
     assert_eq!(out.status.code(), Some(1));
-    assert!(readme.contains(&text(&out.stdout)), "README shows stale output of `validate examples/`:\n{}", text(&out.stdout));
+    assert!(readme.contains(&text(&out.stdout)), "README shows stale output of `validate examples/broken`:\n{}", text(&out.stdout));
 }
 
 #[test]
@@ -244,7 +257,8 @@ fn duplicate_keys_are_reported_at_the_second_occurrence_in_their_call() {
         found.iter().map(|d| (d["rule"].as_str().unwrap(), d["pointer"].as_str().unwrap(), d["index"].as_u64())).collect();
     assert_eq!(summary, [("duplicate-key", "/sentAt", None), ("duplicate-key", "/batch/1/properties/plan", Some(1))]);
     assert_eq!(found[1]["column"].as_u64(), Some(131), "the value of the second `plan`, which the parser kept");
-    assert!(text(&out.stderr).contains("1 valid (0 with warnings), 1 with errors"), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("1 valid, 1 with errors"), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("2 errors (1 in a call, 1 about a batch as a whole)"), "{}", text(&out.stderr));
 }
 
 #[test]
@@ -277,4 +291,81 @@ fn jobs_change_nothing_but_speed() {
     let two = cdpspec(&["validate", "--jobs", "2", "--format", "json", "tests/fixtures/broken.ndjson", "tests/fixtures/mixed.ndjson", "examples"], None);
     assert_eq!((text(&one.stdout), text(&one.stderr), one.status.code()), (text(&two.stdout), text(&two.stderr), two.status.code()));
     assert!(diagnostics(&one).len() > 30);
+}
+
+/// A fresh, empty directory for one test.
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("cdpspec-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn a_path_that_yields_no_input_fails_instead_of_checking_nothing() {
+    let empty = temp_dir("empty");
+    let others = temp_dir("others");
+    std::fs::write(others.join("notes.txt"), "{}").unwrap();
+    std::fs::write(others.join("events.csv"), "type,event\n").unwrap();
+    for dir in [&empty, &others] {
+        let shown = dir.display().to_string();
+        for command in ["validate", "coverage"] {
+            let mut args = vec![command, shown.as_str()];
+            if command == "coverage" {
+                args.extend(["--destination", "customerio"]);
+            }
+            let out = cdpspec(&args, None);
+            assert_eq!(out.status.code(), Some(2), "{command} {shown}: {}", text(&out.stderr));
+            let stderr = text(&out.stderr);
+            assert!(stderr.contains(&format!("cannot read {shown}: no input files in this directory")), "{command}: {stderr}");
+        }
+    }
+    // An empty NDJSON file is zero records, not an error.
+    let file = empty.join("none.ndjson");
+    std::fs::write(&file, "").unwrap();
+    let out = cdpspec(&["validate", file.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).contains("Checked 0 calls in 1 file"), "{}", text(&out.stdout));
+}
+
+#[test]
+fn a_missing_input_leaves_the_split_outputs_as_they_were() {
+    let dir = temp_dir("split-missing");
+    let (valid, invalid) = (dir.join("valid.ndjson"), dir.join("invalid.ndjson"));
+    std::fs::write(&valid, "earlier valid calls\n").unwrap();
+    std::fs::write(&invalid, "earlier invalid calls\n").unwrap();
+    let out = cdpspec(
+        &["validate", "examples/seed/track.json", "does-not-exist.ndjson", "--valid-out", valid.to_str().unwrap(), "--invalid-out", invalid.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("cannot read does-not-exist.ndjson"), "{stderr}");
+    assert!(stderr.contains("nothing written"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&valid).unwrap(), "earlier valid calls\n");
+    assert_eq!(std::fs::read_to_string(&invalid).unwrap(), "earlier invalid calls\n");
+}
+
+#[test]
+fn the_summary_says_what_the_errors_are_about_in_every_format() {
+    // One call without identity, one line that does not parse, one batch over the call limit.
+    let mut input = b"{\"type\":\"track\",\"event\":\"A\"}\n{\"type\":\"track\",\n".to_vec();
+    input.extend_from_slice(b"{\"batch\":[{\"type\":\"track\",\"event\":\"A\",\"userId\":\"u\"},{\"type\":\"track\",\"event\":\"B\",\"userId\":\"u\"}]}\n");
+    let expected = "Checked 3 calls in 1 file: 2 valid, 1 with errors. Read 3 records (2 parsed, 1 did not parse, 0 blank). 3 errors (1 in a call, 1 about a batch as a whole, 1 record did not parse), 0 warnings.";
+    for format in ["human", "json", "github", "junit", "sarif", "markdown"] {
+        let out = cdpspec(&["validate", "--format", format, "--limit", "batch-calls=1", "-"], Some(&input));
+        assert_eq!(out.status.code(), Some(1), "{format}");
+        let both = text(&out.stdout) + &text(&out.stderr);
+        assert!(both.contains(expected), "{format}: {both}");
+    }
+    // One of each: the nouns agree with their numbers.
+    let out = cdpspec(&["validate", "-"], Some(b"{\"type\":\"identify\",\"userId\":\"u\",\"traits\":{\"createdAt\":\"2024-03-10 12:00:00\"}}\n"));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains(
+            "Checked 1 call in 1 file: 1 valid (1 with warnings), 0 with errors. Read 1 record (1 parsed, 0 did not parse, 0 blank). 0 errors, 1 warning."
+        ),
+        "{stdout}"
+    );
+    assert!(stdout.contains("suggestion: 2024-03-10T12:00:00Z"), "{stdout}");
 }

@@ -1,5 +1,5 @@
 //! Every `--format` of `cdpspec validate`, as CI runs it: the exact output of each over a mixed
-//! NDJSON fixture and over the seed's examples (insta snapshots), and the shape each format's
+//! NDJSON fixture and over the bundled examples (insta snapshots), and the shape each format's
 //! consumers rely on (SARIF 2.1.0's schema essentials, JUnit's counts, one workflow command per
 //! line).
 
@@ -8,7 +8,7 @@ use std::process::{Command, Output};
 use serde_json::{Value, json};
 
 const FORMATS: [&str; 6] = ["human", "json", "github", "junit", "sarif", "markdown"];
-const INPUTS: [(&str, &str); 2] = [("mixed", "tests/fixtures/mixed.ndjson"), ("seed", "examples/seed")];
+const INPUTS: [(&str, &str); 2] = [("mixed", "tests/fixtures/mixed.ndjson"), ("examples", "examples")];
 
 fn validate(args: &[&str]) -> Output {
     let output = Command::new(env!("CARGO_BIN_EXE_cdpspec"))
@@ -92,7 +92,7 @@ fn junit_counts_agree_with_the_cases() {
     assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites "), "{xml}");
     let root = xml.lines().nth(1).unwrap();
     let suites: Vec<&str> = xml.split("<testsuite ").skip(1).collect();
-    assert_eq!(suites.len(), 2, "one suite per file with diagnostics: {xml}");
+    assert_eq!(suites.len(), 3, "one suite per file with diagnostics: {xml}");
     let (mut tests, mut failures) = (0, 0);
     for suite in &suites {
         let head = &suite[..suite.find('>').unwrap()];
@@ -102,7 +102,7 @@ fn junit_counts_agree_with_the_cases() {
         failures += suite.matches("<failure ").count();
     }
     assert_eq!((attribute(root, "tests"), attribute(root, "failures"), attribute(root, "errors")), (&*tests.to_string(), &*failures.to_string(), "0"));
-    assert_eq!((tests, failures), (2, 1), "a warning is a passing case, an error a failed one");
+    assert_eq!((tests, failures), (4, 2), "a warning is a passing case, an error a failed one");
     assert_eq!(xml.matches("<testsuite ").count(), xml.matches("</testsuite>").count());
     assert_eq!(xml.matches("<testcase ").count(), xml.matches("</testcase>").count());
 }

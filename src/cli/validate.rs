@@ -75,7 +75,11 @@ pub fn config(explicit: Option<&std::path::Path>) -> Result<config::Config, Stri
 }
 
 pub fn parse_call_type(s: &str) -> Result<CallType, String> {
-    s.parse().map_err(|_| format!("`{s}` is not a call type; expected one of {}", CallType::ALL.iter().map(CallType::as_str).collect::<Vec<_>>().join(", ")))
+    s.parse().map_err(|_| {
+        let names = CallType::ALL.iter().map(CallType::as_str);
+        let hint = cdpspec::suggest::closest(s, names.clone()).map(|c| format!("did you mean `{c}`? ")).unwrap_or_default();
+        format!("`{s}` is not a call type; {hint}expected one of {}", names.collect::<Vec<_>>().join(", "))
+    })
 }
 
 pub fn run(args: Args) -> i32 {
@@ -107,6 +111,13 @@ pub fn run(args: Args) -> i32 {
     }
     let options = Options { default_type: args.call_type.or(config.call_type), plan, severities, limits };
     let (sources, unreadable) = input::expand(&paths);
+    if !unreadable.is_empty() && (args.valid_out.is_some() || args.invalid_out.is_some()) {
+        // A split of part of the input would replace the outputs with part of the calls.
+        for (path, error) in &unreadable {
+            eprintln!("cdpspec: cannot read {path}: {error}");
+        }
+        return fail("nothing written: --valid-out and --invalid-out are left as they were while an input is missing");
+    }
     let split = match split(&args, &sources) {
         Ok(split) => split,
         Err(e) => return fail(e),
@@ -142,8 +153,7 @@ pub fn run(args: Args) -> i32 {
     let summary = run.summary.clone();
     let code = run.finish();
     if code == 0 && deny_warnings && summary.warnings > 0 {
-        let count = if summary.warnings == 1 { "1 warning".to_string() } else { format!("{} warnings", summary.warnings) };
-        eprintln!("cdpspec: {count}, and warnings are denied (--deny warnings)");
+        eprintln!("cdpspec: {}, and warnings are denied (--deny warnings)", cdpspec::words::plural(summary.warnings, "warning"));
         return 1;
     }
     code
