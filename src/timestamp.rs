@@ -46,6 +46,30 @@ pub fn classify(s: &str) -> DateQuality {
     if !separator_ok && quality == DateQuality::Rfc3339 { DateQuality::Loose } else { quality }
 }
 
+/// The RFC 3339 form of a readable but ambiguous date string, keeping its meaning as
+/// destinations read it: `T` between date and time, `Z` where no zone was given, a colon in
+/// the offset, midnight for a date alone. `None` when `s` is already RFC 3339 or is not a date.
+/// Every suggestion classifies as [`DateQuality::Rfc3339`].
+pub fn to_rfc3339(s: &str) -> Option<String> {
+    let fixed = match classify(s) {
+        DateQuality::NoZone | DateQuality::Loose => {
+            let (date, rest) = s.split_at(10);
+            let rest = &rest[1..];
+            let zone_at = rest.find(['Z', 'z', '+', '-']).unwrap_or(rest.len());
+            let (time, zone) = rest.split_at(zone_at);
+            let zone = match zone.as_bytes() {
+                [] | [b'Z' | b'z'] => "Z".to_string(),
+                [_, _, _, _, _] => format!("{}:{}", &zone[..3], &zone[3..]),
+                _ => zone.to_string(),
+            };
+            format!("{date}T{time}{zone}")
+        }
+        DateQuality::DateOnly => format!("{s}T00:00:00Z"),
+        DateQuality::Rfc3339 | DateQuality::UnixDigits | DateQuality::Unreadable => return None,
+    };
+    (classify(&fixed) == DateQuality::Rfc3339).then_some(fixed)
+}
+
 fn digits(b: &[u8], n: usize) -> Option<u32> {
     let d = b.get(..n)?;
     d.iter().all(u8::is_ascii_digit).then(|| d.iter().fold(0, |acc, c| acc * 10 + u32::from(c - b'0')))
@@ -112,7 +136,27 @@ fn zone(b: &[u8]) -> Option<Zone> {
 
 #[cfg(test)]
 mod tests {
-    use super::{DateQuality::*, classify};
+    use super::{DateQuality::*, classify, to_rfc3339};
+
+    #[test]
+    fn ambiguous_dates_get_an_rfc3339_suggestion_that_passes() {
+        for (s, fixed) in [
+            ("2024-03-10 12:00:00", "2024-03-10T12:00:00Z"),
+            ("2024-03-10T12:00:00", "2024-03-10T12:00:00Z"),
+            ("2024-03-10 12:00:00Z", "2024-03-10T12:00:00Z"),
+            ("2024-03-10t12:00:00.5", "2024-03-10T12:00:00.5Z"),
+            ("2024-03-10T12:00:00+0530", "2024-03-10T12:00:00+05:30"),
+            ("2024-03-10 12:00:00-0700", "2024-03-10T12:00:00-07:00"),
+            ("2024-03-10 12:00:00+07:00", "2024-03-10T12:00:00+07:00"),
+            ("2024-03-10", "2024-03-10T00:00:00Z"),
+        ] {
+            assert_eq!(to_rfc3339(s).as_deref(), Some(fixed), "{s}");
+            assert_eq!(classify(fixed), Rfc3339, "{fixed}");
+        }
+        for s in ["2024-03-10T12:00:00Z", "1679407797", "yesterday", "2024-03-10 25:00:00"] {
+            assert_eq!(to_rfc3339(s), None, "{s}");
+        }
+    }
 
     #[test]
     fn what_real_sdks_send_is_rfc3339() {

@@ -64,11 +64,17 @@ fn check_traits(traits: &Map<String, Value>, pointer: &str, out: &mut Vec<Findin
 fn check_date_trait(s: &str, pointer: &str, key: &str, out: &mut Vec<Finding>) {
     match classify(s) {
         DateQuality::Rfc3339 | DateQuality::DateOnly | DateQuality::UnixDigits => {}
-        DateQuality::NoZone | DateQuality::Loose => out.push(Finding::new(
-            Rule::TimestampNotRfc3339,
-            pointer,
-            format!("date trait `{key}` \"{s}\" has no time zone or is not RFC 3339; destinations may read it as local time"),
-        )),
+        DateQuality::NoZone | DateQuality::Loose => {
+            let finding = Finding::new(
+                Rule::TimestampNotRfc3339,
+                pointer,
+                format!("date trait `{key}` \"{s}\" has no time zone or is not RFC 3339; destinations may read it as local time"),
+            );
+            out.push(match crate::timestamp::to_rfc3339(s) {
+                Some(fixed) => finding.suggest(fixed),
+                None => finding,
+            });
+        }
         DateQuality::Unreadable => out.push(Finding::new(
             Rule::InvalidDateTrait,
             pointer,

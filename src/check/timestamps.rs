@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use super::child;
 use crate::diagnostic::Finding;
 use crate::rule::Rule;
-use crate::timestamp::{DateQuality, classify};
+use crate::timestamp::{DateQuality, classify, to_rfc3339};
 
 pub(super) fn check_fields(map: &Map<String, Value>, pointer: &str, fields: &[&str], out: &mut Vec<Finding>) {
     for field in fields {
@@ -31,9 +31,9 @@ fn check(s: &str, pointer: &str, field: &str) -> Option<Finding> {
         }
         DateQuality::Unreadable => (Rule::InvalidTimestamp, "is not a date; timestamps must be ISO-8601 date-times such as 2026-11-28T18:02:43.022Z"),
     };
-    let mut finding = Finding::new(rule, pointer, format!("`{field}` \"{s}\" {why}"));
-    if classify(s) == DateQuality::NoZone {
-        finding = finding.suggest(format!("{s}Z"));
-    }
-    Some(finding)
+    let finding = Finding::new(rule, pointer, format!("`{field}` \"{s}\" {why}"));
+    Some(match to_rfc3339(s) {
+        Some(fixed) => finding.suggest(fixed),
+        None => finding,
+    })
 }
