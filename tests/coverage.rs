@@ -196,3 +196,75 @@ fn trigger_quirks_are_reported_with_their_position_and_the_real_verdict() {
     let page = calls.iter().find(|(t, _, _)| t == "page").unwrap();
     assert_eq!(page.2, vec![], "page AND screen never holds");
 }
+
+/// A file holding `lines`, for one test.
+fn corpus(name: &str, lines: &[&str]) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("cdpspec-coverage-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, lines.iter().map(|l| format!("{l}\n")).collect::<String>()).unwrap();
+    path
+}
+
+#[test]
+fn every_count_adds_up_and_a_failing_action_is_named_where_it_failed() {
+    let out = cdpspec(&["coverage", "-d", "customerio", "--format", "json", "tests/fixtures/coverage/seed.ndjson", "tests/fixtures/coverage/failing.ndjson"]);
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let sum = |v: &Value| ["covered", "failed", "dropped"].iter().map(|k| v[k].as_u64().unwrap()).sum::<u64>();
+    assert_eq!(sum(&report), report["calls"].as_u64().unwrap(), "{report:#}");
+    let kinds = report["kinds"].as_array().unwrap();
+    assert!(kinds.iter().any(|k| k["failed"].as_u64() > Some(0)), "the corpus has a failing action: {report:#}");
+    for kind in kinds {
+        assert_eq!(sum(kind), kind["calls"].as_u64().unwrap(), "{kind:#}");
+        // A call that failed names the action it failed in.
+        let failed_actions: u64 = kind["failed_actions"].as_object().unwrap().values().map(|n| n.as_u64().unwrap()).sum();
+        assert!(kind["failed"].as_u64().unwrap() == 0 || failed_actions > 0, "{kind:#}");
+    }
+    let human = text(&cdpspec(&["coverage", "-d", "customerio", "tests/fixtures/coverage/seed.ndjson", "tests/fixtures/coverage/failing.ndjson"]).stdout);
+    let failed_row = human.lines().find(|l| l.contains(" failed)")).unwrap_or_else(|| panic!("no kind row names a failed action:\n{human}"));
+    assert!(!failed_row.contains("none"), "{failed_row}");
+}
+
+#[test]
+fn calls_with_validation_errors_are_said_and_can_count_as_failed() {
+    // Covered by Track Event, but with no identity at all: `validate` reports an error.
+    let path = corpus(
+        "no-identity.ndjson",
+        &[r#"{"type":"track","event":"Course Enrolled","properties":{"course":"rust"}}"#, r#"{"type":"track","userId":"u1","event":"Course Enrolled"}"#],
+    );
+    let path = path.to_str().unwrap();
+    let report = |extra: &[&str]| {
+        let mut args = vec!["coverage", "-d", "customerio", "--format", "json", path];
+        args.extend_from_slice(extra);
+        serde_json::from_slice::<Value>(&cdpspec(&args).stdout).unwrap()
+    };
+    let evaluated = report(&[]);
+    assert_eq!((evaluated["with_errors"].as_u64(), evaluated["invalid_calls"].as_str()), (Some(1), Some("evaluated")));
+    assert_eq!((evaluated["covered"].as_u64(), evaluated["failed"].as_u64()), (Some(2), Some(0)), "{evaluated:#}");
+    let failed = report(&["--invalid-as-failed"]);
+    assert_eq!((failed["covered"].as_u64(), failed["failed"].as_u64(), failed["invalid_calls"].as_str()), (Some(1), Some(1), Some("failed")), "{failed:#}");
+    let human = text(&cdpspec(&["coverage", "-d", "customerio", path]).stdout);
+    assert!(human.contains("1 call has validation errors (`cdpspec validate` says which); they are evaluated as sent"), "{human}");
+    let gate = cdpspec(&["coverage", "-d", "customerio", "--invalid-as-failed", "--fail-on", "failed", path]);
+    assert_eq!(gate.status.code(), Some(1), "{}", text(&gate.stderr));
+    assert!(text(&gate.stderr).contains("1 call with validation errors counted as failed"), "{}", text(&gate.stderr));
+    let per_call = text(&cdpspec(&["coverage", "-d", "customerio", "--per-call", path]).stdout);
+    let first: Value = serde_json::from_str(per_call.lines().next().unwrap()).unwrap();
+    assert_eq!(first["errors"][0]["rule"], "missing-identity", "{first}");
+}
+
+#[test]
+fn nothing_to_cover_is_said_and_fails_a_coverage_gate() {
+    let path = corpus("empty.ndjson", &[]);
+    let path = path.to_str().unwrap();
+    let out = cdpspec(&["coverage", "-d", "customerio", path]);
+    assert_eq!(out.status.code(), Some(0));
+    let human = text(&out.stdout);
+    assert!(human.contains("Coverage of 0 calls") && human.contains("nothing to cover: no calls were read"), "{human}");
+    assert!(!human.contains("100.0%"), "{human}");
+    let markdown = text(&cdpspec(&["coverage", "-d", "customerio", "--format", "markdown", path]).stdout);
+    assert!(markdown.contains("**Nothing to cover:** no calls were read"), "{markdown}");
+    let gate = cdpspec(&["coverage", "-d", "customerio", "--fail-under", "90", path]);
+    assert_eq!(gate.status.code(), Some(1));
+    assert!(text(&gate.stderr).contains("no calls were read, so nothing is covered (--fail-under 90%)"), "{}", text(&gate.stderr));
+}

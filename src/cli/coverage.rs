@@ -3,10 +3,12 @@
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use cdpspec::coverage::{CallRecord, CompiledDestination, Coverage, Format, Gate, calls_of, render};
+use cdpspec::check::{CallReport, Options, check_document};
+use cdpspec::coverage::{CallRecord, CompiledDestination, Coverage, Format, Gate, InvalidCalls, calls_of, render};
 use cdpspec::input;
 use cdpspec::locate::locate;
 use cdpspec::records::{self, Record};
+use cdpspec::rule::{Rule, Severity};
 use cdpspec::{CallType, destination};
 use serde_json::{Value, json};
 
@@ -35,6 +37,10 @@ pub struct Args {
     /// Fail (exit 1) when any call reached no action (`dropped`) or any action failed (`failed`).
     #[arg(long, value_enum, value_name = "GATE")]
     fail_on: Vec<Gate>,
+    /// Count calls that `cdpspec validate` reports errors in (no identity, a wrong type...) as
+    /// failed, whatever the destination's actions did. By default they are evaluated as sent.
+    #[arg(long)]
+    invalid_as_failed: bool,
     /// Print one JSON object per call instead of the report: path, line, index, type, event, and
     /// the actions it triggered with whether each succeeded and which fields were missing.
     #[arg(long)]
@@ -67,26 +73,31 @@ pub fn run(args: Args) -> i32 {
         Ok(c) => c,
         Err(problems) => return fail(format!("destination `{name}` does not load:\n  {}", problems.join("\n  "))),
     };
-    let plan = match args.plan.as_deref().or(config.plan.as_deref()).map(cdpspec::plan::load).transpose() {
-        Ok(plan) => plan,
-        Err(e) => return fail(format!("cannot load plan: {e}")),
+    // The plan checks calls as `validate --plan` does, and is compared with the events seen.
+    let plan = match args.plan.as_deref().or(config.plan.as_deref()).map(super::validate::load_plan).transpose() {
+        Ok(plan) => plan.map(std::sync::Arc::new),
+        Err(e) => return fail(e),
     };
     let (sources, unreadable) = input::expand(&paths);
     for (path, e) in &unreadable {
         eprintln!("cdpspec: cannot read {path}: {e}");
     }
-    let mut coverage = Coverage::new(&compiled);
+    let treatment = if args.invalid_as_failed { InvalidCalls::Failed } else { InvalidCalls::Evaluated };
+    let mut coverage = Coverage::new(&compiled).with_invalid_calls(treatment);
+    let mut options = Options { severities: config.severities.clone(), limits: config.limits, plan: plan.clone(), ..Options::default() };
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let mut io_errors = unreadable.len();
     for source in &sources {
         let name = source.display_name();
         let default_type = args.call_type.or(config.call_type).or_else(|| source.implied_type());
+        options.default_type = default_type;
         let mut visit = |record: Record<'_>| match record {
             Record::Blank => {}
             Record::Unparsed { .. } => coverage.unparsed += 1,
             Record::Parsed { text, first_line, value } => {
-                for call in calls_of(&value, default_type) {
+                let report = check_document(&value, text.len(), &options);
+                for (call, checked) in calls_of(&value, default_type).into_iter().zip(report.calls) {
                     let (line, _) = records::place(text, first_line, locate(text, &call.pointer));
                     let record = CallRecord {
                         path: name.clone(),
@@ -95,6 +106,7 @@ pub fn run(args: Args) -> i32 {
                         call_type: call.call.get("type").and_then(Value::as_str).map(String::from),
                         event: label(&call.call),
                         outcomes: compiled.evaluate(&call.call),
+                        errors: errors_of(&checked, &options),
                     };
                     if args.per_call {
                         let _ = writeln!(out, "{}", per_call(&record, &compiled));
@@ -109,7 +121,7 @@ pub fn run(args: Args) -> i32 {
             io_errors += 1;
         }
     }
-    coverage.finish(plan.as_ref());
+    coverage.finish(plan.as_deref().map(|p| p.plan()));
     if args.per_call {
         eprint!("{}", render(&coverage, Format::Human).lines().take(2).collect::<Vec<_>>().join("\n") + "\n");
     } else {
@@ -121,6 +133,13 @@ pub fn run(args: Args) -> i32 {
         eprintln!("cdpspec: {f}");
     }
     if io_errors > 0 { 2 } else { i32::from(!failures.is_empty()) }
+}
+
+/// The rules with errors in one checked call, at the run's severities.
+fn errors_of(checked: &CallReport, options: &Options) -> Vec<Rule> {
+    let mut rules: Vec<Rule> = checked.findings.iter().filter(|f| options.severities.of(f.rule) == Some(Severity::Error)).map(|f| f.rule).collect();
+    rules.dedup();
+    rules
 }
 
 /// `event` for track calls, `name` for page and screen calls.
@@ -146,6 +165,9 @@ fn per_call(record: &CallRecord, destination: &CompiledDestination) -> Value {
         })
         .collect();
     let mut object = json!({"path": record.path, "line": record.line, "type": record.call_type, "event": record.event, "actions": actions});
+    if !record.errors.is_empty() {
+        object["errors"] = record.errors.iter().map(|r| json!({"code": r.code(), "rule": r.name()})).collect();
+    }
     if let Some(i) = record.index {
         object["index"] = json!(i);
     }

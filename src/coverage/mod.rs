@@ -11,4 +11,4 @@ mod report;
 pub use calls::{DocumentCall, calls_of};
 pub use compile::{CompiledDestination, CompiledPreset, Outcome};
 pub use render::{Format, render};
-pub use report::{CallRecord, Coverage, Gate};
+pub use report::{CallRecord, Coverage, Gate, InvalidCalls};

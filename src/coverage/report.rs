@@ -8,6 +8,8 @@ use serde::Serialize;
 
 use super::compile::{CompiledDestination, Outcome};
 use crate::plan::Plan;
+use crate::rule::Rule;
+use crate::words::plural;
 
 /// How many example places a report keeps per line.
 const EXAMPLES: usize = 3;
@@ -27,6 +29,8 @@ pub struct CallRecord {
     pub event: Option<String>,
     /// What each matching preset did.
     pub outcomes: Vec<Outcome>,
+    /// The rules `cdpspec validate` reports errors of in this call (empty for a valid call).
+    pub errors: Vec<Rule>,
 }
 
 impl CallRecord {
@@ -85,16 +89,35 @@ pub struct KindStats {
     /// `event` or `name`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event: Option<String>,
-    /// Calls of this kind.
+    /// Calls of this kind: `covered + failed + dropped`.
     pub calls: usize,
     /// Calls covered by at least one action.
     pub covered: usize,
+    /// Calls some preset triggered on but no action accepted (and, with
+    /// [`InvalidCalls::Failed`], calls with validation errors).
+    pub failed: usize,
     /// Calls that reached no action.
     pub dropped: usize,
+    /// Calls of this kind with validation errors.
+    pub with_errors: usize,
     /// Presets that accepted calls of this kind, with counts.
     pub actions: BTreeMap<String, usize>,
+    /// Presets that triggered on calls of this kind but failed, with counts.
+    pub failed_actions: BTreeMap<String, usize>,
     /// Where dropped calls of this kind are, a few of them.
     pub dropped_examples: Vec<String>,
+}
+
+/// How calls that `cdpspec validate` reports errors in are counted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InvalidCalls {
+    /// Evaluated as they were sent, like any other call (the default): a destination may still
+    /// accept them.
+    #[default]
+    Evaluated,
+    /// Counted as failed whatever the actions did (`--invalid-as-failed`).
+    Failed,
 }
 
 /// What the plan says the corpus lacks or has too much of.
@@ -111,14 +134,19 @@ pub struct PlanStats {
 pub struct Coverage {
     /// The destination's display name.
     pub destination: String,
-    /// Calls evaluated.
+    /// Calls evaluated: `covered + failed + dropped`.
     pub calls: usize,
     /// Calls at least one action accepted.
     pub covered: usize,
-    /// Calls some preset triggered on but no action accepted.
+    /// Calls some preset triggered on but no action accepted (and, with
+    /// [`InvalidCalls::Failed`], calls with validation errors).
     pub failed: usize,
     /// Calls no preset triggered on.
     pub dropped: usize,
+    /// Calls that `cdpspec validate` reports errors in (a missing identity, a wrong type...).
+    pub with_errors: usize,
+    /// How those calls are counted.
+    pub invalid_calls: InvalidCalls,
     /// Records that did not parse (not evaluated; `cdpspec validate` says why).
     pub unparsed: usize,
     /// Per preset, in destination order.
@@ -156,17 +184,37 @@ impl Coverage {
         Coverage { destination: destination.name.clone(), presets, actions_without_presets, notes, ..Coverage::default() }
     }
 
+    /// Counts calls with validation errors as failed (`--invalid-as-failed`).
+    pub fn with_invalid_calls(mut self, treatment: InvalidCalls) -> Self {
+        self.invalid_calls = treatment;
+        self
+    }
+
+    /// What became of `record`: covered, failed or dropped, exactly one.
+    fn verdict(&self, record: &CallRecord) -> Verdict {
+        if self.invalid_calls == InvalidCalls::Failed && !record.errors.is_empty() {
+            Verdict::Failed
+        } else if record.outcomes.iter().any(|o| o.ok) {
+            Verdict::Covered
+        } else if record.outcomes.is_empty() {
+            Verdict::Dropped
+        } else {
+            Verdict::Failed
+        }
+    }
+
     /// Adds one evaluated call.
     pub fn add(&mut self, record: &CallRecord) {
         self.calls += 1;
-        let covered = record.outcomes.iter().any(|o| o.ok);
-        let dropped = record.outcomes.is_empty();
-        if covered {
-            self.covered += 1;
-        } else if dropped {
-            self.dropped += 1;
-        } else {
-            self.failed += 1;
+        let verdict = self.verdict(record);
+        match verdict {
+            Verdict::Covered => self.covered += 1,
+            Verdict::Failed => self.failed += 1,
+            Verdict::Dropped => self.dropped += 1,
+        }
+        let invalid = !record.errors.is_empty();
+        if invalid {
+            self.with_errors += 1;
         }
         for outcome in &record.outcomes {
             let stats = &mut self.presets[outcome.preset];
@@ -198,17 +246,21 @@ impl Coverage {
         }
         let kind = &mut self.kinds[index];
         kind.calls += 1;
-        if covered {
-            kind.covered += 1;
-        }
-        if dropped {
-            kind.dropped += 1;
-            if kind.dropped_examples.len() < EXAMPLES {
-                kind.dropped_examples.push(record.place());
+        kind.with_errors += usize::from(invalid);
+        match verdict {
+            Verdict::Covered => kind.covered += 1,
+            Verdict::Failed => kind.failed += 1,
+            Verdict::Dropped => {
+                kind.dropped += 1;
+                if kind.dropped_examples.len() < EXAMPLES {
+                    kind.dropped_examples.push(record.place());
+                }
             }
         }
-        for outcome in record.outcomes.iter().filter(|o| o.ok) {
-            *kind.actions.entry(self.presets[outcome.preset].preset.clone()).or_default() += 1;
+        for outcome in &record.outcomes {
+            let preset = self.presets[outcome.preset].preset.clone();
+            let counts = if outcome.ok { &mut kind.actions } else { &mut kind.failed_actions };
+            *counts.entry(preset).or_default() += 1;
         }
     }
 
@@ -222,26 +274,43 @@ impl Coverage {
         }
     }
 
-    /// The share of calls covered, in percent (100 for no calls).
-    pub fn percent(&self) -> f64 {
-        if self.calls == 0 { 100.0 } else { self.covered as f64 * 100.0 / self.calls as f64 }
+    /// The share of calls covered, in percent; `None` when there was nothing to cover.
+    pub fn percent(&self) -> Option<f64> {
+        (self.calls > 0).then(|| self.covered as f64 * 100.0 / self.calls as f64)
     }
 
     /// The gates that fail, as sentences.
     pub fn failures(&self, fail_under: Option<f64>, fail_on: &[Gate]) -> Vec<String> {
         let mut out = Vec::new();
-        if let Some(min) = fail_under
-            && self.percent() < min
-        {
-            out.push(format!("coverage {:.1}% is under --fail-under {min}%", self.percent()));
+        if let Some(min) = fail_under {
+            match self.percent() {
+                None => out.push(format!("no calls were read, so nothing is covered (--fail-under {min}%)")),
+                Some(percent) if percent < min => out.push(format!("coverage {percent:.1}% is under --fail-under {min}%")),
+                Some(_) => {}
+            }
         }
         if fail_on.contains(&Gate::Dropped) && self.dropped > 0 {
-            out.push(format!("{} calls reached no action (--fail-on dropped)", self.dropped));
+            out.push(format!("{} reached no action (--fail-on dropped)", plural(self.dropped, "call")));
         }
         let failed: usize = self.presets.iter().map(|p| p.failed).sum();
         if fail_on.contains(&Gate::Failed) && failed > 0 {
-            out.push(format!("actions failed {failed} times for lack of required fields (--fail-on failed)"));
+            let times = if failed == 1 { "once".to_string() } else { format!("{failed} times") };
+            out.push(format!("actions failed {times} for lack of required fields (--fail-on failed)"));
+        }
+        if fail_on.contains(&Gate::Failed) && self.invalid_calls == InvalidCalls::Failed && self.with_errors > 0 {
+            out.push(format!("{} with validation errors counted as failed (--fail-on failed, --invalid-as-failed)", plural(self.with_errors, "call")));
         }
         out
     }
+}
+
+/// What became of one call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    /// An action accepted it.
+    Covered,
+    /// A preset triggered but no action accepted it, or it is invalid and counted as failed.
+    Failed,
+    /// No preset triggered on it.
+    Dropped,
 }

@@ -2,13 +2,24 @@
 
 use std::fmt::Write;
 
-use super::kind_label;
+use super::{invalid_note, kind_actions, kind_label, totals};
 use crate::coverage::report::Coverage;
+use crate::words::plural;
 
 pub(super) fn render(c: &Coverage) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "Coverage of {} calls by {} ({} presets)", c.calls, c.destination, c.presets.len());
-    let _ = writeln!(out, "  covered {} ({:.1}%), failed {}, dropped {}, not parsed {}", c.covered, c.percent(), c.failed, c.dropped, c.unparsed);
+    let _ = writeln!(out, "Coverage of {} by {} ({})", plural(c.calls, "call"), c.destination, plural(c.presets.len(), "preset"));
+    match totals(c) {
+        Some(totals) => {
+            let _ = writeln!(out, "  {totals}; {} did not parse", plural(c.unparsed, "record"));
+        }
+        None => {
+            let _ = writeln!(out, "  nothing to cover: no calls were read ({} did not parse)", plural(c.unparsed, "record"));
+        }
+    }
+    if let Some(note) = invalid_note(c) {
+        let _ = writeln!(out, "  {note}");
+    }
     let _ = writeln!(out);
     let width = c.presets.iter().map(|p| p.preset.len()).max().unwrap_or(6).max(6);
     let _ = writeln!(out, "{:<width$}  {:>9}  {:>6}  {:>6}  missing fields (calls: examples)", "Preset", "triggered", "ok", "failed");
@@ -26,11 +37,10 @@ pub(super) fn render(c: &Coverage) -> String {
     let _ = writeln!(out);
     let labels: Vec<String> = c.kinds.iter().map(|k| kind_label(&k.call_type, k.event.as_deref())).collect();
     let width = labels.iter().map(String::len).max().unwrap_or(4).max(4);
-    let _ = writeln!(out, "{:<width$}  {:>6}  {:>7}  {:>7}  actions", "Call", "calls", "covered", "dropped");
+    let _ = writeln!(out, "{:<width$}  {:>6}  {:>7}  {:>6}  {:>7}  actions", "Call", "calls", "covered", "failed", "dropped");
     for (k, label) in c.kinds.iter().zip(&labels) {
-        let actions: Vec<String> = k.actions.iter().map(|(a, n)| format!("{a} ({n})")).collect();
-        let actions = if actions.is_empty() { "none".to_string() } else { actions.join(", ") };
-        let _ = writeln!(out, "{label:<width$}  {:>6}  {:>7}  {:>7}  {actions}", k.calls, k.covered, k.dropped);
+        let actions = kind_actions(k, str::to_string).unwrap_or_else(|| "none".to_string());
+        let _ = writeln!(out, "{label:<width$}  {:>6}  {:>7}  {:>6}  {:>7}  {actions}", k.calls, k.covered, k.failed, k.dropped);
     }
     let dropped: Vec<String> = c
         .kinds

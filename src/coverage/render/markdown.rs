@@ -2,8 +2,9 @@
 
 use std::fmt::Write;
 
-use super::kind_label;
+use super::{invalid_note, kind_actions, kind_label};
 use crate::coverage::report::Coverage;
+use crate::words::plural;
 
 /// Escapes a table cell.
 fn cell(s: &str) -> String {
@@ -13,16 +14,25 @@ fn cell(s: &str) -> String {
 pub(super) fn render(c: &Coverage) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "## Coverage by {}\n", cell(&c.destination));
-    let _ = writeln!(
-        out,
-        "**{:.1}%** of {} calls covered: {} covered, {} failed, {} dropped, {} not parsed.\n",
-        c.percent(),
-        c.calls,
-        c.covered,
-        c.failed,
-        c.dropped,
-        c.unparsed
-    );
+    match c.percent() {
+        Some(percent) => {
+            let _ = writeln!(
+                out,
+                "**{percent:.1}%** of {} covered: {} covered, {} failed, {} dropped; {} did not parse.\n",
+                plural(c.calls, "call"),
+                c.covered,
+                c.failed,
+                c.dropped,
+                plural(c.unparsed, "record")
+            );
+        }
+        None => {
+            let _ = writeln!(out, "**Nothing to cover:** no calls were read ({} did not parse).\n", plural(c.unparsed, "record"));
+        }
+    }
+    if let Some(note) = invalid_note(c) {
+        let _ = writeln!(out, "{note}\n");
+    }
     let _ = writeln!(out, "| Preset | Action | Triggered | OK | Failed | Missing fields |");
     let _ = writeln!(out, "|---|---|---:|---:|---:|---|");
     for p in &c.presets {
@@ -30,20 +40,12 @@ pub(super) fn render(c: &Coverage) -> String {
             p.missing.iter().map(|(f, s)| format!("`{}` ({}; e.g. `{}`)", cell(f), s.count, s.examples.first().map(String::as_str).unwrap_or(""))).collect();
         let _ = writeln!(out, "| {} | {} | {} | {} | {} | {} |", cell(&p.preset), cell(&p.title), p.triggered, p.ok, p.failed, missing.join(", "));
     }
-    let _ = writeln!(out, "\n| Call | Calls | Covered | Dropped | Actions |");
-    let _ = writeln!(out, "|---|---:|---:|---:|---|");
+    let _ = writeln!(out, "\n| Call | Calls | Covered | Failed | Dropped | Actions |");
+    let _ = writeln!(out, "|---|---:|---:|---:|---:|---|");
     for k in &c.kinds {
-        let actions: Vec<String> = k.actions.iter().map(|(a, n)| format!("{} ({n})", cell(a))).collect();
+        let actions = kind_actions(k, cell).unwrap_or_else(|| "**none**".to_string());
         let label = kind_label(&k.call_type, k.event.as_deref());
-        let _ = writeln!(
-            out,
-            "| `{}` | {} | {} | {} | {} |",
-            cell(&label),
-            k.calls,
-            k.covered,
-            k.dropped,
-            if actions.is_empty() { "**none**".to_string() } else { actions.join(", ") }
-        );
+        let _ = writeln!(out, "| `{}` | {} | {} | {} | {} | {} |", cell(&label), k.calls, k.covered, k.failed, k.dropped, actions);
     }
     if let Some(plan) = &c.plan {
         let _ = writeln!(
