@@ -4,6 +4,9 @@
 //! plan for plan files) on the examples, the broken fixtures and plan payloads, in Rust
 //! (jsonschema) and in Python (the `jsonschema` package, which CI installs).
 
+#[path = "common/tools.rs"]
+mod tools;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -685,18 +688,25 @@ sys.exit(1 if problems else 0)
 "##;
 
 /// Installs Python's `jsonschema` from PyPI when it is missing, so `cargo test` works on a fresh
-/// machine.
-fn ensure_python_jsonschema() {
-    let present = Command::new("python3").args(["-c", "import jsonschema"]).status().is_ok_and(|s| s.success());
-    if !present {
-        let status = Command::new("python3").args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "jsonschema"]).status();
-        assert!(status.is_ok_and(|s| s.success()), "pip could not install Python's jsonschema");
+/// machine; `false` (the test skips, saying why) where it cannot be had.
+fn ensure_python_jsonschema() -> bool {
+    let present = || Command::new("python3").args(["-c", "import jsonschema"]).status().is_ok_and(|s| s.success());
+    if present() {
+        return true;
     }
+    let test = "python_jsonschema_loads_every_file_and_agrees";
+    if tools::offline() {
+        return tools::skip(test, "Python's jsonschema is not installed and CDPSPEC_OFFLINE is set");
+    }
+    let status = Command::new("python3").args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "jsonschema"]).status();
+    if status.is_ok_and(|s| s.success()) && present() { true } else { tools::skip(test, "pip could not install Python's jsonschema") }
 }
 
 #[test]
 fn python_jsonschema_loads_every_file_and_agrees() {
-    ensure_python_jsonschema();
+    if !ensure_python_jsonschema() {
+        return;
+    }
     for draft in DRAFTS {
         let ours = exported(draft);
         let work = fresh_dir(&format!("python-{draft}"));
@@ -773,27 +783,34 @@ class NoFetch extends qt.JSONSchemaStore { async fetch(address) { throw new Erro
 "##;
 
 /// Where ajv, ajv-formats and quicktype-core live: `target/node`, installed from the npm
-/// registry on first use (once per test run), so `cargo test` works on a fresh machine.
-fn node_modules() -> PathBuf {
-    static INSTALLED: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-    INSTALLED
-        .get_or_init(|| {
-            let prefix = manifest().join("target/node");
-            if !prefix.join("node_modules/quicktype-core").is_dir() {
-                let status = Command::new("npm")
-                    .args(["install", "--silent", "--no-save", "--no-audit", "--no-fund", "--prefix"])
-                    .arg(&prefix)
-                    .args(["ajv@8", "ajv-formats@3", "quicktype-core@23"])
-                    .status();
-                assert!(status.is_ok_and(|s| s.success()), "npm could not install ajv, ajv-formats and quicktype-core into {}", prefix.display());
-            }
-            prefix
-        })
-        .clone()
+/// registry on first use, so `cargo test` works on a fresh machine; `None` (the test skips,
+/// saying why) where they cannot be had.
+fn node_modules() -> Option<PathBuf> {
+    let test = "ajv_and_quicktype_load_every_file_and_agree";
+    let prefix = manifest().join("target/node");
+    if prefix.join("node_modules/quicktype-core").is_dir() {
+        return Some(prefix);
+    }
+    if tools::offline() {
+        tools::skip(test, "ajv and quicktype are not installed in target/node and CDPSPEC_OFFLINE is set");
+        return None;
+    }
+    let status = Command::new("npm")
+        .args(["install", "--silent", "--no-save", "--no-audit", "--no-fund", "--prefix"])
+        .arg(&prefix)
+        .args(["ajv@8", "ajv-formats@3", "quicktype-core@23"])
+        .status();
+    if status.is_ok_and(|s| s.success()) && prefix.join("node_modules/quicktype-core").is_dir() {
+        Some(prefix)
+    } else {
+        tools::skip(test, &format!("npm could not install ajv, ajv-formats and quicktype-core into {}", prefix.display()));
+        None
+    }
 }
 
 #[test]
 fn ajv_and_quicktype_load_every_file_and_agree() {
+    let Some(node_modules) = node_modules() else { return };
     for draft in DRAFTS {
         let ours = exported(draft);
         let work = fresh_dir(&format!("node-{draft}"));
@@ -809,7 +826,7 @@ fn ajv_and_quicktype_load_every_file_and_agree() {
             .arg(&ours.dir)
             .arg(&cases_path)
             .arg(draft.as_str())
-            .env("NODE_PATH", node_modules().join("node_modules"))
+            .env("NODE_PATH", node_modules.join("node_modules"))
             .output()
             .unwrap_or_else(|e| {
                 panic!("node could not be run ({e}): this test needs Node.js with ajv, ajv-formats and quicktype-core in target/node, as .ci/run installs")
