@@ -187,14 +187,14 @@ events:
     let expected = [
         ("unknown-format", "/identify/traits/properties/email/format"),
         ("unknown-keyword", "/identify/traits/properties/email/mostly"),
-        ("invalid-schema", "/events/0/versions/0/properties"),
+        ("invalid-schema", "/events/0/versions/0/properties/properties/total/type"),
         ("section-not-object", "/events/3/versions/0/properties"),
         ("required-traits", "/identify/traits/required"),
         ("conflicting-event-names", "/events/1/name"),
         ("duplicate-version", "/events/2/versions/1/version"),
         ("duplicate-event", "/events/2/name"),
         ("inconsistent-naming", "/events/1/name"),
-        ("invalid-schema", "/events/4/versions/0/properties"),
+        ("invalid-schema", "/events/4/versions/0/properties/properties/code/pattern"),
     ];
     for (code, location) in expected {
         assert!(found.iter().any(|(c, l)| c == code && l == location), "missing {code} at {location} in {found:#?}");

@@ -5,11 +5,12 @@
 //! JSON Schema keywords (typos, or YAML slips that turn half a description into a key).
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{Plan, Rule, Section};
+use super::{Format, Plan, Rule, Section};
 use crate::rule::Severity;
 use crate::suggest::fold;
 
@@ -21,10 +22,35 @@ pub struct Lint {
     pub severity: Severity,
     /// What kind of problem (`duplicate-event`, ...).
     pub code: &'static str,
-    /// JSON pointer into the plan.
+    /// JSON pointer into the plan document, to the exact keyword at fault
+    /// (`/events/0/versions/0/properties/properties/price/type`).
     pub location: String,
     /// What is wrong and what to do.
     pub message: String,
+    /// 1-based line of `location`'s value in the plan file, once [`place`]d.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// 1-based column (in characters) of `location`'s value in the plan file, once [`place`]d.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+}
+
+/// Sets the line and column of each lint from the plan file's `text` (in `format`); a location
+/// that is not in the text takes the position of its nearest enclosing value.
+pub fn place(lints: &mut [Lint], text: &str, format: Format) {
+    for lint in lints {
+        if let Some((line, column)) = super::position::line_column(text, format, &lint.location) {
+            (lint.line, lint.column) = (Some(line), Some(column));
+        }
+    }
+}
+
+/// [`place`] with the text of the plan file at `path` (YAML or JSON by extension); places
+/// nothing when the file cannot be read.
+pub fn place_in_file(lints: &mut [Lint], path: &Path) {
+    if let Ok(text) = std::fs::read_to_string(path) {
+        place(lints, &text, Format::of(path));
+    }
 }
 
 fn severity_name<S: serde::Serializer>(s: &Severity, serializer: S) -> Result<S::Ok, S::Error> {
@@ -125,18 +151,24 @@ const KEYWORDS: &[&str] = &[
 /// Every problem in `plan`, in plan order.
 pub fn lint(plan: &Plan) -> Vec<Lint> {
     let mut out = Vec::new();
-    let mut push = |severity, code, location: String, message: String| out.push(Lint { severity, code, location, message });
+    let mut push = |severity, code, location: String, message: String| out.push(Lint { severity, code, location, message, line: None, column: None });
     let rules = rules(plan);
     for (pointer, rule) in &rules {
         for section in Section::ALL {
             let Some(schema) = rule.section(section) else { continue };
             let at = format!("{pointer}/{}", section.key());
-            if let Err(e) = jsonschema::meta::validate(schema) {
-                push(Severity::Error, "invalid-schema", at.clone(), format!("not a valid JSON Schema (draft 2020-12): {e}"));
-                continue;
-            }
             if let Err(message) = super::compile_section(schema) {
-                push(Severity::Error, "invalid-schema", at.clone(), message);
+                let problems = super::explain::problems(schema);
+                if problems.is_empty() {
+                    push(Severity::Error, "invalid-schema", at.clone(), message);
+                }
+                let invalid = problems.iter().any(|p| p.meta);
+                for problem in problems {
+                    push(Severity::Error, "invalid-schema", format!("{at}{}", problem.pointer), problem.message);
+                }
+                if invalid {
+                    continue;
+                }
             }
             if let Some(t) = schema.get("type").filter(|t| !type_includes(t, "object")) {
                 push(Severity::Error, "section-not-object", at.clone(), format!("`{}` of a call is an object, but this schema's type is {t}", section.key()));

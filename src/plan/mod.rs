@@ -1,6 +1,9 @@
 //! Tracking plans: the model and files (from `cdpspec-plan`), and plan-aware validation.
 
+mod explain;
+mod hints;
 pub mod lint;
+pub mod position;
 mod validator;
 
 pub use cdpspec_plan::*;

@@ -5,12 +5,13 @@
 //! the linear-time regex engine (plans are user input).
 
 use std::fmt;
+use std::path::Path;
 
 use jsonschema::error::ValidationErrorKind;
 use jsonschema::{PatternOptions, ValidationError, Validator};
 use serde_json::{Value, json};
 
-use super::{Plan, Rule, Section};
+use super::{Format, Plan, Rule, Section};
 use crate::CallType;
 use crate::diagnostic::Finding;
 use crate::rule::Rule as Check;
@@ -29,18 +30,59 @@ pub struct PlanValidator {
     events: Vec<Vec<Compiled>>,
 }
 
-/// A plan schema that does not compile.
+/// A plan schema that does not compile: the exact keyword at fault and what it must be.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlanError {
-    /// Where in the plan (`plan.yaml#/events/0/versions/0/properties`).
-    pub location: String,
-    /// Why.
+    /// The plan's name as given to [`PlanValidator::new`] (`plan.yaml`).
+    pub path: String,
+    /// JSON pointer of the offending keyword (or element) in the plan document.
+    pub pointer: String,
+    /// 1-based line of the keyword's value in the plan file, once placed.
+    pub line: Option<usize>,
+    /// 1-based column (in characters) of the keyword's value in the plan file, once placed.
+    pub column: Option<usize>,
+    /// What is wrong and what is expected, in plain English.
     pub message: String,
 }
 
+impl PlanError {
+    /// Where in the plan: the plan's name and the keyword's pointer
+    /// (`plan.yaml#/events/0/versions/0/properties/properties/price/type`).
+    pub fn location(&self) -> String {
+        format!("{}#{}", self.path, self.pointer)
+    }
+
+    /// Sets [`line`](Self::line) and [`column`](Self::column) from the plan file's `text`
+    /// (in `format`); the nearest enclosing value when the keyword is not in the text.
+    pub fn place(&mut self, text: &str, format: Format) {
+        if let Some((line, column)) = super::position::line_column(text, format, &self.pointer) {
+            (self.line, self.column) = (Some(line), Some(column));
+        }
+    }
+
+    /// Places the error in the file `path` names, when it is a regular file holding `plan`
+    /// (so a name that is only a label, or a file changed since, places nothing).
+    fn place_in_file(&mut self, plan: &Plan) {
+        let path = Path::new(&self.path);
+        if !path.is_file() {
+            return;
+        }
+        let format = Format::of(path);
+        if let Ok(text) = std::fs::read_to_string(path)
+            && super::parse(&text, format, &self.path).is_ok_and(|read| read == *plan)
+        {
+            self.place(&text, format);
+        }
+    }
+}
+
+/// `plan.yaml:7:29: #/events/0/.../type: ...` once placed, `plan.yaml#/events/0/...: ...` before.
 impl fmt::Display for PlanError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.location, self.message)
+        match (self.line, self.column) {
+            (Some(line), Some(column)) => write!(f, "{}:{line}:{column}: #{}: {}", self.path, self.pointer, self.message),
+            _ => write!(f, "{}#{}: {}", self.path, self.pointer, self.message),
+        }
     }
 }
 
@@ -50,16 +92,30 @@ impl std::error::Error for PlanError {}
 #[derive(Default)]
 struct Compiled {
     pointer: String,
-    sections: Vec<(Section, Validator)>,
+    /// Each section's validator and schema (the schema for "did you mean" hints).
+    sections: Vec<(Section, Validator, Value)>,
     requires: Vec<Section>,
     description: String,
 }
 
 impl PlanValidator {
-    /// Compiles every schema of `plan`; `source` names the plan in locations.
+    /// Compiles every schema of `plan`; `source` names the plan in locations. When a schema
+    /// does not compile and `source` is the path of a regular file that holds this same plan,
+    /// the error names the keyword's line and column in it (see [`PlanError::place`]).
     pub fn new(plan: Plan, source: impl Into<String>) -> Result<Self, PlanError> {
         let source = source.into();
-        let compile = |rule: Option<&Rule>, pointer: String, description: String| compile(&source, rule, pointer, description);
+        match Self::compile_rules(&plan, &source) {
+            Ok(rules) => Ok(PlanValidator { plan, source, ..rules }),
+            Err(mut error) => {
+                error.place_in_file(&plan);
+                Err(error)
+            }
+        }
+    }
+
+    /// The compiled rules of `plan` (with an empty plan in place of it).
+    fn compile_rules(plan: &Plan, source: &str) -> Result<Self, PlanError> {
+        let compile = |rule: Option<&Rule>, pointer: String, description: String| compile(source, rule, pointer, description);
         let common = compile(plan.common.as_ref(), "/common".into(), "the plan's common rules".into())?;
         let identify = compile(plan.identify.as_ref(), "/identify".into(), "the plan's identify rules".into())?;
         let group = compile(plan.group.as_ref(), "/group".into(), "the plan's group rules".into())?;
@@ -82,7 +138,7 @@ impl PlanValidator {
                 .collect::<Result<Vec<_>, _>>()?;
             events.push(versions);
         }
-        Ok(PlanValidator { plan, source, common, identify, group, pages, screens, events })
+        Ok(PlanValidator { plan: Plan::default(), source: String::new(), common, identify, group, pages, screens, events })
     }
 
     /// The plan being checked.
@@ -147,7 +203,7 @@ impl PlanValidator {
                 );
             }
         }
-        for (section, validator) in &compiled.sections {
+        for (section, validator, schema) in &compiled.sections {
             if !only.contains(section) {
                 continue;
             }
@@ -159,8 +215,9 @@ impl PlanValidator {
             }
             let base = format!("{pointer}/{}", section.key());
             let location = format!("{}#{}/{}", self.source, compiled.pointer, section.key());
+            let site = Site { base: &base, section: section.key(), location: &location, rule: &compiled.description, value, schema };
             for error in validator.iter_errors(value) {
-                out.push(violation(&error, &base, section.key(), &location, &compiled.description));
+                out.push(violation(&error, &site));
             }
         }
     }
@@ -169,13 +226,17 @@ impl PlanValidator {
 /// Compiles one section schema as plan validation runs it: draft 2020-12, formats checked,
 /// patterns in a linear-time regex engine (no look-around or backreferences), no network.
 pub fn compile_section(schema: &Value) -> Result<Validator, String> {
+    build(schema).map_err(|e| format!("invalid JSON Schema: {e}"))
+}
+
+/// [`compile_section`] with jsonschema's error, whose paths [`super::explain`] reads.
+pub(super) fn build(schema: &Value) -> Result<Validator, ValidationError<'static>> {
     jsonschema::options()
         .with_draft(jsonschema::Draft::Draft202012)
         .should_validate_formats(true)
         .with_pattern_options(PatternOptions::regex())
         .offline()
         .build(schema)
-        .map_err(|e| format!("invalid JSON Schema: {e}"))
 }
 
 fn compile(source: &str, rule: Option<&Rule>, pointer: String, description: String) -> Result<Compiled, PlanError> {
@@ -183,32 +244,102 @@ fn compile(source: &str, rule: Option<&Rule>, pointer: String, description: Stri
     let mut sections = Vec::new();
     for section in Section::ALL {
         if let Some(schema) = rule.section(section) {
-            let validator = compile_section(schema).map_err(|message| PlanError { location: format!("{source}#{pointer}/{}", section.key()), message })?;
-            sections.push((section, validator));
+            let validator = build(schema).map_err(|e| section_error(source, &format!("{pointer}/{}", section.key()), schema, &e))?;
+            sections.push((section, validator, schema.clone()));
         }
     }
     Ok(Compiled { pointer, sections, requires: rule.requires.clone(), description })
 }
 
+/// The error of a section schema (at `at` in the plan) that does not compile: its first
+/// problem, at the exact keyword.
+fn section_error(source: &str, at: &str, schema: &Value, error: &ValidationError<'_>) -> PlanError {
+    let (pointer, message) = match super::explain::problems(schema).into_iter().next() {
+        Some(problem) => (format!("{at}{}", problem.pointer), problem.message),
+        None => (at.to_string(), format!("invalid JSON Schema: {error}")),
+    };
+    PlanError { path: source.to_string(), pointer, line: None, column: None, message }
+}
+
+/// Where a section's errors arise: what [`violation`] needs besides the error.
+struct Site<'a> {
+    /// The section's pointer in the document (`/batch/0/properties`).
+    base: &'a str,
+    /// The section's key (`properties`).
+    section: &'a str,
+    /// The section's plan location (`plan.yaml#/events/0/versions/0/properties`).
+    location: &'a str,
+    /// The rule, as messages name it (`Order Completed v1`).
+    rule: &'a str,
+    /// The section of the call.
+    value: &'a Value,
+    /// The section's schema.
+    schema: &'a Value,
+}
+
 /// One violation from a section schema's error.
-fn violation(error: &ValidationError<'_>, base: &str, section: &str, location: &str, rule: &str) -> Finding {
+fn violation(error: &ValidationError<'_>, site: &Site<'_>) -> Finding {
+    let Site { base, section, location, rule, .. } = *site;
     let path = error.instance_path().as_str();
     let field = format!("{section}{}", path.replace('/', "."));
     let at = format!("{location}{}", error.schema_path().as_str());
     let (check, pointer, message) = match error.kind() {
         ValidationErrorKind::Required { property } => {
             let name = property.as_str().unwrap_or_default();
-            (Check::RequiredMissing, format!("{base}{path}"), format!("`{field}.{name}` is required by {rule}"))
+            let message = format!("`{field}.{name}` is required by {rule}");
+            let finding = Finding::new(Check::RequiredMissing, format!("{base}{path}"), message).at_plan(at);
+            return with_misspelling(finding, error, site, name);
         }
         ValidationErrorKind::Type { .. } => (Check::DatatypeMismatch, format!("{base}{path}"), format!("`{field}`: {error} ({rule})")),
         ValidationErrorKind::AdditionalProperties { unexpected } | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
             let first = unexpected.first().map(String::as_str).unwrap_or_default();
-            let list = unexpected.iter().map(|u| format!("`{u}`")).collect::<Vec<_>>().join(", ");
-            (Check::AdditionalProperties, format!("{base}{path}/{}", escape(first)), format!("`{field}` has {list}, which {rule} does not allow"))
+            let finding = Finding::new(Check::AdditionalProperties, format!("{base}{path}/{}", escape(first)), String::new()).at_plan(at);
+            return not_allowed(finding, error, site, &field, unexpected);
+        }
+        ValidationErrorKind::Enum { options } => {
+            let mut finding = Finding::new(Check::AdvancedRule, format!("{base}{path}"), format!("`{field}`: {error} ({rule})")).at_plan(at);
+            if let Some(closest) = error.instance().as_str().and_then(|v| super::hints::closest_option(v, options)) {
+                finding.message.push_str(&format!("; did you mean `{closest}`?"));
+                finding = finding.suggest(closest);
+            }
+            return finding;
         }
         _ => (Check::AdvancedRule, format!("{base}{path}"), format!("`{field}`: {error} ({rule})")),
     };
     Finding::new(check, pointer, message).at_plan(at)
+}
+
+/// A required-missing `finding` for `name`, naming the sent key that likely misspells it.
+fn with_misspelling(mut finding: Finding, error: &ValidationError<'_>, site: &Site<'_>, name: &str) -> Finding {
+    let object = site.value.pointer(error.instance_path().as_str());
+    if let Some(sent) = object.and_then(|o| super::hints::misspelling_of(site.schema, error.schema_path().as_str(), o, name)) {
+        finding.message.push_str(&format!("; the call has `{sent}`, likely a misspelling of it"));
+        finding = finding.suggest(format!("rename `{sent}` to `{name}`"));
+    }
+    finding
+}
+
+/// The additional-properties `finding` for the `unexpected` keys of `field`, with the planned
+/// property each was likely meant to be.
+fn not_allowed(mut finding: Finding, error: &ValidationError<'_>, site: &Site<'_>, field: &str, unexpected: &[String]) -> Finding {
+    let object = site.value.pointer(error.instance_path().as_str()).unwrap_or(&Value::Null);
+    let schema_path = error.schema_path().as_str();
+    let intended: Vec<(&str, Option<&str>)> =
+        unexpected.iter().map(|key| (key.as_str(), super::hints::intended(site.schema, schema_path, object, key))).collect();
+    let rule = site.rule;
+    finding.message = match intended.as_slice() {
+        [(key, Some(name))] => format!("`{key}` is not allowed in `{field}` by {rule}; did you mean `{name}`?"),
+        _ => {
+            let list = unexpected.iter().map(|u| format!("`{u}`")).collect::<Vec<_>>().join(", ");
+            let hints: Vec<String> = intended.iter().filter_map(|(key, name)| name.map(|n| format!("`{n}` for `{key}`"))).collect();
+            let hint = if hints.is_empty() { String::new() } else { format!("; did you mean {}?", hints.join(", ")) };
+            format!("`{field}` has {list}, which {rule} does not allow{hint}")
+        }
+    };
+    if let Some((_, Some(name))) = intended.first() {
+        finding = finding.suggest(*name);
+    }
+    finding
 }
 
 fn escape(key: &str) -> String {
