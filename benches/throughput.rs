@@ -25,10 +25,13 @@ use cdpspec::{Diagnostic, Summary};
 struct Count(usize);
 
 impl Emitter for Count {
-    fn diagnostic(&mut self, _: &Diagnostic) {
+    fn diagnostic(&mut self, _: &Diagnostic) -> std::io::Result<()> {
         self.0 += 1;
+        Ok(())
     }
-    fn finish(&mut self, _: &Summary) {}
+    fn finish(&mut self, _: &Summary) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// The corpus of `calls` calls (`invalid` of them broken), generated when missing.
@@ -74,7 +77,7 @@ fn validate(corpus: &[u8], jobs: usize, fast: bool, diagnostics: bool) -> usize 
     }
     run.reader("corpus.ndjson", corpus, Layout::Lines).expect("in memory");
     let calls = run.summary.calls;
-    run.finish();
+    run.finish().expect("in memory");
     calls
 }
 

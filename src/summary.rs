@@ -71,18 +71,6 @@ impl Summary {
         }
     }
 
-    /// The exit code of the run: 2 when an input could not be read, 1 when anything had an
-    /// error, 0 otherwise.
-    pub fn exit_code(&self) -> i32 {
-        if self.io_errors > 0 {
-            2
-        } else if self.errors > 0 {
-            1
-        } else {
-            0
-        }
-    }
-
     /// One paragraph for people. The errors are broken down by what they are about whenever
     /// some are not about calls, so `0 with errors` next to `1 error` never reads as a
     /// contradiction.

@@ -4,7 +4,9 @@
 //! path first (`crate::fast`), in parallel; only those with something to report take the
 //! precise path that writes diagnostics.
 
+use std::cell::Cell;
 use std::io::{self, BufRead};
+use std::rc::Rc;
 
 use crate::check;
 use crate::diagnostic::Diagnostic;
@@ -25,12 +27,14 @@ pub struct Validation<'e> {
     fast: bool,
     split: Option<Split>,
     progress: Option<Progress>,
+    /// The emitter's first write error; nothing more is emitted or read after it.
+    output_error: Option<io::Error>,
 }
 
 impl<'e> Validation<'e> {
     /// A run that reports to `emitter`.
     pub fn new(options: check::Options, emitter: &'e mut dyn Emitter) -> Self {
-        Validation { options, emitter, summary: Summary::default(), threads: Threads::Global, fast: true, split: None, progress: None }
+        Validation { options, emitter, summary: Summary::default(), threads: Threads::Global, fast: true, split: None, progress: None, output_error: None }
     }
 
     /// Checks records on `jobs` threads: 0 means as many as cores (the default), 1 the calling
@@ -81,18 +85,36 @@ impl<'e> Validation<'e> {
         self.summary.io_errors += 1;
     }
 
-    /// Validates everything `reader` yields, laid out as `layout` says.
+    /// Validates everything `reader` yields, laid out as `layout` says. Once the emitter
+    /// fails to write (a closed pipe), the rest is neither read nor emitted: see
+    /// [`Validation::output_error`].
     pub fn reader(&mut self, name: &str, reader: impl BufRead, layout: Layout) -> io::Result<()> {
-        let Validation { options, emitter, summary, threads, fast, split, progress } = self;
+        if self.output_error.is_some() {
+            return Ok(());
+        }
+        let Validation { options, emitter, summary, threads, fast, split, progress, output_error } = self;
+        let stopped = Rc::new(Cell::new(false));
+        let reader = UntilStopped { inner: reader, stopped: Rc::clone(&stopped) };
         fast::read(reader, layout, name, options, *fast, threads, &mut |outcome, text| {
+            if output_error.is_some() {
+                return;
+            }
             if let Some(split) = split {
                 split.record(&outcome, text);
             }
-            account(summary, &mut **emitter, outcome, text);
+            if let Err(e) = account(summary, &mut **emitter, outcome, text) {
+                *output_error = Some(e);
+                stopped.set(true);
+            }
             if let Some(progress) = progress {
                 progress.record(summary);
             }
         })
+    }
+
+    /// The emitter's first write error, if any (a closed pipe, a full disk).
+    pub fn output_error(&self) -> Option<&io::Error> {
+        self.output_error.as_ref()
     }
 
     /// Flushes the split's outputs and puts their counts in the summary; the first write error,
@@ -103,22 +125,54 @@ impl<'e> Validation<'e> {
         split.finish().map(drop)
     }
 
-    /// Ends the run: the emitter writes its summary; returns the exit code.
-    pub fn finish(mut self) -> i32 {
+    /// Ends the run: the split's outputs are flushed (an error counts as an I/O error) and the
+    /// emitter writes its summary. Returns the counts.
+    ///
+    /// # Errors
+    ///
+    /// The emitter's first write error, during the run or now.
+    pub fn finish(mut self) -> io::Result<Summary> {
         if let Some(progress) = &self.progress {
             progress.finish();
         }
         if self.finish_split().is_err() {
             self.summary.io_errors += 1;
         }
-        self.emitter.finish(&self.summary);
-        self.summary.exit_code()
+        if let Some(e) = self.output_error.take() {
+            return Err(e);
+        }
+        self.emitter.finish(&self.summary)?;
+        Ok(self.summary)
+    }
+}
+
+/// A reader that ends (as if at end of input) once `stopped` is set: the run stops reading
+/// when nothing it reads could be written anyway.
+struct UntilStopped<R> {
+    inner: R,
+    stopped: Rc<Cell<bool>>,
+}
+
+impl<R: io::Read> io::Read for UntilStopped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.stopped.get() { Ok(0) } else { self.inner.read(buf) }
+    }
+}
+
+impl<R: BufRead> BufRead for UntilStopped<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        if self.stopped.get() { Ok(&[]) } else { self.inner.fill_buf() }
+    }
+
+    fn consume(&mut self, amount: usize) {
+        self.inner.consume(amount);
     }
 }
 
 /// Counts one record's outcome and emits its diagnostics: the document's, then each call's,
-/// with their source lines from `text` (the record's bytes) when the emitter shows them.
-fn account(summary: &mut Summary, emitter: &mut dyn Emitter, mut outcome: Outcome, text: &[u8]) {
+/// with their source lines from `text` (the record's bytes) when the emitter shows them. The
+/// record is counted whole even when emitting fails; the first write error is returned.
+fn account(summary: &mut Summary, emitter: &mut dyn Emitter, mut outcome: Outcome, text: &[u8]) -> io::Result<()> {
     if emitter.wants_source_lines() {
         let diagnostics: Vec<&mut Diagnostic> = match &mut outcome {
             Outcome::Unparsed(d) => d.iter_mut().collect(),
@@ -129,9 +183,12 @@ fn account(summary: &mut Summary, emitter: &mut dyn Emitter, mut outcome: Outcom
             d.source_line = crate::records::line_of(text, d.line);
         }
     }
+    let mut written = Ok(());
     let mut emit = |summary: &mut Summary, d: &Diagnostic, about: About| {
         summary.count(d, about);
-        emitter.diagnostic(d);
+        if written.is_ok() {
+            written = emitter.diagnostic(d);
+        }
     };
     summary.records += 1;
     match outcome {
@@ -161,4 +218,5 @@ fn account(summary: &mut Summary, emitter: &mut dyn Emitter, mut outcome: Outcom
             }
         }
     }
+    written
 }

@@ -369,3 +369,26 @@ fn the_summary_says_what_the_errors_are_about_in_every_format() {
     );
     assert!(stdout.contains("suggestion: 2024-03-10T12:00:00Z"), "{stdout}");
 }
+
+#[test]
+fn a_reader_that_goes_away_ends_the_run_quietly() {
+    use std::io::Read;
+    // 20,000 calls without identity: far more diagnostics than a pipe holds.
+    let dir = temp_dir("pipe");
+    let input = dir.join("many.ndjson");
+    std::fs::write(&input, "{\"type\":\"track\",\"event\":\"A\"}\n".repeat(20_000)).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cdpspec"))
+        .args(["validate", "--format", "json", "--jobs", "1"])
+        .arg(&input)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 64];
+    child.stdout.as_mut().unwrap().read_exact(&mut first).unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("cannot write") && !stderr.contains("panicked"), "{stderr}");
+}

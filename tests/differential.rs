@@ -50,10 +50,13 @@ fn the_validators_this_crate_compiles_are_the_reviewed_golden_file() {
 struct Collect(Vec<Diagnostic>);
 
 impl Emitter for Collect {
-    fn diagnostic(&mut self, d: &Diagnostic) {
+    fn diagnostic(&mut self, d: &Diagnostic) -> std::io::Result<()> {
         self.0.push(d.clone());
+        Ok(())
     }
-    fn finish(&mut self, _: &Summary) {}
+    fn finish(&mut self, _: &Summary) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -72,7 +75,7 @@ fn run_text(text: &[u8], layout: Layout, options: &Options, path: Route) -> (Vec
     };
     run.reader("input.ndjson", text, layout).expect("in memory");
     let summary = run.summary.clone();
-    run.finish();
+    run.finish().expect("in memory");
     (sink.0, summary)
 }
 
@@ -90,7 +93,7 @@ fn run_paths(paths: &[String], options: &Options, path: Route) -> (Vec<Diagnosti
         run.source(source).expect("readable");
     }
     let summary = run.summary.clone();
-    run.finish();
+    run.finish().expect("in memory");
     (sink.0, summary)
 }
 

@@ -13,7 +13,7 @@ fn run(bytes: &[u8], layout: Layout) -> (Summary, Vec<Diagnostic>) {
     let mut run = Validation::new(Options::default(), &mut sink);
     run.reader("input", bytes, layout).unwrap();
     let summary = run.summary.clone();
-    run.finish();
+    run.finish().expect("in memory");
     (summary, sink.diagnostics)
 }
 

@@ -79,6 +79,28 @@ fn rules(markdown: bool) -> i32 {
 }
 
 /// Prints a usage or input problem and returns exit code 2.
+/// The exit code of a validation run: 2 when an input could not be read, 1 when anything had
+/// an error, 0 otherwise.
+fn exit_code(summary: &cdpspec::Summary) -> i32 {
+    if summary.io_errors > 0 {
+        2
+    } else if summary.errors > 0 {
+        1
+    } else {
+        0
+    }
+}
+
+/// The exit code after the output could not be written: 0, quietly, when its reader went away
+/// (`cdpspec validate ... | head`), as command-line tools do; otherwise 2, saying why.
+fn output_failed(error: &std::io::Error) -> i32 {
+    if error.kind() == std::io::ErrorKind::BrokenPipe {
+        return 0;
+    }
+    eprintln!("cdpspec: cannot write output: {error}");
+    2
+}
+
 fn fail(message: impl std::fmt::Display) -> i32 {
     eprintln!("cdpspec: {message}");
     2

@@ -141,17 +141,25 @@ pub fn run(args: Args) -> i32 {
         run.unreadable();
     }
     for source in &sources {
+        if run.output_error().is_some() {
+            break;
+        }
         if let Err(error) = run.source(source) {
             eprintln!("cdpspec: cannot read {}: {error}", source.display_name());
         }
     }
     if let Err(e) = run.finish_split() {
         eprintln!("cdpspec: cannot write {e}");
-        run.finish();
-        return 2;
+        return match run.finish() {
+            Ok(_) => 2,
+            Err(e) => super::output_failed(&e),
+        };
     }
-    let summary = run.summary.clone();
-    let code = run.finish();
+    let summary = match run.finish() {
+        Ok(summary) => summary,
+        Err(e) => return super::output_failed(&e),
+    };
+    let code = super::exit_code(&summary);
     if code == 0 && deny_warnings && summary.warnings > 0 {
         eprintln!("cdpspec: {}, and warnings are denied (--deny warnings)", cdpspec::words::plural(summary.warnings, "warning"));
         return 1;

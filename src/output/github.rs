@@ -8,9 +8,9 @@
 //! Warnings are `::warning`; the summary is a final `::notice`. Values are escaped as the
 //! Actions toolkit escapes them: `%`, `\r` and `\n` everywhere, and `:` and `,` in properties.
 
-use std::io::Write;
+use std::io::{self, Write};
 
-use super::{Emitter, message_at, write_or_exit};
+use super::{Emitter, message_at};
 use crate::diagnostic::Diagnostic;
 use crate::summary::Summary;
 
@@ -27,7 +27,7 @@ impl<'a> Github<'a> {
 }
 
 impl Emitter for Github<'_> {
-    fn diagnostic(&mut self, d: &Diagnostic) {
+    fn diagnostic(&mut self, d: &Diagnostic) -> io::Result<()> {
         let mut message = message_at(d);
         if let Some(s) = &d.suggestion {
             message.push_str(&format!("\nsuggestion: {s}"));
@@ -44,12 +44,12 @@ impl Emitter for Github<'_> {
             escape_property(&format!("{} {}", d.rule.code(), d.rule.name())),
             escape_data(&message)
         );
-        write_or_exit(self.out.write_all(line.as_bytes()));
+        self.out.write_all(line.as_bytes())
     }
 
-    fn finish(&mut self, summary: &Summary) {
+    fn finish(&mut self, summary: &Summary) -> io::Result<()> {
         let line = format!("::notice title=cdpspec::{}\n", escape_data(&summary.to_human()));
-        write_or_exit(self.out.write_all(line.as_bytes()).and_then(|()| self.out.flush()));
+        self.out.write_all(line.as_bytes()).and_then(|()| self.out.flush())
     }
 }
 

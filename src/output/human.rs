@@ -5,9 +5,9 @@
 //! they apply. A summary ends the run.
 //! ANSI colour only on a terminal, and never when `NO_COLOR` is set.
 
-use std::io::Write;
+use std::io::{self, Write};
 
-use super::{Emitter, write_or_exit};
+use super::Emitter;
 use crate::diagnostic::Diagnostic;
 use crate::rule::Severity;
 use crate::summary::Summary;
@@ -133,7 +133,7 @@ fn excerpt(line: &str, column: usize) -> (String, usize) {
 }
 
 impl Emitter for Human<'_> {
-    fn diagnostic(&mut self, d: &Diagnostic) {
+    fn diagnostic(&mut self, d: &Diagnostic) -> io::Result<()> {
         let mut text = self.heading(d);
         if let Some(source) = &d.source_line {
             text.push_str(&self.snippet(d, source));
@@ -146,11 +146,11 @@ impl Emitter for Human<'_> {
             text.push_str(&format!("  {} {p}\n", label("plan:")));
         }
         text.push('\n');
-        write_or_exit(self.out.write_all(text.as_bytes()));
+        self.out.write_all(text.as_bytes())
     }
 
-    fn finish(&mut self, summary: &Summary) {
-        write_or_exit(writeln!(self.out, "{}", summary.to_human()).and_then(|()| self.out.flush()));
+    fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        writeln!(self.out, "{}", summary.to_human()).and_then(|()| self.out.flush())
     }
 
     fn wants_source_lines(&self) -> bool {
@@ -181,7 +181,7 @@ mod tests {
 
     fn render(colour: Colour, d: &Diagnostic) -> String {
         let mut out = Vec::new();
-        Human::new(Box::new(&mut out), colour).diagnostic(d);
+        Human::new(Box::new(&mut out), colour).diagnostic(d).unwrap();
         String::from_utf8(out).unwrap()
     }
 

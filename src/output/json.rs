@@ -2,11 +2,11 @@
 //! `line`, `column`, `severity`, `code`, `rule`, `pointer`, `message`, and `index`,
 //! `suggestion` and `plan` (the plan rule that demanded it) when they apply. The summary goes to stderr so stdout stays pure diagnostics.
 
-use std::io::Write;
+use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{Emitter, write_or_exit};
+use super::Emitter;
 use crate::diagnostic::Diagnostic;
 use crate::summary::Summary;
 
@@ -61,15 +61,16 @@ impl<'d> From<&'d Diagnostic> for Record<'d> {
 }
 
 impl Emitter for JsonLines<'_> {
-    fn diagnostic(&mut self, d: &Diagnostic) {
+    fn diagnostic(&mut self, d: &Diagnostic) -> io::Result<()> {
         let mut line = serde_json::to_string(&Record::from(d)).unwrap_or_default();
         line.push('\n');
-        write_or_exit(self.out.write_all(line.as_bytes()));
+        self.out.write_all(line.as_bytes())
     }
 
-    fn finish(&mut self, summary: &Summary) {
-        write_or_exit(self.out.flush());
+    fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        self.out.flush()?;
         // The summary is for the person watching; failing to write it changes nothing.
         let _ = writeln!(self.err, "{}", summary.to_human());
+        Ok(())
     }
 }

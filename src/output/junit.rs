@@ -14,9 +14,9 @@
 //! report. No timestamps or durations: the same input gives the same bytes. The summary goes
 //! to stderr.
 
-use std::io::Write;
+use std::io::{self, Write};
 
-use super::{Emitter, message_at, write_or_exit};
+use super::{Emitter, message_at};
 use crate::diagnostic::Diagnostic;
 use crate::rule::Severity;
 use crate::summary::Summary;
@@ -63,7 +63,7 @@ impl<'a> Junit<'a> {
 }
 
 impl Emitter for Junit<'_> {
-    fn diagnostic(&mut self, d: &Diagnostic) {
+    fn diagnostic(&mut self, d: &Diagnostic) -> io::Result<()> {
         if self.suites.last().is_none_or(|s| s.name != d.path) {
             self.suites.push(Suite::new(&d.path));
         }
@@ -93,9 +93,10 @@ impl Emitter for Junit<'_> {
             Severity::Warning => format!("<system-out>{}</system-out>", escape(&details, false)),
         };
         suite.cases.push_str(&format!("      {body}\n    </testcase>\n"));
+        Ok(())
     }
 
-    fn finish(&mut self, summary: &Summary) {
+    fn finish(&mut self, summary: &Summary) -> io::Result<()> {
         if summary.io_errors > 0 || self.suites.is_empty() {
             let mut run = Suite::new("cdpspec");
             run.tests = 1;
@@ -121,9 +122,10 @@ impl Emitter for Junit<'_> {
             xml.push_str(&suite.render());
         }
         xml.push_str("</testsuites>\n");
-        write_or_exit(self.out.write_all(xml.as_bytes()).and_then(|()| self.out.flush()));
+        self.out.write_all(xml.as_bytes()).and_then(|()| self.out.flush())?;
         // The summary is for the person watching; failing to write it changes nothing.
         let _ = writeln!(self.err, "{}", summary.to_human());
+        Ok(())
     }
 }
 

@@ -11,9 +11,9 @@
 //! spans escapes Markdown and HTML markup, so payload values render as written.
 
 use std::collections::BTreeMap;
-use std::io::Write;
+use std::io::{self, Write};
 
-use super::{Emitter, write_or_exit};
+use super::Emitter;
 use crate::diagnostic::Diagnostic;
 use crate::rule::{Rule, Severity};
 use crate::summary::Summary;
@@ -38,11 +38,11 @@ impl<'a> Markdown<'a> {
 }
 
 impl Emitter for Markdown<'_> {
-    fn diagnostic(&mut self, d: &Diagnostic) {
+    fn diagnostic(&mut self, d: &Diagnostic) -> io::Result<()> {
         *self.counts.entry((d.rule, d.severity)).or_default() += 1;
         self.total += 1;
         if self.total > self.max_rows {
-            return;
+            return Ok(());
         }
         let mut message = prose(&d.message);
         if !d.pointer.is_empty() {
@@ -56,9 +56,10 @@ impl Emitter for Markdown<'_> {
         }
         let row = [code(&format!("{}:{}:{}", d.path, d.line, d.column)), format!("{} {} {}", d.severity, d.rule.code(), code(d.rule.name())), message];
         self.rows.push_str(&format!("| {} |\n", row.map(|cell| escape_cell(&cell)).join(" | ")));
+        Ok(())
     }
 
-    fn finish(&mut self, summary: &Summary) {
+    fn finish(&mut self, summary: &Summary) -> io::Result<()> {
         let mut text = format!("### cdpspec\n\n{}\n", prose(&summary.to_human()));
         if self.counts.is_empty() {
             text.push_str("\nNo problems found.\n");
@@ -73,7 +74,7 @@ impl Emitter for Markdown<'_> {
                 text.push_str(&format!("\nThe first {} of {} diagnostics; `--format human` lists them all.\n", self.max_rows, self.total));
             }
         }
-        write_or_exit(self.out.write_all(text.as_bytes()).and_then(|()| self.out.flush()));
+        self.out.write_all(text.as_bytes()).and_then(|()| self.out.flush())
     }
 }
 
@@ -143,9 +144,9 @@ mod tests {
         let mut out = Vec::new();
         let mut markdown = Markdown::new(Box::new(&mut out), 2);
         for _ in 0..3 {
-            markdown.diagnostic(&d);
+            markdown.diagnostic(&d).unwrap();
         }
-        markdown.finish(&Summary { warnings: 3, ..Summary::default() });
+        markdown.finish(&Summary { warnings: 3, ..Summary::default() }).unwrap();
         drop(markdown);
         let text = String::from_utf8(out).unwrap();
         assert!(text.contains("| CDP204 | `invalid-currency` | warning | 3 |\n"), "{text}");

@@ -16,7 +16,7 @@ mod junit;
 mod markdown;
 mod sarif;
 
-use std::io::{IsTerminal, Write};
+use std::io::{self, IsTerminal, Write};
 
 pub use github::Github;
 pub use human::{Colour, Human};
@@ -29,12 +29,21 @@ use crate::diagnostic::Diagnostic;
 use crate::summary::Summary;
 
 /// Receives diagnostics as they are found, then the summary. Emitters write to their own
-/// writer; a write error (such as a closed pipe) ends the process quietly, as CLI tools do.
+/// writer and return its errors; what a closed pipe means (a quiet exit, for a command line
+/// piped into `head`) is the caller's business.
 pub trait Emitter {
     /// One diagnostic, in input order.
-    fn diagnostic(&mut self, diagnostic: &Diagnostic);
+    ///
+    /// # Errors
+    ///
+    /// The writer's error, such as a closed pipe.
+    fn diagnostic(&mut self, diagnostic: &Diagnostic) -> io::Result<()>;
     /// The end of the run.
-    fn finish(&mut self, summary: &Summary);
+    ///
+    /// # Errors
+    ///
+    /// The writer's error, such as a closed pipe.
+    fn finish(&mut self, summary: &Summary) -> io::Result<()>;
     /// Whether diagnostics should come with their `source_line` (filled on the thread that
     /// emits, from the record as read; the formats that show no snippet save the copy).
     fn wants_source_lines(&self) -> bool {
@@ -52,12 +61,14 @@ pub struct Collect {
 }
 
 impl Emitter for Collect {
-    fn diagnostic(&mut self, diagnostic: &Diagnostic) {
+    fn diagnostic(&mut self, diagnostic: &Diagnostic) -> io::Result<()> {
         self.diagnostics.push(diagnostic.clone());
+        Ok(())
     }
 
-    fn finish(&mut self, summary: &Summary) {
+    fn finish(&mut self, summary: &Summary) -> io::Result<()> {
         self.summary = Some(summary.clone());
+        Ok(())
     }
 }
 
@@ -93,17 +104,6 @@ impl Format {
             Format::Sarif => Box::new(Sarif::new(out, err)),
             Format::Markdown => Box::new(Markdown::new(out, markdown::MAX_ROWS)),
         }
-    }
-}
-
-/// Writes, or ends the process quietly when the reader went away (`cdpspec ... | head`).
-fn write_or_exit(result: std::io::Result<()>) {
-    if let Err(e) = result {
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            std::process::exit(0);
-        }
-        eprintln!("cdpspec: cannot write output: {e}");
-        std::process::exit(2);
     }
 }
 

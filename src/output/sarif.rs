@@ -13,11 +13,11 @@
 //! relative, as URI references (percent-encoded); absolute ones become `file://` URIs. Results
 //! are written as they come, so memory does not grow with them. The summary goes to stderr.
 
-use std::io::Write;
+use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{Emitter, message_at, write_or_exit};
+use super::{Emitter, message_at};
 use crate::diagnostic::Diagnostic;
 use crate::rule::Rule;
 use crate::summary::Summary;
@@ -40,9 +40,10 @@ impl<'a> Sarif<'a> {
         Sarif { out, err, started: false, results: 0 }
     }
 
-    fn start(&mut self) {
+    /// Writes the log up to `"results": [`, once.
+    fn start(&mut self) -> io::Result<()> {
         if self.started {
-            return;
+            return Ok(());
         }
         self.started = true;
         let tool = Tool {
@@ -65,7 +66,7 @@ impl<'a> Sarif<'a> {
             "{{\n  \"$schema\": \"{SCHEMA}\",\n  \"version\": \"2.1.0\",\n  \"runs\": [\n    {{\n      \"tool\": {},\n      \"columnKind\": \"unicodeCodePoints\",\n      \"results\": [",
             pretty(&tool, 6)
         );
-        write_or_exit(self.out.write_all(head.as_bytes()));
+        self.out.write_all(head.as_bytes())
     }
 }
 
@@ -158,8 +159,8 @@ struct Invocation {
 }
 
 impl Emitter for Sarif<'_> {
-    fn diagnostic(&mut self, d: &Diagnostic) {
-        self.start();
+    fn diagnostic(&mut self, d: &Diagnostic) -> io::Result<()> {
+        self.start()?;
         let result = SarifResult {
             rule_id: d.rule.code(),
             rule_index: Rule::ALL.iter().position(|r| *r == d.rule).unwrap_or_default(),
@@ -176,17 +177,18 @@ impl Emitter for Sarif<'_> {
         let separator = if self.results == 0 { "\n" } else { ",\n" };
         self.results += 1;
         let text = format!("{separator}        {}", pretty(&result, 8));
-        write_or_exit(self.out.write_all(text.as_bytes()));
+        self.out.write_all(text.as_bytes())
     }
 
-    fn finish(&mut self, summary: &Summary) {
-        self.start();
+    fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        self.start()?;
         let close = if self.results == 0 { "]" } else { "\n      ]" };
         let invocations = pretty(&[Invocation { execution_successful: summary.io_errors == 0 }], 6);
         let tail = format!("{close},\n      \"invocations\": {invocations}\n    }}\n  ]\n}}\n");
-        write_or_exit(self.out.write_all(tail.as_bytes()).and_then(|()| self.out.flush()));
+        self.out.write_all(tail.as_bytes()).and_then(|()| self.out.flush())?;
         // The summary is for the person watching; failing to write it changes nothing.
         let _ = writeln!(self.err, "{}", summary.to_human());
+        Ok(())
     }
 }
 
