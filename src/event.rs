@@ -174,7 +174,7 @@ pub trait TrackingPlan {
     /// ```text
     /// let validator = std::sync::Arc::new(CoursesPlan::validator()?);
     /// let options = cdpspec::check::Options { plan: Some(validator), ..Default::default() };
-    /// let report = cdpspec::check::check_document(&call, 0, &options);
+    /// let report = cdpspec::check::check_document(&call, &options);
     /// ```
     fn validator() -> Result<plan::PlanValidator, plan::PlanError> {
         let plan = Self::plan();

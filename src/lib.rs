@@ -1,16 +1,90 @@
 //! cdpspec: the canonical schemas of the six customer-data calls (identify, group, track, page,
 //! screen, alias), typed Rust generated from them at build time, and a validator that checks
-//! payloads against them with diagnostics a person can act on.
+//! payloads against them, and against a tracking plan, with diagnostics a person can act on.
+//!
+//! The `cdpspec` command line is built on the entry points below; each works on a parsed
+//! `serde_json::Value` and does no I/O.
+//!
+//! # Validate a payload
+//!
+//! [`check::check_document`] takes a call, a batch (`{"batch": [...]}`) or an array of calls and
+//! returns the findings of every rule, call by call. Each [`Finding`] names its [`Rule`], the
+//! JSON pointer of the offending value, a message and, when the fix is obvious, a suggestion.
 //!
 //! ```
-//! let report = cdpspec::check::check_document(
-//!     &serde_json::json!({"type": "track", "userId": "97980cfea0067"}),
-//!     0,
-//!     &Default::default(),
-//! );
+//! use cdpspec::check::{Options, check_document};
+//!
+//! let call = serde_json::json!({"type": "track", "userId": "97980cfea0067"});
+//! let report = check_document(&call, &Options::default());
 //! let finding = &report.calls[0].findings[0];
 //! assert_eq!(finding.rule, cdpspec::Rule::MissingRequired);
+//! assert_eq!(finding.pointer, "");
 //! assert!(finding.message.contains("`event`"));
+//! ```
+//!
+//! [`Options`](check::Options) carry what the payload does not say: the type an endpoint
+//! implies, severity overrides ([`rule::Severities`]), size limits, and a plan.
+//!
+//! # Validate with a tracking plan
+//!
+//! A plan (YAML or JSON, see `examples/plan/courses.yaml`) is compiled once into a
+//! [`plan::PlanValidator`]; its violations come back as findings of the plan rules
+//! (`unplanned-event`, `required-missing`, `datatype-mismatch`, ...).
+//!
+//! ```
+//! use std::sync::Arc;
+//! use cdpspec::check::{Options, check_document};
+//! use cdpspec::plan::{Format, PlanValidator, parse};
+//!
+//! let plan = parse(r#"
+//! name: Shop
+//! events:
+//!   - name: Order Completed
+//!     versions:
+//!       - version: 1
+//!         properties:
+//!           type: object
+//!           properties:
+//!             order_id: {type: string}
+//!           required: [order_id]
+//! "#, Format::Yaml, "plan.yaml").unwrap();
+//! let options = Options { plan: Some(Arc::new(PlanValidator::new(plan, "plan.yaml").unwrap())), ..Options::default() };
+//!
+//! let call = serde_json::json!({"type": "track", "userId": "u1", "event": "Order Completed", "properties": {}});
+//! let findings = &check_document(&call, &options).calls[0].findings;
+//! assert_eq!(findings[0].rule, cdpspec::Rule::RequiredMissing);
+//! assert_eq!(findings[0].pointer, "/properties");
+//! ```
+//!
+//! # Evaluate destination coverage
+//!
+//! A destination ([`destination::load`]: a bundled one by name, or a file) is compiled once;
+//! [`coverage::CompiledDestination::evaluate`] tells, for one call, which presets' triggers
+//! match and whether each action's required fields resolve. [`coverage::Coverage`] adds such
+//! results up into the report `cdpspec coverage` prints.
+//!
+//! ```
+//! use cdpspec::coverage::CompiledDestination;
+//!
+//! let customerio = CompiledDestination::new(&cdpspec::destination::load("customerio").unwrap()).unwrap();
+//! let call = serde_json::json!({"type": "identify", "userId": "97980cfea0067", "traits": {"email": "cool.person@example.com"}});
+//! let outcomes = customerio.evaluate(&call);
+//! let preset = &customerio.presets[outcomes[0].preset];
+//! assert_eq!((preset.action_title.as_str(), outcomes[0].ok), ("Create or Update Person", true));
+//! ```
+//!
+//! # Use the typed calls
+//!
+//! [`Message`] (any call, by its `type`), [`Identify`], [`Track`], ... and [`Batch`] are
+//! generated from the schemas, so they accept exactly what the contract accepts and keep unknown
+//! keys. Code-first tracking plans use `#[derive(Event)]` and `#[derive(TrackingPlan)]`.
+//!
+//! ```
+//! use cdpspec::Message;
+//!
+//! let text = r#"{"type": "track", "userId": "97980cfea0067", "event": "Course Enrolled", "properties": {"level": "beginner"}}"#;
+//! let Message::Track(track) = serde_json::from_str(text).unwrap() else { unreachable!() };
+//! assert_eq!(track.event, "Course Enrolled");
 //! ```
 
 pub mod calls;
@@ -21,21 +95,29 @@ pub mod destination;
 pub mod diagnostic;
 pub mod event;
 pub mod export;
+#[doc(hidden)] // An internal of the command line and the tests, not part of the API.
 pub mod fast;
 pub mod input;
+#[doc(hidden)] // An internal of the command line and the tests, not part of the API.
 pub mod locate;
 pub mod output;
 pub mod plan;
+#[doc(hidden)] // An internal of the command line and the tests, not part of the API.
 pub mod progress;
+#[doc(hidden)] // An internal of the command line and the tests, not part of the API.
 pub mod records;
 pub mod rule;
+#[doc(hidden)] // An internal of the command line and the tests, not part of the API.
 pub mod rule_docs;
 pub mod schema;
 pub mod split;
+#[doc(hidden)] // An internal of the command line and the tests, not part of the API.
 pub mod suggest;
 pub mod summary;
+#[doc(hidden)] // An internal of the command line and the tests, not part of the API.
 pub mod timestamp;
 pub mod validate;
+#[doc(hidden)] // An internal of the command line and the tests, not part of the API.
 pub mod words;
 
 pub use calls::*;

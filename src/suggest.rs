@@ -20,19 +20,27 @@ pub fn fold(word: &str) -> String {
     word.chars().filter(|c| !matches!(c, '_' | '-' | ' ')).flat_map(char::to_lowercase).collect()
 }
 
+/// Edits between `a` and `b`: insertions, deletions, substitutions, and swaps of two
+/// neighbouring letters (`levle` is one edit from `level`), as typing gets them wrong.
 fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (diagonal + usize::from(ca != cb)).min(row[j] + 1).min(above + 1);
-            diagonal = above;
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    // Three rows of the optimal-string-alignment table: two back, one back, this one.
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
+    let mut above: Vec<usize> = (0..=b.len()).collect();
+    let mut row = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        row[0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            row[j] = (above[j - 1] + cost).min(row[j - 1] + 1).min(above[j] + 1);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                row[j] = row[j].min(before[j - 2] + 1);
+            }
         }
+        std::mem::swap(&mut before, &mut above);
+        std::mem::swap(&mut above, &mut row);
     }
-    row[b.len()]
+    above[b.len()]
 }
 
 #[cfg(test)]
@@ -47,6 +55,15 @@ mod tests {
         assert_eq!(closest("Track", TYPES), Some("track"));
         assert_eq!(closest("user_id", ["userId", "anonymousId"]), Some("userId"));
         assert_eq!(closest("anonymous_id", ["userId", "anonymousId"]), Some("anonymousId"));
+        assert_eq!(closest("levle", ["level", "label"]), Some("level"), "a swap is one edit");
+        assert_eq!(closest("cahs", ["cash", "card"]), Some("cash"));
+    }
+
+    #[test]
+    fn counts_edits_as_typing_makes_them() {
+        for (a, b, n) in [("", "", 0), ("abc", "", 3), ("", "ab", 2), ("kitten", "sitting", 3), ("ab", "ba", 1), ("abcd", "acbd", 1), ("ca", "abc", 3)] {
+            assert_eq!(edit_distance(a, b), n, "{a} -> {b}");
+        }
     }
 
     #[test]

@@ -289,7 +289,7 @@ fn findings(message: Message, plan: Option<&Plan>) -> Vec<Finding> {
     let payload = serde_json::to_value(message).unwrap();
     let plan = plan.map(|p| Arc::new(PlanValidator::new(p.clone(), "courses.yaml").unwrap()));
     let options = Options { plan, ..Default::default() };
-    let report = check_document(&payload, 0, &options);
+    let report = check_document(&payload, &options);
     report.findings.into_iter().chain(report.calls.into_iter().flat_map(|c| c.findings)).collect()
 }
 
@@ -431,9 +431,9 @@ fn misuse_fails_to_compile_with_clear_errors() {
 fn the_derived_validator_checks_calls_as_validate_plan_does() {
     let options = Options { plan: Some(Arc::new(Courses::validator().unwrap())), ..Default::default() };
     let good = serde_json::to_value(Message::from(enrolled().track("97980cfea0067"))).unwrap();
-    assert_eq!(check_document(&good, 0, &options).calls[0].findings, vec![]);
+    assert_eq!(check_document(&good, &options).calls[0].findings, vec![]);
     let unplanned = json!({"type": "track", "event": "Course Enroled", "userId": "97980cfea0067"});
-    let report = check_document(&unplanned, 0, &options);
+    let report = check_document(&unplanned, &options);
     assert_eq!(report.calls[0].findings.iter().map(|f| f.rule).collect::<Vec<_>>(), [cdpspec::Rule::UnplannedEvent]);
     assert_eq!(report.calls[0].findings[0].suggestion.as_deref(), Some("Course Enrolled"));
 }

@@ -15,7 +15,7 @@
 use std::path::{Path, PathBuf};
 
 use cdpspec::check::limits::Limits;
-use cdpspec::check::{Options, check_document};
+use cdpspec::check::{Options, check_parsed};
 use cdpspec::fast::json::Json;
 use cdpspec::fast::tape::Tape;
 use cdpspec::fast::{FastPath, validators};
@@ -128,7 +128,7 @@ fn reference_run(name: &str, text: &[u8], layout: Layout, options: &Options, sum
             }
             Record::Parsed { text, first_line, value } => {
                 summary.parsed += 1;
-                let mut report = check_document(&value, text.len(), options);
+                let mut report = check_parsed(&value, text.len(), options);
                 cdpspec::check::duplicates::check(text, &mut report);
                 let diagnose = |f: Finding, index: Option<usize>| {
                     let severity = options.severities.of(f.rule)?;

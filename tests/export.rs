@@ -457,7 +457,7 @@ fn code_only(finding: &cdpspec::Finding) -> bool {
 /// cdpspec's verdict on `doc`: `Some(valid)`, or `None` when a code-only rule fires.
 fn verdict(doc: &Value, default_type: Option<CallType>, plan: Option<&Arc<PlanValidator>>) -> Option<bool> {
     let options = check::Options { default_type, plan: plan.cloned(), ..Default::default() };
-    let report = check_document(doc, serde_json::to_string(doc).unwrap().len(), &options);
+    let report = check_document(doc, &options);
     let findings: Vec<_> = report.findings.iter().chain(report.calls.iter().flat_map(|c| &c.findings)).collect();
     if findings.iter().any(|f| code_only(f)) {
         return None;

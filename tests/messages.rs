@@ -58,3 +58,18 @@ fn plan_import_says_which_formats_it_reads() {
     assert_eq!(from_yaml.status.code(), Some(0), "{}", stderr(&from_yaml));
     assert_eq!(from_yaml.stdout, from_json.stdout);
 }
+
+#[test]
+fn plan_check_names_file_line_and_column_of_each_invalid_keyword() {
+    let out = cdpspec(&["plan", "check", "tests/fixtures/plan-messages/broken.yaml"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("tests/fixtures/plan-messages/broken.yaml:12:21: error[invalid-schema] `type` must be one of array, boolean, integer, null, number, object, string; did you mean `integer`? (at #/events/0/versions/0/properties/properties/amount/type)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("broken.yaml:16:25: error[invalid-schema] `required` is a list of property names at the object level"), "{stdout}");
+    let out = cdpspec(&["plan", "check", "--format", "json", "tests/fixtures/plan-messages/broken.yaml"]);
+    let first: serde_json::Value = serde_json::from_str(String::from_utf8_lossy(&out.stdout).lines().next().unwrap()).unwrap();
+    assert_eq!((first["line"].as_u64(), first["column"].as_u64()), (Some(12), Some(21)), "{first}");
+}

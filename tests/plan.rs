@@ -17,7 +17,7 @@ fn plan_options() -> Options {
 }
 
 fn violations(call: Value) -> Vec<Finding> {
-    let report = check_document(&call, 0, &plan_options());
+    let report = check_document(&call, &plan_options());
     report.calls.into_iter().flat_map(|c| c.findings).collect()
 }
 
@@ -90,7 +90,7 @@ fn event_version_selects_the_rules() {
     call["context"]["protocols"]["event_version"] = json!(9);
     assert_eq!(violations(call), vec![], "an unknown version selects the oldest");
     let batch = json!({"batch": [enrolled(json!({}))]});
-    let report = check_document(&batch, 0, &plan_options());
+    let report = check_document(&batch, &plan_options());
     assert_eq!(report.calls[0].findings[0].pointer, "/batch/0/properties", "pointers lead into batches");
 }
 

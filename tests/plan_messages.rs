@@ -128,7 +128,7 @@ fn shop_findings(event: &str, properties: Value) -> Vec<Finding> {
     let plan = load(Path::new(&fixture("shop.yaml"))).unwrap();
     let options = Options { plan: Some(std::sync::Arc::new(PlanValidator::new(plan, "shop.yaml").unwrap())), ..Options::default() };
     let call = json!({"type": "track", "event": event, "userId": "u1", "properties": properties});
-    let report = check_document(&call, 0, &options);
+    let report = check_document(&call, &options);
     let mut found: Vec<Finding> = report.calls.into_iter().flat_map(|c| c.findings).filter(|f| f.plan_location.is_some()).collect();
     found.sort_by(|a, b| a.pointer.cmp(&b.pointer));
     found
@@ -148,8 +148,8 @@ fn a_misspelled_key_links_the_missing_and_the_unexpected_property() {
             (
                 Rule::RequiredMissing,
                 "/properties/products/0",
-                "`properties.products.0.product_id` is required by Order Completed v1; the call has `prodcut_id`, likely a misspelling of it",
-                Some("rename `prodcut_id` to `product_id`"),
+                "`properties.products.0.product_id` is required by Order Completed v1; the call has `prodcut_id`, likely a misspelling of it: rename it to `product_id`",
+                Some("product_id"),
             ),
             (
                 Rule::AdditionalProperties,
@@ -178,8 +178,8 @@ fn a_missing_property_names_a_close_unknown_key_even_when_extra_keys_are_allowed
         [(
             Rule::RequiredMissing,
             "/properties",
-            "`properties.product_id` is required by Product Viewed v1; the call has `prodcut_id`, likely a misspelling of it",
-            Some("rename `prodcut_id` to `product_id`"),
+            "`properties.product_id` is required by Product Viewed v1; the call has `prodcut_id`, likely a misspelling of it: rename it to `product_id`",
+            Some("product_id"),
         )]
     );
     let found = shop_findings("Product Viewed", json!({"name": "Mug"}));

@@ -197,7 +197,7 @@ fn findings(message: impl Into<Message>, plan: &Plan) -> Vec<cdpspec::Finding> {
     let payload = serde_json::to_value(message.into()).unwrap();
     let validator = PlanValidator::new(plan.clone(), "plan.yaml").unwrap();
     let options = Options { plan: Some(Arc::new(validator)), ..Default::default() };
-    let report = check_document(&payload, 0, &options);
+    let report = check_document(&payload, &options);
     report.findings.into_iter().chain(report.calls.into_iter().flat_map(|c| c.findings)).collect()
 }
 
@@ -236,7 +236,7 @@ fn calls_built_from_generated_types_follow_the_plan() {
     let mut call = serde_json::to_value(Message::from(viewed.track("97980cfea0067"))).unwrap();
     call["context"]["protocols"]["event_version"] = json!(2);
     let validator = PlanValidator::new(plan, "plan.yaml").unwrap();
-    let report = check_document(&call, 0, &Options { plan: Some(Arc::new(validator)), ..Default::default() });
+    let report = check_document(&call, &Options { plan: Some(Arc::new(validator)), ..Default::default() });
     assert!(!report.calls[0].findings.is_empty());
 }
 

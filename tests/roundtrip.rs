@@ -10,7 +10,7 @@ mod common;
 use common::payloads::{call, context, timestamp};
 
 fn assert_valid(doc: &Value) {
-    let report = check_document(doc, doc.to_string().len(), &Options::default());
+    let report = check_document(doc, &Options::default());
     let errors: Vec<_> =
         report.findings.iter().chain(report.calls.iter().flat_map(|c| &c.findings)).filter(|f| f.rule.default_severity() == Severity::Error).collect();
     assert!(errors.is_empty(), "generated payload is invalid: {errors:#?}\n{doc}");

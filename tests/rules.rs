@@ -1,7 +1,7 @@
 //! Every rule, on realistic calls: each broken payload yields exactly the expected rule at the
 //! expected JSON pointer, and the valid variants yield nothing.
 
-use cdpspec::check::{Options, check_document};
+use cdpspec::check::{Options, check_document, check_parsed};
 use cdpspec::{CallType, Finding, Rule};
 use serde_json::{Value, json};
 
@@ -11,7 +11,7 @@ fn findings(doc: Value) -> Vec<Finding> {
 
 fn findings_with(doc: Value, options: Options) -> Vec<Finding> {
     let raw = doc.to_string().len();
-    let report = check_document(&doc, raw, &options);
+    let report = check_parsed(&doc, raw, &options);
     report.findings.into_iter().chain(report.calls.into_iter().flat_map(|c| c.findings)).collect()
 }
 
@@ -209,7 +209,7 @@ fn not_objects_and_arrays_of_calls() {
     assert_only(json!("track"), Rule::NotAnObject, "");
     assert_only(json!([track(), 42]), Rule::NotAnObject, "/1");
     assert_only(json!({"batch": [track(), [track()]]}), Rule::NotAnObject, "/batch/1");
-    let report = check_document(&json!([track(), without(track(), "event")]), 0, &Options::default());
+    let report = check_document(&json!([track(), without(track(), "event")]), &Options::default());
     assert_eq!(report.calls.len(), 2);
     assert_eq!(report.calls[1].index, Some(1));
     assert_eq!(report.calls[1].findings[0].pointer, "/1");

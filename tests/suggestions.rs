@@ -27,6 +27,8 @@ fn corpus() -> Vec<Value> {
         json!({"type": "identify", "userId": "u1", "traits": {"createdAt": "2024-03-10 12:00:00"}}),
         json!({"type": "identify", "userId": "u1", "traits": {"createdAt": "2024-03-10 12:00:00+0530"}}),
         json!({"type": "track", "userId": "u1", "event": "Course Enroled", "properties": {"class_code": "cio101", "class_name": "Basics"}}),
+        json!({"type": "track", "userId": "u1", "event": "Course Enrolled", "properties": {"class_code": "cio101", "class_name": "Basics", "levle": "beginner"}, "context": {"protocols": {"event_version": 2}}}),
+        json!({"type": "track", "userId": "u1", "event": "Course Enrolled", "properties": {"class_code": "cio101", "class_name": "Basics", "level": "Beginner"}, "context": {"protocols": {"event_version": 2}}}),
     ]
 }
 
@@ -36,7 +38,7 @@ fn options() -> Options {
 }
 
 fn findings(doc: &Value, options: &Options) -> Vec<Finding> {
-    let report = check_document(doc, doc.to_string().len(), options);
+    let report = check_document(doc, options);
     report.findings.into_iter().chain(report.calls.into_iter().flat_map(|c| c.findings)).collect()
 }
 
@@ -45,13 +47,15 @@ fn apply(doc: &Value, finding: &Finding) -> (Value, String) {
     let suggestion = finding.suggestion.clone().unwrap();
     let mut fixed = doc.clone();
     match finding.rule {
-        // A key to rename: the misspelled field itself, or the misspelled id of a call without one.
-        Rule::MisspelledField | Rule::MissingIdentity => {
+        // A key to rename: the misspelled key itself, or the misspelled key of an object that
+        // lacks the one suggested.
+        Rule::MisspelledField | Rule::AdditionalProperties | Rule::MissingIdentity | Rule::RequiredMissing => {
             let (parent, key) = match finding.rule {
-                Rule::MisspelledField => finding.pointer.rsplit_once('/').map(|(p, k)| (p.to_string(), k.to_string())).unwrap(),
+                Rule::MisspelledField | Rule::AdditionalProperties => finding.pointer.rsplit_once('/').map(|(p, k)| (p.to_string(), k.to_string())).unwrap(),
                 _ => {
                     let object = doc.pointer(&finding.pointer).and_then(Value::as_object).unwrap();
-                    let key = object.keys().find(|k| fold(k) == fold(&suggestion) && **k != suggestion).expect("the misspelled key").clone();
+                    let planned = |k: &str| fold(k) == fold(&suggestion) || cdpspec::suggest::closest(k, [suggestion.as_str()]).is_some();
+                    let key = object.keys().find(|k| planned(k) && **k != suggestion).expect("the misspelled key").clone();
                     (finding.pointer.clone(), key)
                 }
             };
@@ -98,6 +102,9 @@ fn every_suggestion_passes_the_rule_it_fixes() {
         Rule::InvalidCurrency,
         Rule::TimestampNotRfc3339,
         Rule::UnplannedEvent,
+        Rule::RequiredMissing,
+        Rule::AdditionalProperties,
+        Rule::AdvancedRule,
     ];
     for rule in expected {
         assert!(suggested.contains(&rule), "the corpus has no suggestion of {rule:?}: {suggested:?}");

@@ -54,9 +54,26 @@ pub struct DocumentReport {
     pub calls: Vec<CallReport>,
 }
 
-/// Validates a document: a batch (`{"batch": [...]}`), an array of calls, or one call.
-/// `raw_len` is the document's size in the source, used to skip size checks on small inputs.
-pub fn check_document(doc: &Value, raw_len: usize, options: &Options) -> DocumentReport {
+/// Validates a document: a batch (`{"batch": [...]}`), an array of calls, or one call. Size
+/// limits are checked on the document's compact JSON encoding.
+///
+/// ```
+/// use cdpspec::check::{Options, check_document};
+///
+/// let batch = serde_json::json!({"batch": [{"type": "identify", "userId": "u1"}, {"type": "track", "userId": "u1"}]});
+/// let report = check_document(&batch, &Options::default());
+/// assert!(report.calls[0].findings.is_empty());
+/// assert_eq!(report.calls[1].findings[0].pointer, "/batch/1");
+/// ```
+pub fn check_document(doc: &Value, options: &Options) -> DocumentReport {
+    check_parsed(doc, usize::MAX, options)
+}
+
+/// Validates a document parsed from `text_len` bytes of text, as [`check_document`] does, but
+/// measures sizes only when the text was long enough to break a limit: a short text's compact
+/// encoding is never long enough to (see [`limits::Limits::unmeasured_bytes`]).
+pub fn check_parsed(doc: &Value, text_len: usize, options: &Options) -> DocumentReport {
+    let raw_len = text_len;
     let mut report = DocumentReport::default();
     match doc {
         Value::Object(map) if map.contains_key("batch") => check_batch(doc, map, raw_len, options, &mut report),

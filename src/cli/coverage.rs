@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use cdpspec::check::{CallReport, Options, check_document};
+use cdpspec::check::{CallReport, Options, check_parsed};
 use cdpspec::coverage::{CallRecord, CompiledDestination, Coverage, Format, Gate, InvalidCalls, calls_of, render};
 use cdpspec::input;
 use cdpspec::locate::locate;
@@ -96,7 +96,7 @@ pub fn run(args: Args) -> i32 {
             Record::Blank => {}
             Record::Unparsed { .. } => coverage.unparsed += 1,
             Record::Parsed { text, first_line, value } => {
-                let report = check_document(&value, text.len(), &options);
+                let report = check_parsed(&value, text.len(), &options);
                 for (call, checked) in calls_of(&value, default_type).into_iter().zip(report.calls) {
                     let (line, _) = records::place(text, first_line, locate(text, &call.pointer));
                     let record = CallRecord {

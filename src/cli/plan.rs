@@ -142,14 +142,25 @@ fn check(path: &Path, format: OutputFormat) -> i32 {
         Ok(plan) => plan,
         Err(code) => return code,
     };
-    let lints = lint::lint(&plan);
+    let mut lints = lint::lint(&plan);
+    lint::place_in_file(&mut lints, path);
     for l in &lints {
         match format {
-            OutputFormat::Human => println!("{}#{}: {}[{}] {}", path.display(), l.location, l.severity, l.code, l.message),
-            OutputFormat::Json => println!(
-                "{}",
-                serde_json::json!({"path": path.display().to_string(), "location": l.location, "severity": l.severity.as_str(), "code": l.code, "message": l.message})
-            ),
+            OutputFormat::Human => {
+                let at = match (l.line, l.column) {
+                    (Some(line), Some(column)) => format!("{}:{line}:{column}", path.display()),
+                    _ => path.display().to_string(),
+                };
+                println!("{at}: {}[{}] {} (at #{})", l.severity, l.code, l.message, l.location);
+            }
+            OutputFormat::Json => {
+                let mut object = serde_json::json!({"path": path.display().to_string(), "location": l.location, "severity": l.severity.as_str(), "code": l.code, "message": l.message});
+                if let (Some(line), Some(column)) = (l.line, l.column) {
+                    object["line"] = line.into();
+                    object["column"] = column.into();
+                }
+                println!("{object}");
+            }
         }
     }
     let errors = lints.iter().filter(|l| l.severity == Severity::Error).count();

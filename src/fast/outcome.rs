@@ -78,7 +78,7 @@ pub(crate) fn from_record(name: &str, record: Record<'_>, renumber: &dyn Fn(usiz
 /// The outcome of the document `text`, parsed into `value`, whose first line is `first_line`;
 /// `duplicates` is false when it is known to have no duplicate keys.
 pub(crate) fn parsed(name: &str, text: &[u8], first_line: usize, value: &serde_json::Value, options: &Options, duplicates: bool) -> Outcome {
-    let mut report = check::check_document(value, text.len(), options);
+    let mut report = check::check_parsed(value, text.len(), options);
     if duplicates {
         check::duplicates::check(text, &mut report);
     }

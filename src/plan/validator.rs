@@ -313,8 +313,10 @@ fn violation(error: &ValidationError<'_>, site: &Site<'_>) -> Finding {
 fn with_misspelling(mut finding: Finding, error: &ValidationError<'_>, site: &Site<'_>, name: &str) -> Finding {
     let object = site.value.pointer(error.instance_path().as_str());
     if let Some(sent) = object.and_then(|o| super::hints::misspelling_of(site.schema, error.schema_path().as_str(), o, name)) {
-        finding.message.push_str(&format!("; the call has `{sent}`, likely a misspelling of it"));
-        finding = finding.suggest(format!("rename `{sent}` to `{name}`"));
+        // The suggestion is the key to rename the misspelled one to, as for a call without
+        // identity whose `user_id` should be `userId`.
+        finding.message.push_str(&format!("; the call has `{sent}`, likely a misspelling of it: rename it to `{name}`"));
+        finding = finding.suggest(name);
     }
     finding
 }

@@ -3,7 +3,7 @@
 use std::process::Command;
 use std::sync::Arc;
 
-use cdpspec::check::{Options, check_document};
+use cdpspec::check::{Options, check_parsed};
 use cdpspec::plan::PlanValidator;
 
 #[test]
@@ -16,7 +16,7 @@ fn the_calls_follow_the_plan() {
     let mut events = Vec::new();
     for line in stdout.lines() {
         let call: serde_json::Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
-        let report = check_document(&call, line.len(), &options);
+        let report = check_parsed(&call, line.len(), &options);
         let findings: Vec<_> = report.findings.iter().chain(report.calls.iter().flat_map(|c| &c.findings)).collect();
         assert!(findings.is_empty(), "{line}\n{findings:#?}");
         assert_eq!(call["userId"], "97980cfea0067");
