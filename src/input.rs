@@ -6,9 +6,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::AtomicU64;
-
-use crate::progress::Counting;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::CallType;
 
@@ -171,4 +169,25 @@ fn walk(dir: &Path, sources: &mut Vec<Source>, errors: &mut Vec<(String, io::Err
 pub fn looks_like_document_line(line: &[u8]) -> bool {
     let t = line.trim_ascii();
     matches!((t.first(), t.last()), (Some(b'{'), Some(b'}')) | (Some(b'['), Some(b']')))
+}
+
+/// A reader that adds the bytes it reads to a shared count.
+pub struct Counting<R> {
+    inner: R,
+    count: Arc<AtomicU64>,
+}
+
+impl<R> Counting<R> {
+    /// `inner`, counted into `count`.
+    pub fn new(inner: R, count: Arc<AtomicU64>) -> Self {
+        Counting { inner, count }
+    }
+}
+
+impl<R: io::Read> io::Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
 }

@@ -103,8 +103,6 @@ pub mod locate;
 pub mod output;
 pub mod plan;
 #[doc(hidden)] // An internal of the command line and the tests, not part of the API.
-pub mod progress;
-#[doc(hidden)] // An internal of the command line and the tests, not part of the API.
 pub mod records;
 pub mod rule;
 #[doc(hidden)] // An internal of the command line and the tests, not part of the API.

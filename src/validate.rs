@@ -13,7 +13,6 @@ use crate::diagnostic::Diagnostic;
 use crate::fast::{self, Outcome, Threads};
 use crate::input::{Layout, Source};
 use crate::output::Emitter;
-use crate::progress::Progress;
 use crate::split::Split;
 use crate::summary::{About, Summary};
 
@@ -26,7 +25,7 @@ pub struct Validation<'e> {
     threads: Threads,
     fast: bool,
     split: Option<Split>,
-    progress: Option<Progress>,
+    progress: Option<Box<dyn Progress + 'e>>,
     /// The emitter's first write error; nothing more is emitted or read after it.
     output_error: Option<io::Error>,
 }
@@ -58,9 +57,9 @@ impl<'e> Validation<'e> {
         self
     }
 
-    /// Shows `progress` while the run goes on.
-    pub fn with_progress(mut self, progress: Progress) -> Self {
-        self.progress = Some(progress);
+    /// Tells `progress` how the run goes on (the command line draws a bar with it).
+    pub fn with_progress(mut self, progress: impl Progress + 'e) -> Self {
+        self.progress = Some(Box::new(progress));
         self
     }
 
@@ -71,7 +70,7 @@ impl<'e> Validation<'e> {
         let name = source.display_name();
         let default_type = self.options.default_type;
         self.options.default_type = default_type.or_else(|| source.implied_type());
-        let counter = self.progress.as_ref().map(Progress::counter);
+        let counter = self.progress.as_ref().map(|p| p.counter());
         let result = source.open_counted(counter).and_then(|reader| self.reader(&name, reader, source.layout()));
         self.options.default_type = default_type;
         if result.is_err() {
@@ -144,6 +143,17 @@ impl<'e> Validation<'e> {
         self.emitter.finish(&self.summary)?;
         Ok(self.summary)
     }
+}
+
+/// What a run tells whoever shows its progress: the bytes read (through a shared counter the
+/// sources add to, before decompression), the counts after each record, and the end.
+pub trait Progress {
+    /// The counter the sources add the bytes they read to.
+    fn counter(&self) -> std::sync::Arc<std::sync::atomic::AtomicU64>;
+    /// The counts after one more record.
+    fn record(&mut self, summary: &Summary);
+    /// The run ended.
+    fn finish(&self);
 }
 
 /// A reader that ends (as if at end of input) once `stopped` is set: the run stops reading

@@ -228,11 +228,11 @@ fn misspelled_top_level_fields() {
 
 #[test]
 fn every_rule_is_exercised_by_this_suite() {
-    // Plan violations are covered in tests/plan.rs (read here too). Rules whose findings come
-    // from the input layer are covered in tests/cli.rs; the fallback
+    // Plan violations are covered in cli/tests/plan.rs (read here too). Rules whose findings come
+    // from the input layer are covered in cli/tests/cli.rs; the fallback
     // for constraints the canonical schemas do not use, in src/check/schema_errors.rs.
     let input_layer = [Rule::InvalidJson, Rule::InvalidUtf8, Rule::InvalidValue, Rule::DuplicateKey];
-    let source = [include_str!("rules.rs"), include_str!("plan.rs")].concat();
+    let source = [include_str!("rules.rs"), include_str!("../cli/tests/plan.rs")].concat();
     let source = source.as_str();
     for rule in Rule::ALL {
         let variant = format!("{rule:?}");

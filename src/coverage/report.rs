@@ -44,7 +44,8 @@ impl CallRecord {
 }
 
 /// A CI gate of `--fail-on`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 pub enum Gate {
     /// Fail when any call reached no action.
     Dropped,

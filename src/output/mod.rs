@@ -73,7 +73,8 @@ impl Emitter for Collect {
 }
 
 /// The formats `--format` accepts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 pub enum Format {
     /// One diagnostic per paragraph, `path:line:column: severity[code/name] message`, with the
     /// source line and a caret; then a summary.

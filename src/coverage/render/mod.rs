@@ -8,7 +8,8 @@ use super::report::{Coverage, InvalidCalls, KindStats};
 use crate::words::plural;
 
 /// The formats `cdpspec coverage --format` accepts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 pub enum Format {
     /// Tables for people.
     Human,

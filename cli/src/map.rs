@@ -11,8 +11,9 @@ use cdpspec::records::{self, Record};
 use cdpspec::{CallType, destination};
 use serde_json::{Map, Value, json};
 
-use super::fail;
-use super::validate::parse_call_type;
+use crate::commands::fail;
+use crate::exit::ExitStatus;
+use crate::validate::parse_call_type;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -36,7 +37,7 @@ pub struct Args {
     json: bool,
 }
 
-pub fn run(args: Args) -> i32 {
+pub fn run(args: Args) -> ExitStatus {
     let file = match destination::load(&args.destination) {
         Ok(f) => f,
         Err(e) => return fail(e),
@@ -125,7 +126,7 @@ pub fn run(args: Args) -> i32 {
             println!("fails: {}", why.join("; "));
         }
     }
-    i32::from(!ok)
+    ExitStatus::failure_if(!ok)
 }
 
 /// One line saying what a field resolved to and why.

@@ -3,7 +3,8 @@
 
 use std::path::PathBuf;
 
-use super::fail;
+use crate::commands::fail;
+use crate::exit::ExitStatus;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -15,7 +16,7 @@ pub struct Args {
     out: Option<PathBuf>,
 }
 
-pub fn run(args: Args) -> i32 {
+pub fn run(args: Args) -> ExitStatus {
     let plan = match cdpspec::plan::load(&args.plan) {
         Ok(plan) => plan,
         Err(e) => return fail(format!("cannot load plan: {e}")),
@@ -29,14 +30,14 @@ pub fn run(args: Args) -> i32 {
             match path.parent().filter(|p| !p.as_os_str().is_empty()).map_or(Ok(()), std::fs::create_dir_all).and_then(|()| std::fs::write(&path, code)) {
                 Ok(()) => {
                     eprintln!("Wrote typed events of plan `{}` ({}) to {}", plan.name, cdpspec::words::plural(plan.events.len(), "event"), path.display());
-                    0
+                    ExitStatus::Success
                 }
                 Err(e) => fail(format!("cannot write {}: {e}", path.display())),
             }
         }
         None => {
             print!("{code}");
-            0
+            ExitStatus::Success
         }
     }
 }

@@ -6,7 +6,8 @@ use cdpspec::plan::{self, Format, Plan, diff, lint};
 use cdpspec::rule::Severity;
 use cdpspec::words::plural;
 
-use super::fail;
+use crate::commands::fail;
+use crate::exit::ExitStatus;
 
 #[derive(clap::Subcommand)]
 pub enum Command {
@@ -50,7 +51,7 @@ pub enum OutputFormat {
     Json,
 }
 
-pub fn run(command: Command) -> i32 {
+pub fn run(command: Command) -> ExitStatus {
     match command {
         Command::Import { file, out } => import(&file, out.as_deref()),
         Command::Check { plan, format } => check(&plan, format),
@@ -58,7 +59,7 @@ pub fn run(command: Command) -> i32 {
     }
 }
 
-fn load(path: &Path) -> Result<Plan, i32> {
+fn load(path: &Path) -> Result<Plan, ExitStatus> {
     plan::load(path).map_err(|e| fail(format!("cannot load plan: {e}")))
 }
 
@@ -96,7 +97,7 @@ fn json_kind(v: &serde_json::Value) -> &'static str {
     }
 }
 
-fn import(file: &Path, out: Option<&Path>) -> i32 {
+fn import(file: &Path, out: Option<&Path>) -> ExitStatus {
     let text = match std::fs::read_to_string(file) {
         Ok(text) => text,
         Err(e) => return fail(format!("cannot read {}: {e}", file.display())),
@@ -112,7 +113,7 @@ fn import(file: &Path, out: Option<&Path>) -> i32 {
                 eprintln!("{}: {problem}", file.display());
             }
             eprintln!("cdpspec: {} could not be imported: {} above; nothing was written", file.display(), plural(e.problems.len(), "problem"));
-            return 1;
+            return ExitStatus::Failure;
         }
     };
     let format = out.map_or(Format::Yaml, Format::of);
@@ -126,18 +127,18 @@ fn import(file: &Path, out: Option<&Path>) -> i32 {
                     plural(imported.events.iter().map(|e| e.versions.len()).sum::<usize>(), "version"),
                     path.display()
                 );
-                0
+                ExitStatus::Success
             }
             Err(e) => fail(format!("cannot write {}: {e}", path.display())),
         },
         None => {
             print!("{text}");
-            0
+            ExitStatus::Success
         }
     }
 }
 
-fn check(path: &Path, format: OutputFormat) -> i32 {
+fn check(path: &Path, format: OutputFormat) -> ExitStatus {
     let plan = match load(path) {
         Ok(plan) => plan,
         Err(code) => return code,
@@ -173,10 +174,10 @@ fn check(path: &Path, format: OutputFormat) -> i32 {
             plural(lints.len() - errors, "warning")
         );
     }
-    i32::from(errors > 0)
+    ExitStatus::failure_if(errors > 0)
 }
 
-fn diff(old: &Path, new: &Path, format: OutputFormat) -> i32 {
+fn diff(old: &Path, new: &Path, format: OutputFormat) -> ExitStatus {
     let (before, after) = match (load(old), load(new)) {
         (Ok(a), Ok(b)) => (a, b),
         (Err(code), _) | (_, Err(code)) => return code,
@@ -192,5 +193,5 @@ fn diff(old: &Path, new: &Path, format: OutputFormat) -> i32 {
     if format == OutputFormat::Human {
         println!("{}, {breaking} breaking.", plural(changes.len(), "change"));
     }
-    i32::from(breaking > 0)
+    ExitStatus::failure_if(breaking > 0)
 }

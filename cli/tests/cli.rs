@@ -9,7 +9,7 @@ use serde_json::Value;
 fn cdpspec(args: &[&str], stdin: Option<&[u8]>) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_cdpspec"))
         .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
         .env("NO_COLOR", "1")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -71,7 +71,7 @@ fn the_seed_examples_pass_and_the_broken_ones_say_why() {
 
 #[test]
 fn alias_without_type_needs_its_endpoint() {
-    let alias = std::fs::read("examples/seed/alias.json").unwrap();
+    let alias = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/seed/alias.json")).unwrap();
     let out = cdpspec(&["validate", "--format", "json", "-"], Some(&alias));
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(diagnostics(&out)[0]["code"], "CDP101");
@@ -95,7 +95,8 @@ fn real_sdk_traffic_has_no_errors() {
 
 #[test]
 fn each_broken_payload_is_flagged_on_its_own_line() {
-    let labels: Vec<String> = std::fs::read_to_string("tests/fixtures/broken.labels").unwrap().lines().map(String::from).collect();
+    let labels: Vec<String> =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/broken.labels")).unwrap().lines().map(String::from).collect();
     let out = cdpspec(&["validate", "--format", "json", "tests/fixtures/broken.ndjson"], None);
     assert_eq!(out.status.code(), Some(1));
     let found = diagnostics(&out);
@@ -132,7 +133,7 @@ fn human_output_snapshot() {
 fn stdin_and_gzip_inputs_show_the_same_snippets_as_files() {
     let file = text(&cdpspec(&["validate", "tests/fixtures/mixed.ndjson"], None).stdout);
     assert!(file.contains("2 | {\"type\":\"identity\",\"userId\":\"u1\"}\n  |         ^"), "{file}");
-    let bytes = std::fs::read(format!("{}/tests/fixtures/mixed.ndjson", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let bytes = std::fs::read(format!("{}/tests/fixtures/mixed.ndjson", concat!(env!("CARGO_MANIFEST_DIR"), "/.."))).unwrap();
     let stdin = text(&cdpspec(&["validate", "-"], Some(&bytes)).stdout);
     assert_eq!(stdin, file.replace("tests/fixtures/mixed.ndjson", "<stdin>"));
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
@@ -234,12 +235,12 @@ fn rules_lists_every_rule() {
 
 #[test]
 fn readme_documents_every_rule_and_the_real_first_run() {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../", "README.md")).unwrap();
     for rule in cdpspec::Rule::ALL {
         assert!(readme.contains(&format!("| {} | `{}` | {} |", rule.code(), rule.name(), rule.default_severity())), "README lacks {rule:?}");
     }
     // The quickstart's first command succeeds, so `cmd1 && cmd2` works, and shows a finding.
-    assert!(readme.contains("cargo run --release -- validate examples/seed examples/sdk"), "README's first command changed");
+    assert!(readme.contains("cargo run --release -p cdpspec-cli -- validate examples/seed examples/sdk"), "README's first command changed");
     let out = cdpspec(&["validate", "examples/seed", "examples/sdk"], None);
     assert_eq!(out.status.code(), Some(0));
     assert!(readme.contains(&text(&out.stdout)), "README shows stale output of `validate examples/seed examples/sdk`:\n{}", text(&out.stdout));
@@ -264,7 +265,7 @@ fn duplicate_keys_are_reported_at_the_second_occurrence_in_their_call() {
 #[test]
 fn gzip_files_directories_and_stdin_are_read_like_plain_ones() {
     use flate2::{Compression, write::GzEncoder};
-    let plain = std::fs::read("tests/fixtures/mixed.ndjson").unwrap();
+    let plain = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/mixed.ndjson")).unwrap();
     let mut encoder = GzEncoder::new(Vec::new(), Compression::default());
     encoder.write_all(&plain).unwrap();
     let gz = encoder.finish().unwrap();

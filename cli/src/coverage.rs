@@ -12,8 +12,9 @@ use cdpspec::rule::{Rule, Severity};
 use cdpspec::{CallType, destination};
 use serde_json::{Value, json};
 
-use super::fail;
-use super::validate::parse_call_type;
+use crate::commands::fail;
+use crate::exit::ExitStatus;
+use crate::validate::parse_call_type;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -53,8 +54,8 @@ pub struct Args {
     config: Option<PathBuf>,
 }
 
-pub fn run(args: Args) -> i32 {
-    let config = match super::validate::config(args.config.as_deref()) {
+pub fn run(args: Args) -> ExitStatus {
+    let config = match crate::validate::config(args.config.as_deref()) {
         Ok(c) => c,
         Err(e) => return fail(e),
     };
@@ -74,7 +75,7 @@ pub fn run(args: Args) -> i32 {
         Err(problems) => return fail(format!("destination `{name}` does not load:\n  {}", problems.join("\n  "))),
     };
     // The plan checks calls as `validate --plan` does, and is compared with the events seen.
-    let plan = match args.plan.as_deref().or(config.plan.as_deref()).map(super::validate::load_plan).transpose() {
+    let plan = match args.plan.as_deref().or(config.plan.as_deref()).map(crate::validate::load_plan).transpose() {
         Ok(plan) => plan.map(std::sync::Arc::new),
         Err(e) => return fail(e),
     };
@@ -132,7 +133,7 @@ pub fn run(args: Args) -> i32 {
     for f in &failures {
         eprintln!("cdpspec: {f}");
     }
-    if io_errors > 0 { 2 } else { i32::from(!failures.is_empty()) }
+    if io_errors > 0 { ExitStatus::Error } else { ExitStatus::failure_if(!failures.is_empty()) }
 }
 
 /// The rules with errors in one checked call, at the run's severities.

@@ -8,7 +8,8 @@ use std::process::{Command, Output};
 use serde_json::Value;
 
 fn cdpspec(args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_cdpspec")).args(args).current_dir(env!("CARGO_MANIFEST_DIR")).env("NO_COLOR", "1").output().unwrap();
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_cdpspec")).args(args).current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).env("NO_COLOR", "1").output().unwrap();
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"), "{}", String::from_utf8_lossy(&out.stderr));
     out
 }
@@ -164,7 +165,7 @@ fn map_explains_each_field() {
 fn destination_plan_and_paths_can_come_from_the_config() {
     let dir = std::env::temp_dir().join(format!("cdpspec-coverage-config-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let root = env!("CARGO_MANIFEST_DIR");
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
     std::fs::write(
         dir.join("cdpspec.toml"),
         format!("destination = \"{root}/tests/fixtures/coverage/warehouse.json\"\nplan = \"{root}/examples/plan/courses.yaml\"\npaths = [\"{root}/tests/fixtures/coverage/seed.ndjson\"]\n"),

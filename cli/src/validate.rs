@@ -4,17 +4,18 @@ use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::progress::Bar;
 use cdpspec::check::Options;
 use cdpspec::check::limits::Limits;
 use cdpspec::output::Format;
 use cdpspec::plan::PlanValidator;
-use cdpspec::progress::Progress;
 use cdpspec::rule::Severities;
 use cdpspec::split::{Output, Split};
 use cdpspec::validate::Validation;
 use cdpspec::{CallType, config, input};
 
-use super::fail;
+use crate::commands::fail;
+use crate::exit::ExitStatus;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -82,7 +83,7 @@ pub fn parse_call_type(s: &str) -> Result<CallType, String> {
     })
 }
 
-pub fn run(args: Args) -> i32 {
+pub fn run(args: Args) -> ExitStatus {
     let config = match config(args.config.as_deref()) {
         Ok(c) => c,
         Err(e) => return fail(e),
@@ -122,7 +123,7 @@ pub fn run(args: Args) -> i32 {
         Ok(split) => split,
         Err(e) => return fail(e),
     };
-    let progress = if args.no_progress { None } else { Progress::for_stderr(total_size(&sources)) };
+    let progress = if args.no_progress { None } else { Bar::for_stderr(total_size(&sources)) };
     // Diagnostics on the terminal the bar is drawn on go around it, a line at a time.
     let out: Box<dyn io::Write> = match &progress {
         Some(progress) if io::stdout().is_terminal() => Box::new(io::BufWriter::new(progress.writer(io::stdout().lock()))),
@@ -151,18 +152,18 @@ pub fn run(args: Args) -> i32 {
     if let Err(e) = run.finish_split() {
         eprintln!("cdpspec: cannot write {e}");
         return match run.finish() {
-            Ok(_) => 2,
-            Err(e) => super::output_failed(&e),
+            Ok(_) => ExitStatus::Error,
+            Err(e) => crate::commands::output_failed(&e),
         };
     }
     let summary = match run.finish() {
         Ok(summary) => summary,
-        Err(e) => return super::output_failed(&e),
+        Err(e) => return crate::commands::output_failed(&e),
     };
-    let code = super::exit_code(&summary);
-    if code == 0 && deny_warnings && summary.warnings > 0 {
+    let code = crate::commands::exit_status(&summary);
+    if code == ExitStatus::Success && deny_warnings && summary.warnings > 0 {
         eprintln!("cdpspec: {}, and warnings are denied (--deny warnings)", cdpspec::words::plural(summary.warnings, "warning"));
-        return 1;
+        return ExitStatus::Failure;
     }
     code
 }

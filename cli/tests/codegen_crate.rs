@@ -7,7 +7,7 @@ use std::process::Command;
 
 /// The `[dependencies]` block README.md gives for generated code.
 fn readme_dependencies() -> String {
-    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let readme = std::fs::read_to_string(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).join("README.md")).unwrap();
     let start = readme.find("```toml\n[dependencies]\n").expect("README lists the dependencies of generated code") + "```toml\n".len();
     let end = start + readme[start..].find("```").unwrap();
     readme[start..end].to_string()
@@ -15,7 +15,7 @@ fn readme_dependencies() -> String {
 
 #[test]
 fn generated_code_builds_in_a_fresh_crate_without_warnings() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
     let dir = root.join("target/fresh-crate");
     let _ = std::fs::remove_dir_all(dir.join("app"));
     let app = dir.join("app");

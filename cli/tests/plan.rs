@@ -9,7 +9,7 @@ use cdpspec::plan::{PlanValidator, load};
 use cdpspec::{Finding, Rule};
 use serde_json::{Value, json};
 
-const PLAN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/plan/courses.yaml");
+const PLAN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../", "examples/plan/courses.yaml");
 
 fn plan_options() -> Options {
     let validator = PlanValidator::new(load(std::path::Path::new(PLAN)).unwrap(), "courses.yaml").unwrap();
@@ -113,7 +113,7 @@ fn severities_come_from_flags_and_the_nearest_config() {
     let dir = temp_dir("config");
     std::fs::create_dir_all(dir.join("sub")).unwrap();
     std::fs::write(dir.join("calls.ndjson"), "{\"type\":\"track\",\"event\":\"Video Played\",\"userId\":\"u1\"}\n").unwrap();
-    let root = env!("CARGO_MANIFEST_DIR");
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
     let out = cdpspec(&["validate", "--format", "json", "--plan", PLAN, "calls.ndjson"], dir.to_str().unwrap());
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stdout).contains("\"severity\":\"error\",\"code\":\"CDP301\""), "{}", text(&out.stdout));
@@ -137,7 +137,7 @@ fn severities_come_from_flags_and_the_nearest_config() {
 fn plan_import_writes_a_plan_that_validates_and_checks_clean() {
     let dir = temp_dir("import");
     let out_path = dir.join("imported.yaml");
-    let root = env!("CARGO_MANIFEST_DIR");
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
     let out = cdpspec(&["plan", "import", "tests/fixtures/segment/protocols-plan.json", "--out", out_path.to_str().unwrap()], root);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(text(&out.stderr).contains("Imported 2 events (3 versions)"), "{}", text(&out.stderr));
@@ -177,7 +177,7 @@ events:
 "#,
     )
     .unwrap();
-    let out = cdpspec(&["plan", "check", "--format", "json", path.to_str().unwrap()], env!("CARGO_MANIFEST_DIR"));
+    let out = cdpspec(&["plan", "check", "--format", "json", path.to_str().unwrap()], concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
     assert_eq!(out.status.code(), Some(1));
     let found: Vec<(String, String)> = text(&out.stdout)
         .lines()
@@ -210,18 +210,18 @@ fn plan_diff_gates_pull_requests() {
         .unwrap()
         .replace("level: {type: string, enum: [beginner, intermediate, advanced]}", "level: {type: string, enum: [beginner, advanced]}");
     std::fs::write(&new, changed).unwrap();
-    let out = cdpspec(&["plan", "diff", PLAN, new.to_str().unwrap()], env!("CARGO_MANIFEST_DIR"));
+    let out = cdpspec(&["plan", "diff", PLAN, new.to_str().unwrap()], concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stdout).contains("BREAKING events/Course Enrolled/properties.level: enum narrowed: \"intermediate\" removed"), "{}", text(&out.stdout));
-    assert_eq!(cdpspec(&["plan", "diff", PLAN, PLAN], env!("CARGO_MANIFEST_DIR")).status.code(), Some(0));
+    assert_eq!(cdpspec(&["plan", "diff", PLAN, PLAN], concat!(env!("CARGO_MANIFEST_DIR"), "/..")).status.code(), Some(0));
 }
 
 #[test]
 fn plan_files_follow_the_published_plan_schema() {
-    let schema: Value = serde_json::from_str(include_str!("../schema/plan/tracking-plan.schema.json")).unwrap();
+    let schema: Value = serde_json::from_str(include_str!("../../schema/plan/tracking-plan.schema.json")).unwrap();
     jsonschema::meta::validate(&schema).unwrap();
     let validator = jsonschema::options().build(&schema).unwrap();
-    let imported = cdpspec::plan::segment::import(&serde_json::from_str(include_str!("fixtures/segment/protocols-plan.json")).unwrap()).unwrap();
+    let imported = cdpspec::plan::segment::import(&serde_json::from_str(include_str!("../../tests/fixtures/segment/protocols-plan.json")).unwrap()).unwrap();
     for plan in [load(std::path::Path::new(PLAN)).unwrap(), imported] {
         let value = serde_json::to_value(&plan).unwrap();
         let errors: Vec<String> = validator.iter_errors(&value).map(|e| format!("{} at {}", e, e.instance_path())).collect();
@@ -233,10 +233,10 @@ fn plan_files_follow_the_published_plan_schema() {
 
 #[test]
 fn codegen_writes_the_reviewed_typed_events() {
-    let root = env!("CARGO_MANIFEST_DIR");
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
     let out = cdpspec(&["codegen", "--plan", "examples/plan/courses.yaml"], root);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    assert_eq!(text(&out.stdout), include_str!("../codegen/tests/generated/plan_courses.rs"), "stdout is the golden file codegen/tests/plan.rs reviews");
+    assert_eq!(text(&out.stdout), include_str!("../../codegen/tests/generated/plan_courses.rs"), "stdout is the golden file codegen/tests/plan.rs reviews");
     let dir = temp_dir("codegen");
     let bad = dir.join("bad.yaml");
     std::fs::write(

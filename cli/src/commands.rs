@@ -1,13 +1,9 @@
 //! The `cdpspec` command line: arguments, and dispatch to one module per command.
 
-mod codegen;
-mod coverage;
-mod map;
-mod plan;
-mod schema;
-mod validate;
-
 use clap::{Parser, Subcommand};
+
+use crate::exit::ExitStatus;
+use crate::{codegen, coverage, map, plan, schema, validate};
 
 /// Schemas, typed events and CI checks for customer-data pipeline calls.
 #[derive(Parser)]
@@ -47,11 +43,11 @@ enum Command {
 }
 
 /// Runs the command line and returns the process exit code.
-pub fn run() -> i32 {
+pub fn run() -> ExitStatus {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
+            let code = if e.use_stderr() { ExitStatus::Error } else { ExitStatus::Success };
             let _ = e.print();
             return code;
         }
@@ -67,41 +63,35 @@ pub fn run() -> i32 {
     }
 }
 
-fn rules(markdown: bool) -> i32 {
+fn rules(markdown: bool) -> ExitStatus {
     if markdown {
         print!("{}", cdpspec::rule_docs::markdown());
-        return 0;
+        return ExitStatus::Success;
     }
     for rule in cdpspec::Rule::ALL {
         println!("{}  {:<22} {:<8} {}", rule.code(), rule.name(), rule.default_severity().as_str(), rule.summary());
     }
-    0
+    ExitStatus::Success
 }
 
-/// Prints a usage or input problem and returns exit code 2.
-/// The exit code of a validation run: 2 when an input could not be read, 1 when anything had
-/// an error, 0 otherwise.
-fn exit_code(summary: &cdpspec::Summary) -> i32 {
-    if summary.io_errors > 0 {
-        2
-    } else if summary.errors > 0 {
-        1
-    } else {
-        0
-    }
+/// How a validation run ended: an error when an input could not be read, a failure when
+/// anything had an error, success otherwise.
+pub fn exit_status(summary: &cdpspec::Summary) -> ExitStatus {
+    if summary.io_errors > 0 { ExitStatus::Error } else { ExitStatus::failure_if(summary.errors > 0) }
 }
 
 /// The exit code after the output could not be written: 0, quietly, when its reader went away
 /// (`cdpspec validate ... | head`), as command-line tools do; otherwise 2, saying why.
-fn output_failed(error: &std::io::Error) -> i32 {
+pub fn output_failed(error: &std::io::Error) -> ExitStatus {
     if error.kind() == std::io::ErrorKind::BrokenPipe {
-        return 0;
+        return ExitStatus::Success;
     }
     eprintln!("cdpspec: cannot write output: {error}");
-    2
+    ExitStatus::Error
 }
 
-fn fail(message: impl std::fmt::Display) -> i32 {
+/// Prints a usage or input problem: an error.
+pub fn fail(message: impl std::fmt::Display) -> ExitStatus {
     eprintln!("cdpspec: {message}");
-    2
+    ExitStatus::Error
 }

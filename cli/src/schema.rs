@@ -4,7 +4,8 @@ use std::path::PathBuf;
 
 use cdpspec::export::{self, Draft, Options};
 
-use super::fail;
+use crate::commands::fail;
+use crate::exit::ExitStatus;
 
 #[derive(clap::Subcommand)]
 pub enum Command {
@@ -31,7 +32,7 @@ fn parse_draft(s: &str) -> Result<Draft, String> {
     s.parse().map_err(|_| format!("`{s}` is not a supported draft; expected 2020-12 or 07"))
 }
 
-pub fn run(command: Command) -> i32 {
+pub fn run(command: Command) -> ExitStatus {
     let Command::Export { out, plan, draft, bundle } = command;
     let plan = match plan.as_deref().map(cdpspec::plan::load).transpose() {
         Ok(plan) => plan,
@@ -43,7 +44,7 @@ pub fn run(command: Command) -> i32 {
                 println!("{}  {}  {}", w.kind, w.relative, w.id);
             }
             eprintln!("Wrote {} schemas (draft {}) and {} to {}", written.len(), draft.as_str(), export::INDEX_FILE, out.display());
-            0
+            ExitStatus::Success
         }
         Err(e) => fail(e),
     }

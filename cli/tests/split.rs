@@ -72,7 +72,7 @@ fn corpus() -> Vec<String> {
     }
     std::fs::write(dir.join("extra.ndjson.gz"), gz.finish().unwrap()).unwrap();
     std::fs::write(dir.join("pretty.json"), PRETTY).unwrap();
-    let root = env!("CARGO_MANIFEST_DIR");
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
     let mut paths: Vec<String> =
         ["tests/fixtures/broken.ndjson", "tests/fixtures/mixed.ndjson", "examples/sdk", "examples/seed"].iter().map(|p| format!("{root}/{p}")).collect();
     paths.extend([dir.join("extra.ndjson.gz"), dir.join("pretty.json")].iter().map(|p| p.display().to_string()));
@@ -80,7 +80,8 @@ fn corpus() -> Vec<String> {
 }
 
 fn cdpspec(args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_cdpspec")).args(args).current_dir(env!("CARGO_MANIFEST_DIR")).env("NO_COLOR", "1").output().unwrap();
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_cdpspec")).args(args).current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).env("NO_COLOR", "1").output().unwrap();
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"), "{}", String::from_utf8_lossy(&out.stderr));
     out
 }
@@ -159,7 +160,7 @@ fn input_calls(inputs: &[String]) -> Vec<Value> {
 #[test]
 fn every_call_lands_in_exactly_one_output_and_the_counts_add_up() {
     let inputs = corpus();
-    let plan = format!("{}/examples/plan/courses.yaml", env!("CARGO_MANIFEST_DIR"));
+    let plan = format!("{}/examples/plan/courses.yaml", concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
     let (diagnostics, summary, valid, invalid) = split(&inputs, &["--plan", &plan], "all");
     // Every kind of fault is in the corpus: each rule reports something (but `invalid-value`,
     // for constraints the canonical schemas do not use).
@@ -189,7 +190,7 @@ fn every_call_lands_in_exactly_one_output_and_the_counts_add_up() {
 
     // Valid calls are written byte for byte as they were in a one-line source: the SDK traffic
     // is valid; no broken fixture line is.
-    let sdk = std::fs::read_to_string(format!("{}/examples/sdk/rudderstack.ndjson", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let sdk = std::fs::read_to_string(format!("{}/examples/sdk/rudderstack.ndjson", concat!(env!("CARGO_MANIFEST_DIR"), "/.."))).unwrap();
     for line in sdk.lines().filter(|l| !l.trim().is_empty()) {
         assert!(valid.iter().any(|v| v == line.as_bytes()), "{line}");
     }
@@ -295,7 +296,7 @@ fn valid_output_alone_is_clean_and_outputs_are_checked() {
     assert!(String::from_utf8_lossy(&same.stderr).contains("--valid-out and --invalid-out are both"), "{}", String::from_utf8_lossy(&same.stderr));
     assert!(!x.exists());
     let input = dir.join("input.ndjson");
-    std::fs::copy(format!("{}/tests/fixtures/mixed.ndjson", env!("CARGO_MANIFEST_DIR")), &input).unwrap();
+    std::fs::copy(format!("{}/tests/fixtures/mixed.ndjson", concat!(env!("CARGO_MANIFEST_DIR"), "/..")), &input).unwrap();
     let before = std::fs::read(&input).unwrap();
     let onto_input = cdpspec(&["validate", "--invalid-out", input.to_str().unwrap(), input.to_str().unwrap()]);
     assert_eq!(onto_input.status.code(), Some(2));

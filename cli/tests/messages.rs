@@ -4,7 +4,8 @@
 use std::process::{Command, Output};
 
 fn cdpspec(args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_cdpspec")).args(args).current_dir(env!("CARGO_MANIFEST_DIR")).env("NO_COLOR", "1").output().unwrap();
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_cdpspec")).args(args).current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).env("NO_COLOR", "1").output().unwrap();
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"), "{}", String::from_utf8_lossy(&out.stderr));
     out
 }
@@ -48,7 +49,8 @@ fn plan_import_says_which_formats_it_reads() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("is already a cdpspec plan"), "{}", stderr(&out));
     // A Segment plan in YAML imports like its JSON.
-    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string("tests/fixtures/segment/protocols-plan.json").unwrap()).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/segment/protocols-plan.json")).unwrap()).unwrap();
     let dir = std::env::temp_dir().join(format!("cdpspec-messages-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let yaml = dir.join("protocols-plan.yaml");

@@ -11,7 +11,7 @@ use cdpspec::plan::{Format, PlanValidator, load, position};
 use cdpspec::{Finding, Rule};
 use serde_json::{Value, json};
 
-const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/plan-messages");
+const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../", "tests/fixtures/plan-messages");
 
 fn fixture(name: &str) -> String {
     format!("{DIR}/{name}")
@@ -106,7 +106,7 @@ fn validate_with_a_broken_plan_says_where_and_what() {
     let path = fixture("broken.yaml");
     let out = Command::new(env!("CARGO_BIN_EXE_cdpspec"))
         .args(["validate", "--plan", &path, "examples/seed/track.json"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);

@@ -14,7 +14,7 @@ fn validate(args: &[&str]) -> Output {
     let output = Command::new(env!("CARGO_BIN_EXE_cdpspec"))
         .arg("validate")
         .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
         .env_remove("NO_COLOR")
         .output()
         .expect("cdpspec runs");

@@ -1,0 +1,16 @@
+//! The `cdpspec` command line: one module per command over the `cdpspec` library. Only this
+//! crate parses flags, draws progress, prints and decides exit codes.
+
+mod codegen;
+mod commands;
+mod coverage;
+mod exit;
+mod map;
+mod plan;
+mod progress;
+mod schema;
+mod validate;
+
+fn main() -> std::process::ExitCode {
+    commands::run().into()
+}

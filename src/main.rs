@@ -1,7 +1,0 @@
-//! The `cdpspec` binary.
-
-mod cli;
-
-fn main() {
-    std::process::exit(cli::run());
-}
