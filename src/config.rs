@@ -114,3 +114,5 @@ pub fn load(path: &Path) -> Result<Config, String> {
     }
     Ok(config)
 }
+
+pub use crate::settings::{ConfigError, Overrides, Settings, find, resolve};

@@ -93,6 +93,7 @@ pub mod config;
 pub mod coverage;
 pub mod destination;
 pub mod diagnostic;
+pub mod engine;
 pub mod event;
 pub mod export;
 #[doc(hidden)] // An internal of the command line and the tests, not part of the API.
@@ -108,6 +109,7 @@ pub mod rule;
 #[doc(hidden)] // An internal of the command line and the tests, not part of the API.
 pub mod rule_docs;
 pub mod schema;
+mod settings;
 pub mod split;
 #[doc(hidden)] // An internal of the command line and the tests, not part of the API.
 pub mod suggest;

@@ -125,7 +125,7 @@ fn line_record(line: &[u8], number: usize) -> Record<'_> {
 }
 
 /// Parses one document whose first byte is on line `first_line`.
-fn document(text: &[u8], first_line: usize, whole_file: bool) -> Record<'_> {
+pub(crate) fn document(text: &[u8], first_line: usize, whole_file: bool) -> Record<'_> {
     if let Err(e) = std::str::from_utf8(text) {
         let (line, column) = place(text, first_line, e.valid_up_to());
         let message = format!("invalid UTF-8 (byte 0x{:02x}); JSON must be UTF-8", text[e.valid_up_to()]);

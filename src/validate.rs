@@ -10,6 +10,7 @@ use std::rc::Rc;
 
 use crate::check;
 use crate::diagnostic::Diagnostic;
+use crate::engine::Engine;
 use crate::fast::{self, Outcome, Threads};
 use crate::input::{Layout, Source};
 use crate::output::Emitter;
@@ -18,12 +19,13 @@ use crate::summary::{About, Summary};
 
 /// One validation run over any number of sources.
 pub struct Validation<'e> {
-    options: check::Options,
+    engine: Engine,
+    /// The engine for the source being read, when its name implies a call type.
+    source_engine: Option<Engine>,
     emitter: &'e mut dyn Emitter,
     /// The counts so far.
     pub summary: Summary,
     threads: Threads,
-    fast: bool,
     split: Option<Split>,
     progress: Option<Box<dyn Progress + 'e>>,
     /// The emitter's first write error; nothing more is emitted or read after it.
@@ -31,9 +33,23 @@ pub struct Validation<'e> {
 }
 
 impl<'e> Validation<'e> {
-    /// A run that reports to `emitter`.
+    /// A run that checks with `options` and reports to `emitter`.
     pub fn new(options: check::Options, emitter: &'e mut dyn Emitter) -> Self {
-        Validation { options, emitter, summary: Summary::default(), threads: Threads::Global, fast: true, split: None, progress: None, output_error: None }
+        Validation::with_engine(Engine::from_options(options), emitter)
+    }
+
+    /// A run that checks with `engine` and reports to `emitter`.
+    pub fn with_engine(engine: Engine, emitter: &'e mut dyn Emitter) -> Self {
+        Validation {
+            engine,
+            source_engine: None,
+            emitter,
+            summary: Summary::default(),
+            threads: Threads::Global,
+            split: None,
+            progress: None,
+            output_error: None,
+        }
     }
 
     /// Checks records on `jobs` threads: 0 means as many as cores (the default), 1 the calling
@@ -47,7 +63,7 @@ impl<'e> Validation<'e> {
     /// as before the fast path existed: the reference the fast path is tested against, and the
     /// baseline of the benchmarks.
     pub fn without_fast_path(mut self) -> Self {
-        self.fast = false;
+        self.engine = self.engine.without_fast_path();
         self
     }
 
@@ -68,11 +84,13 @@ impl<'e> Validation<'e> {
     pub fn source(&mut self, source: &Source) -> io::Result<()> {
         self.summary.files += 1;
         let name = source.display_name();
-        let default_type = self.options.default_type;
-        self.options.default_type = default_type.or_else(|| source.implied_type());
+        // A file named after a call implies its type, as an endpoint does.
+        if self.engine.options().default_type.is_none() && source.implied_type().is_some() {
+            self.source_engine = Some(self.engine.with_implied_type(source.implied_type()));
+        }
         let counter = self.progress.as_ref().map(|p| p.counter());
         let result = source.open_counted(counter).and_then(|reader| self.reader(&name, reader, source.layout()));
-        self.options.default_type = default_type;
+        self.source_engine = None;
         if result.is_err() {
             self.summary.io_errors += 1;
         }
@@ -91,10 +109,11 @@ impl<'e> Validation<'e> {
         if self.output_error.is_some() {
             return Ok(());
         }
-        let Validation { options, emitter, summary, threads, fast, split, progress, output_error } = self;
+        let Validation { engine, source_engine, emitter, summary, threads, split, progress, output_error } = self;
+        let engine = source_engine.as_ref().unwrap_or(engine);
         let stopped = Rc::new(Cell::new(false));
         let reader = UntilStopped { inner: reader, stopped: Rc::clone(&stopped) };
-        fast::read(reader, layout, name, options, *fast, threads, &mut |outcome, text| {
+        fast::read(reader, layout, name, engine, threads, &mut |outcome, text| {
             if output_error.is_some() {
                 return;
             }

@@ -3,8 +3,12 @@
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use cdpspec::check::{CallReport, Options, check_parsed};
+use std::sync::Arc;
+
+use cdpspec::check::CallReport;
+use cdpspec::config::{self, Overrides};
 use cdpspec::coverage::{CallRecord, CompiledDestination, Coverage, Format, Gate, InvalidCalls, calls_of, render};
+use cdpspec::engine::Engine;
 use cdpspec::input;
 use cdpspec::locate::locate;
 use cdpspec::records::{self, Record};
@@ -55,49 +59,47 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> ExitStatus {
-    let config = match crate::validate::config(args.config.as_deref()) {
-        Ok(c) => c,
+    let overrides = Overrides {
+        call_type: args.call_type,
+        plan: args.plan.clone(),
+        destination: args.destination.clone(),
+        paths: args.paths.clone(),
+        ..Overrides::default()
+    };
+    let settings = match crate::validate::config(args.config.as_deref()).and_then(|config| config::resolve(&config, &overrides)) {
+        Ok(settings) => settings,
         Err(e) => return fail(e),
     };
-    let Some(name) = args.destination.clone().or(config.destination.clone()) else {
+    if settings.destination.is_none() {
         return fail(format!("no destination: give --destination NAME|FILE (bundled: {}) or `destination` in cdpspec.toml", destination::names().join(", ")));
-    };
-    let paths = if args.paths.is_empty() { config.paths.clone() } else { args.paths.clone() };
-    if paths.is_empty() {
+    }
+    if settings.paths.is_empty() {
         return fail("no input: give PATH arguments (or `-` for stdin), or `paths` in cdpspec.toml");
     }
-    let file = match destination::load(&name) {
-        Ok(file) => file,
-        Err(e) => return fail(e),
-    };
-    let compiled = match CompiledDestination::new(&file) {
-        Ok(c) => c,
-        Err(problems) => return fail(format!("destination `{name}` does not load:\n  {}", problems.join("\n  "))),
-    };
     // The plan checks calls as `validate --plan` does, and is compared with the events seen.
-    let plan = match args.plan.as_deref().or(config.plan.as_deref()).map(crate::validate::load_plan).transpose() {
-        Ok(plan) => plan.map(std::sync::Arc::new),
+    let engine = match Engine::new(&settings) {
+        Ok(engine) => engine,
         Err(e) => return fail(e),
     };
-    let (sources, unreadable) = input::expand(&paths);
+    let compiled = Arc::clone(engine.destination().expect("settings name a destination"));
+    let (sources, unreadable) = input::expand(&settings.paths);
     for (path, e) in &unreadable {
         eprintln!("cdpspec: cannot read {path}: {e}");
     }
     let treatment = if args.invalid_as_failed { InvalidCalls::Failed } else { InvalidCalls::Evaluated };
     let mut coverage = Coverage::new(&compiled).with_invalid_calls(treatment);
-    let mut options = Options { severities: config.severities.clone(), limits: config.limits, plan: plan.clone(), ..Options::default() };
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let mut io_errors = unreadable.len();
     for source in &sources {
         let name = source.display_name();
-        let default_type = args.call_type.or(config.call_type).or_else(|| source.implied_type());
-        options.default_type = default_type;
+        let engine = engine.with_implied_type(source.implied_type());
+        let default_type = engine.options().default_type;
         let mut visit = |record: Record<'_>| match record {
             Record::Blank => {}
             Record::Unparsed { .. } => coverage.unparsed += 1,
             Record::Parsed { text, first_line, value } => {
-                let report = check_parsed(&value, text.len(), &options);
+                let report = engine.check_value(&value);
                 for (call, checked) in calls_of(&value, default_type).into_iter().zip(report.calls) {
                     let (line, _) = records::place(text, first_line, locate(text, &call.pointer));
                     let record = CallRecord {
@@ -107,7 +109,7 @@ pub fn run(args: Args) -> ExitStatus {
                         call_type: call.call.get("type").and_then(Value::as_str).map(String::from),
                         event: label(&call.call),
                         outcomes: compiled.evaluate(&call.call),
-                        errors: errors_of(&checked, &options),
+                        errors: errors_of(&checked, &engine),
                     };
                     if args.per_call {
                         let _ = writeln!(out, "{}", per_call(&record, &compiled));
@@ -122,7 +124,7 @@ pub fn run(args: Args) -> ExitStatus {
             io_errors += 1;
         }
     }
-    coverage.finish(plan.as_deref().map(|p| p.plan()));
+    coverage.finish(engine.options().plan.as_deref().map(|p| p.plan()));
     if args.per_call {
         eprint!("{}", render(&coverage, Format::Human).lines().take(2).collect::<Vec<_>>().join("\n") + "\n");
     } else {
@@ -137,8 +139,8 @@ pub fn run(args: Args) -> ExitStatus {
 }
 
 /// The rules with errors in one checked call, at the run's severities.
-fn errors_of(checked: &CallReport, options: &Options) -> Vec<Rule> {
-    let mut rules: Vec<Rule> = checked.findings.iter().filter(|f| options.severities.of(f.rule) == Some(Severity::Error)).map(|f| f.rule).collect();
+fn errors_of(checked: &CallReport, engine: &Engine) -> Vec<Rule> {
+    let mut rules: Vec<Rule> = checked.findings.iter().filter(|f| engine.severity(f.rule) == Some(Severity::Error)).map(|f| f.rule).collect();
     rules.dedup();
     rules
 }

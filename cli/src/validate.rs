@@ -2,13 +2,12 @@
 
 use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use crate::progress::Bar;
-use cdpspec::check::Options;
 use cdpspec::check::limits::Limits;
+use cdpspec::config::Overrides;
+use cdpspec::engine::Engine;
 use cdpspec::output::Format;
-use cdpspec::plan::PlanValidator;
 use cdpspec::rule::Severities;
 use cdpspec::split::{Output, Split};
 use cdpspec::validate::Validation;
@@ -70,9 +69,8 @@ pub enum Deny {
 }
 
 /// The project's config: `--config`, or the nearest cdpspec.toml, or none.
-pub fn config(explicit: Option<&std::path::Path>) -> Result<config::Config, String> {
-    let path = explicit.map(PathBuf::from).or_else(|| std::env::current_dir().ok().and_then(|d| config::discover(&d)));
-    Ok(path.map(|p| config::load(&p)).transpose()?.unwrap_or_default())
+pub fn config(explicit: Option<&std::path::Path>) -> Result<config::Config, config::ConfigError> {
+    config::find(explicit, &std::env::current_dir().unwrap_or_default())
 }
 
 pub fn parse_call_type(s: &str) -> Result<CallType, String> {
@@ -84,34 +82,28 @@ pub fn parse_call_type(s: &str) -> Result<CallType, String> {
 }
 
 pub fn run(args: Args) -> ExitStatus {
-    let config = match config(args.config.as_deref()) {
-        Ok(c) => c,
+    let overrides = Overrides {
+        call_type: args.call_type,
+        plan: args.plan.clone(),
+        severities: args.severities.clone(),
+        limits: args.limits.clone(),
+        paths: args.paths.clone(),
+        deny_warnings: args.deny.contains(&Deny::Warnings),
+        destination: None,
+    };
+    let settings = match config(args.config.as_deref()).and_then(|config| config::resolve(&config, &overrides)) {
+        Ok(settings) => settings,
         Err(e) => return fail(e),
     };
-    let paths = if args.paths.is_empty() { config.paths.clone() } else { args.paths.clone() };
-    if paths.is_empty() {
+    if settings.paths.is_empty() {
         return fail("no input: give PATH arguments (or `-` for stdin), or `paths` in cdpspec.toml");
     }
-    let deny_warnings = args.deny.contains(&Deny::Warnings) || config.deny_warnings;
-    let mut severities = config.severities.clone();
-    for (rule, level) in &args.severities {
-        severities.set(*rule, *level);
-    }
-    let plan = match args.plan.clone().or(config.plan.clone()) {
-        Some(path) => match load_plan(&path) {
-            Ok(plan) => Some(Arc::new(plan)),
-            Err(e) => return fail(e),
-        },
-        None => None,
+    let engine = match Engine::new(&settings) {
+        Ok(engine) => engine,
+        Err(e) => return fail(e),
     };
-    let mut limits = config.limits;
-    for (name, value) in &args.limits {
-        if let Err(e) = limits.set(name, *value) {
-            return fail(e);
-        }
-    }
-    let options = Options { default_type: args.call_type.or(config.call_type), plan, severities, limits };
-    let (sources, unreadable) = input::expand(&paths);
+    let deny_warnings = settings.deny_warnings;
+    let (sources, unreadable) = input::expand(&settings.paths);
     if !unreadable.is_empty() && (args.valid_out.is_some() || args.invalid_out.is_some()) {
         // A split of part of the input would replace the outputs with part of the calls.
         for (path, error) in &unreadable {
@@ -130,7 +122,7 @@ pub fn run(args: Args) -> ExitStatus {
         _ => Box::new(io::BufWriter::new(io::stdout().lock())),
     };
     let mut emitter = args.format.emitter(out, Box::new(io::stderr()));
-    let mut run = Validation::new(options, emitter.as_mut()).with_jobs(args.jobs);
+    let mut run = Validation::with_engine(engine, emitter.as_mut()).with_jobs(args.jobs);
     if let Some(split) = split {
         run = run.with_split(split);
     }
@@ -197,10 +189,4 @@ fn split(args: &Args, sources: &[input::Source]) -> Result<Option<Split>, String
         Output::create(path).map(Some).map_err(|e| format!("cannot create {flag} {}: {e}", path.display()))
     };
     Ok(Some(Split::new(create(&args.valid_out, "--valid-out")?, create(&args.invalid_out, "--invalid-out")?)))
-}
-
-/// Loads and compiles a plan; the error names the file and the offending rule.
-pub fn load_plan(path: &std::path::Path) -> Result<PlanValidator, String> {
-    let plan = cdpspec::plan::load(path).map_err(|e| format!("cannot load plan: {e}"))?;
-    PlanValidator::new(plan, path.display().to_string()).map_err(|e| format!("plan does not compile: {e}"))
 }

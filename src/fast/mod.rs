@@ -12,7 +12,7 @@
 //! input order. With a tracking plan every line takes the precise path.
 
 pub mod json;
-mod outcome;
+pub(crate) mod outcome;
 mod reader;
 mod rules;
 pub mod tape;

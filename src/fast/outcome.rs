@@ -2,11 +2,8 @@
 //! thread, consumed by `validate::Validation` on its own. Also the precise path: serde_json,
 //! `check::check_document`, diagnostics placed in the source text.
 
-use std::io::Cursor;
-
 use crate::check::{self, Options};
 use crate::diagnostic::{Diagnostic, Finding};
-use crate::input::Layout;
 use crate::locate::locate;
 use crate::records::{self, Record};
 
@@ -31,26 +28,16 @@ pub enum Outcome {
     },
 }
 
-/// Checks one NDJSON line (without its terminator; number `line` in its source) with the
-/// precise path, exactly as `records::read` and `check::check_document` always have.
-pub(crate) fn precise_line(name: &str, text: &[u8], line: usize, options: &Options) -> Outcome {
-    // `records::read` owns the parsing and its error positions: hand it the line as line 2 of
-    // a source (after a blank line 1, so that no byte order mark is stripped again), with a
-    // terminator it strips off again.
-    let mut source = Vec::with_capacity(text.len() + 3);
-    source.push(b'\n');
-    source.extend_from_slice(text);
-    source.extend_from_slice(b"\r\n");
-    let mut outcome = Outcome::Blank;
-    let mut seen = 0;
-    let result = records::read(Cursor::new(source), Layout::Lines, &mut |record| {
-        seen += 1;
-        if seen == 2 {
-            outcome = from_record(name, record, &|n| n - 2 + line, options);
+impl Outcome {
+    /// The diagnostics of severity error: about the record, the document and every call.
+    pub fn errors(&self) -> usize {
+        let is_error = |d: &&Diagnostic| d.severity == crate::rule::Severity::Error;
+        match self {
+            Outcome::Blank | Outcome::Clean { .. } => 0,
+            Outcome::Unparsed(d) => d.iter().filter(is_error).count(),
+            Outcome::Checked { document, calls } => document.iter().chain(calls.iter().flatten()).filter(is_error).count(),
         }
-    });
-    debug_assert!(result.is_ok() && seen == 2, "a line in memory is two records");
-    outcome
+    }
 }
 
 /// The outcome of a record read by `records::read`; `renumber` turns the reader's line numbers

@@ -9,8 +9,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Arc, mpsc};
 
 use super::outcome::{self, Outcome};
-use super::{FastPath, Verdict};
-use crate::check::Options;
+use crate::engine::{Engine, Origin};
 use crate::input::{Layout, looks_like_document_line};
 use crate::records;
 
@@ -71,24 +70,15 @@ fn helpers(n: usize) -> Option<rayon::ThreadPool> {
 /// What every line of one source is checked with.
 struct Run<'a> {
     name: &'a str,
-    options: &'a Options,
-    fast: Option<FastPath>,
+    engine: &'a Engine,
 }
 
-/// Reads every record of `reader`, laid out as `layout` says, checks it (with the fast path
-/// first when `fast`), and hands the outcomes to `visit` in input order, each with the record's
-/// bytes (a line without its terminator, or the whole document). Read errors end the
-/// source after the records before them were handed on, as `records::read` does.
-pub fn read(
-    reader: impl BufRead,
-    layout: Layout,
-    name: &str,
-    options: &Options,
-    fast: bool,
-    threads: &Threads,
-    visit: &mut dyn FnMut(Outcome, &[u8]),
-) -> io::Result<()> {
-    let run = Run { name, options, fast: if fast { Some(FastPath::new(options)) } else { None } };
+/// Reads every record of `reader`, laid out as `layout` says, checks it with `engine`, and
+/// hands the outcomes to `visit` in input order, each with the record's bytes (a line without
+/// its terminator, or the whole document). Read errors end the source after the records before
+/// them were handed on, as `records::read` does.
+pub fn read(reader: impl BufRead, layout: Layout, name: &str, engine: &Engine, threads: &Threads, visit: &mut dyn FnMut(Outcome, &[u8])) -> io::Result<()> {
+    let run = Run { name, engine };
     if layout == Layout::Lines {
         return lines(reader, &run, threads, visit);
     }
@@ -114,7 +104,7 @@ pub fn read(
     } else {
         records::read(reader, layout, &mut |record| {
             let text = record.text();
-            visit(outcome::from_record(name, record, &|n| n, options), text);
+            visit(outcome::from_record(name, record, &|n| n, engine.options()), text);
         })
     }
 }
@@ -200,17 +190,9 @@ fn push_line(bytes: &[u8], lines: &mut Vec<(usize, usize, usize)>, number: &mut 
 }
 
 /// Checks one line (number `number`, without its terminator).
+#[inline]
 fn check_line(text: &[u8], number: usize, run: &Run<'_>) -> Outcome {
-    if text.trim_ascii().is_empty() {
-        return Outcome::Blank;
-    }
-    match run.fast.as_ref().map_or(Verdict::Precise(None), |fast| fast.verdict(text)) {
-        Verdict::Clean(calls) => Outcome::Clean { calls },
-        // The tape read the line as serde_json would, and found the duplicate keys
-        // `check::duplicates` would: no need to do either again.
-        Verdict::Precise(Some(parsed)) => outcome::parsed(run.name, text, number, &parsed.value, run.options, parsed.duplicate_keys),
-        Verdict::Precise(None) => outcome::precise_line(run.name, text, number, run.options),
-    }
+    run.engine.check_record(text, Origin { name: run.name, line: number })
 }
 
 fn lines<R: BufRead>(mut reader: R, run: &Run<'_>, threads: &Threads, visit: &mut dyn FnMut(Outcome, &[u8])) -> io::Result<()> {

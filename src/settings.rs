@@ -1,0 +1,136 @@
+//! Settings resolved once for every front end: `cdpspec.toml` with the overrides a command
+//! line (or a collector's or a stream's own flags) gives, so `validate`, `coverage`, `serve`
+//! and `stream` can never disagree on a plan, a severity or a limit. [`crate::engine::Engine`]
+//! compiles them.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::CallType;
+use crate::check::limits::Limits;
+use crate::config::{self, Config};
+use crate::rule::{Level, Rule, Severities};
+
+/// What a run checks with, after the config file and the overrides were merged.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Settings {
+    /// The type of top-level payloads without `type`.
+    pub call_type: Option<CallType>,
+    /// The tracking plan to apply.
+    pub plan: Option<PathBuf>,
+    /// Severity per rule.
+    pub severities: Severities,
+    /// Size and length limits.
+    pub limits: Limits,
+    /// The destination to evaluate calls against (bundled name or file).
+    pub destination: Option<String>,
+    /// What to read when no input is named.
+    pub paths: Vec<String>,
+    /// Whether warnings fail a run.
+    pub deny_warnings: bool,
+}
+
+/// What a command line says on top of the config file; every field wins over it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Overrides {
+    /// `--type`.
+    pub call_type: Option<CallType>,
+    /// `--plan`.
+    pub plan: Option<PathBuf>,
+    /// `--severity RULE=LEVEL`, in order.
+    pub severities: Vec<(Rule, Level)>,
+    /// `--limit NAME=N`, in order.
+    pub limits: Vec<(String, usize)>,
+    /// `--destination`.
+    pub destination: Option<String>,
+    /// The inputs named.
+    pub paths: Vec<String>,
+    /// `--deny warnings`.
+    pub deny_warnings: bool,
+}
+
+/// Why settings could not be resolved or compiled.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConfigError {
+    /// The config file cannot be read or has a wrong key or value.
+    File(String),
+    /// An override names an unknown limit or a value out of range.
+    Limit(String),
+    /// The plan cannot be read or does not compile.
+    Plan(String),
+    /// The destination cannot be found or does not compile.
+    Destination(String),
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::File(why) | ConfigError::Limit(why) | ConfigError::Plan(why) | ConfigError::Destination(why) => f.write_str(why),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// The config file of a run: `explicit` (`--config`), else the nearest `cdpspec.toml` from
+/// `dir` upwards, else none (all defaults).
+///
+/// # Errors
+///
+/// The file cannot be read, or has an unknown key or a wrong value.
+pub fn find(explicit: Option<&Path>, dir: &Path) -> Result<Config, ConfigError> {
+    let path = explicit.map(PathBuf::from).or_else(|| config::discover(dir));
+    Ok(path.map(|p| config::load(&p)).transpose().map_err(ConfigError::File)?.unwrap_or_default())
+}
+
+/// Merges `overrides` into `config`: each override wins.
+///
+/// # Errors
+///
+/// An override names an unknown limit.
+///
+/// ```
+/// use cdpspec::config::{Config, Overrides, resolve};
+///
+/// let overrides = Overrides { limits: vec![("batch-calls".into(), 10)], ..Overrides::default() };
+/// let settings = resolve(&Config::default(), &overrides).unwrap();
+/// assert_eq!(settings.limits.batch_calls, 10);
+/// assert!(resolve(&Config::default(), &Overrides { limits: vec![("batch-call".into(), 1)], ..Overrides::default() }).is_err());
+/// ```
+pub fn resolve(config: &Config, overrides: &Overrides) -> Result<Settings, ConfigError> {
+    let mut severities = config.severities.clone();
+    for (rule, level) in &overrides.severities {
+        severities.set(*rule, *level);
+    }
+    let mut limits = config.limits;
+    for (name, value) in &overrides.limits {
+        limits.set(name, *value).map_err(ConfigError::Limit)?;
+    }
+    Ok(Settings {
+        call_type: overrides.call_type.or(config.call_type),
+        plan: overrides.plan.clone().or_else(|| config.plan.clone()),
+        severities,
+        limits,
+        destination: overrides.destination.clone().or_else(|| config.destination.clone()),
+        paths: if overrides.paths.is_empty() { config.paths.clone() } else { overrides.paths.clone() },
+        deny_warnings: overrides.deny_warnings || config.deny_warnings,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_win_over_the_file() {
+        let mut config = Config { call_type: Some(CallType::Track), deny_warnings: false, paths: vec!["events/".into()], ..Config::default() };
+        config.severities.set(Rule::UnplannedEvent, Level::Warning);
+        let overrides =
+            Overrides { call_type: Some(CallType::Alias), severities: vec![(Rule::UnplannedEvent, Level::Off)], deny_warnings: true, ..Overrides::default() };
+        let settings = resolve(&config, &overrides).unwrap();
+        assert_eq!(settings.call_type, Some(CallType::Alias));
+        assert_eq!(settings.severities.of(Rule::UnplannedEvent), None);
+        assert_eq!(settings.paths, ["events/"]);
+        assert!(settings.deny_warnings);
+    }
+}
