@@ -87,6 +87,10 @@
 //! assert_eq!(track.event, "Course Enrolled");
 //! ```
 
+// Library code never exits, prints or decides about terminals (the command line does), and
+// says what is public by where it is re-exported. The lints keep it so.
+#![warn(unreachable_pub, clippy::exit, clippy::print_stdout, clippy::print_stderr)]
+
 pub mod calls;
 pub mod check;
 pub mod config;

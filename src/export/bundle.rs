@@ -31,7 +31,7 @@ pub(crate) struct Registry {
 
 impl Registry {
     /// Adds a resource; a later one with the same URI replaces it.
-    pub fn add(&mut self, resource: Resource) {
+    pub(crate) fn add(&mut self, resource: Resource) {
         match self.by_uri.get(&resource.uri) {
             Some(&i) => self.resources[i] = resource,
             None => {
@@ -42,12 +42,12 @@ impl Registry {
     }
 
     /// The resource at `uri`.
-    pub fn get(&self, uri: &str) -> Option<&Resource> {
+    pub(crate) fn get(&self, uri: &str) -> Option<&Resource> {
         self.by_uri.get(uri).map(|&i| &self.resources[i])
     }
 
     /// Every resource, in the order added.
-    pub fn iter(&self) -> impl Iterator<Item = &Resource> {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &Resource> {
         self.resources.iter()
     }
 }

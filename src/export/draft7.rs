@@ -24,7 +24,7 @@ use super::ExportError;
 use super::walk::{Slot, push, slot, tokens, walk_mut};
 
 /// The draft 7 meta-schema URI.
-pub const SCHEMA: &str = "http://json-schema.org/draft-07/schema#";
+pub(crate) const SCHEMA: &str = "http://json-schema.org/draft-07/schema#";
 
 /// Keywords with no draft 7 form, and why.
 const UNSUPPORTED: &[(&str, &str)] = &[

@@ -25,7 +25,7 @@ impl<'a> JsonLines<'a> {
 
 /// One diagnostic as a JSON Lines record, fields in documented order.
 #[derive(Serialize)]
-pub struct Record<'d> {
+pub(crate) struct Record<'d> {
     path: &'d str,
     line: usize,
     column: usize,

@@ -19,7 +19,7 @@ use crate::rule::{Rule, Severity};
 use crate::summary::Summary;
 
 /// How many diagnostics the table lists by default: well under a comment's 65536 characters.
-pub const MAX_ROWS: usize = 50;
+pub(crate) const MAX_ROWS: usize = 50;
 
 /// Renders a Markdown report, written whole at the end (the counts come first).
 pub struct Markdown<'a> {

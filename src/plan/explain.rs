@@ -11,7 +11,7 @@ use serde_json::Value;
 
 /// One reason a section schema is invalid.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
+pub(crate) struct Problem {
     /// JSON pointer of the offending keyword (or element) within the section schema; empty for
     /// the schema itself.
     pub pointer: String,
@@ -49,7 +49,7 @@ const SCHEMA_LIST: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems"];
 
 /// Every problem of `schema` (a plan section), in schema order. Empty when the schema is valid
 /// and compiles as plan validation compiles it.
-pub fn problems(schema: &Value) -> Vec<Problem> {
+pub(crate) fn problems(schema: &Value) -> Vec<Problem> {
     let meta = jsonschema::draft202012::meta::validator();
     let mut out: Vec<Problem> = Vec::new();
     for error in meta.iter_errors(schema) {

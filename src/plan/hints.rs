@@ -19,7 +19,7 @@ fn declared(holder: &Value) -> Vec<&str> {
 /// The key of `object` that likely misspells the missing required property `missing`: a key the
 /// subschema neither declares nor requires, close to `missing`. `required_path` is the schema
 /// path of the failed `required` keyword.
-pub fn misspelling_of<'v>(schema: &Value, required_path: &str, object: &'v Value, missing: &str) -> Option<&'v str> {
+pub(crate) fn misspelling_of<'v>(schema: &Value, required_path: &str, object: &'v Value, missing: &str) -> Option<&'v str> {
     let holder = holder(schema, required_path)?;
     let declared = declared(holder);
     let required: Vec<&str> = holder.get("required").and_then(Value::as_array).map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
@@ -30,7 +30,7 @@ pub fn misspelling_of<'v>(schema: &Value, required_path: &str, object: &'v Value
 /// The declared property that the key `unexpected` of `object` was likely meant to be: one the
 /// object lacks, close to it. `keyword_path` is the schema path of the failed
 /// `additionalProperties` (or `unevaluatedProperties`) keyword.
-pub fn intended<'s>(schema: &'s Value, keyword_path: &str, object: &Value, unexpected: &str) -> Option<&'s str> {
+pub(crate) fn intended<'s>(schema: &'s Value, keyword_path: &str, object: &Value, unexpected: &str) -> Option<&'s str> {
     let holder = holder(schema, keyword_path)?;
     let absent = declared(holder).into_iter().filter(|name| object.get(name).is_none());
     crate::suggest::closest(unexpected, absent)
@@ -38,7 +38,7 @@ pub fn intended<'s>(schema: &'s Value, keyword_path: &str, object: &Value, unexp
 
 /// The allowed value closest to the string `value`: one equal ignoring case first, then the
 /// closest by edit distance (ignoring case, `_`, `-` and spaces).
-pub fn closest_option<'o>(value: &str, options: &'o Value) -> Option<&'o str> {
+pub(crate) fn closest_option<'o>(value: &str, options: &'o Value) -> Option<&'o str> {
     let strings: Vec<&str> = options.as_array()?.iter().filter_map(Value::as_str).collect();
     let lower = value.to_lowercase();
     strings.iter().copied().find(|o| o.to_lowercase() == lower).or_else(|| crate::suggest::closest(value, strings.iter().copied()))
