@@ -109,6 +109,7 @@ pub mod output;
 pub mod plan;
 #[doc(hidden)] // An internal of the command line and the tests, not part of the API.
 pub mod records;
+pub mod route;
 pub mod rule;
 #[doc(hidden)] // An internal of the command line and the tests, not part of the API.
 pub mod rule_docs;
