@@ -69,7 +69,7 @@ pub enum Deny {
 }
 
 /// The project's config: `--config`, or the nearest cdpspec.toml, or none.
-pub fn config(explicit: Option<&std::path::Path>) -> Result<config::Config, String> {
+pub fn config(explicit: Option<&std::path::Path>) -> Result<config::Config, config::ConfigError> {
     let path = explicit.map(PathBuf::from).or_else(|| std::env::current_dir().ok().and_then(|d| config::discover(&d)));
     Ok(path.map(|p| config::load(&p)).transpose()?.unwrap_or_default())
 }
