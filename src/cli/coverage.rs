@@ -71,7 +71,7 @@ pub fn run(args: Args) -> i32 {
     };
     let compiled = match CompiledDestination::new(&file) {
         Ok(c) => c,
-        Err(problems) => return fail(format!("destination `{name}` does not load:\n  {}", problems.join("\n  "))),
+        Err(e) => return super::destination_fails(&name, &e),
     };
     // The plan checks calls as `validate --plan` does, and is compared with the events seen.
     let plan = match args.plan.as_deref().or(config.plan.as_deref()).map(super::validate::load_plan).transpose() {

@@ -43,7 +43,7 @@ pub fn run(args: Args) -> i32 {
     };
     let compiled = match CompiledDestination::new(&file) {
         Ok(c) => c,
-        Err(problems) => return fail(format!("destination `{}` does not load:\n  {}", args.destination, problems.join("\n  "))),
+        Err(e) => return super::destination_fails(&args.destination, &e),
     };
     let source = if args.payload == "-" { Source::Stdin } else { Source::File(PathBuf::from(&args.payload)) };
     let call = match first_call(&source, args.call_type.or_else(|| source.implied_type()), args.index) {

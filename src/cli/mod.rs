@@ -105,3 +105,9 @@ fn fail(message: impl std::fmt::Display) -> i32 {
     eprintln!("cdpspec: {message}");
     2
 }
+
+/// Fails with a destination's compile problems, one per indented line, under its name.
+fn destination_fails(name: &str, error: &cdpspec::coverage::CompileError) -> i32 {
+    let problems: Vec<String> = error.problems.iter().map(ToString::to_string).collect();
+    fail(format!("destination `{name}` does not load:\n  {}", problems.join("\n  ")))
+}
