@@ -18,6 +18,10 @@
 //! message-id-chars = 100        # `messageId` must be shorter
 //! ```
 
+mod error;
+
+pub use error::ConfigFileError;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -76,20 +80,23 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
     start.ancestors().map(|dir| dir.join(FILE_NAME)).find(|p| p.is_file())
 }
 
-/// Reads a config file; errors name the file and the offending key.
-pub fn load(path: &Path) -> Result<Config, String> {
-    let name = path.display();
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {name}: {e}"))?;
-    let table: toml::Table = toml::from_str(&text).map_err(|e| format!("{name}: {}", e.to_string().trim_end()))?;
-    for key in table.keys() {
-        if !KEYS.contains(&key.as_str()) {
-            let hint = crate::suggest::closest(key, KEYS.iter().copied())
-                .map(|c| format!("; did you mean `{c}`?"))
-                .unwrap_or_else(|| format!("; valid keys: {}", KEYS.join(", ")));
-            return Err(format!("{name}: unknown key `{key}`{hint}"));
-        }
+/// Reads a config file; paths in it are resolved against its folder.
+///
+/// # Errors
+///
+/// A [`ConfigFileError`] naming the file: it cannot be read ([`ConfigFileError::Read`]), is not TOML or
+/// has a value of the wrong type ([`ConfigFileError::Toml`]), has a key that is not a setting (with
+/// the closest one), a `type` that is not a call type, or a `[rules]` or `[limits]` line that
+/// names no rule, severity or limit.
+pub fn load(path: &Path) -> Result<Config, ConfigFileError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigFileError::Read { path: path.to_path_buf(), source })?;
+    let toml_error = |source| ConfigFileError::Toml { path: path.to_path_buf(), source };
+    let table: toml::Table = toml::from_str(&text).map_err(toml_error)?;
+    if let Some(key) = table.keys().find(|key| !KEYS.contains(&key.as_str())) {
+        let closest = crate::suggest::closest(key, KEYS.iter().copied());
+        return Err(ConfigFileError::UnknownKey { path: path.to_path_buf(), key: key.clone(), closest });
     }
-    let file: File = table.try_into().map_err(|e: toml::de::Error| format!("{name}: {}", e.to_string().trim_end()))?;
+    let file: File = table.try_into().map_err(toml_error)?;
     let base = path.parent().unwrap_or(Path::new("."));
     let relative = |p: &str| if Path::new(p).is_absolute() { p.to_string() } else { base.join(p).display().to_string() };
     let destination = file.destination.map(|d| if d.ends_with(".json") { relative(&d) } else { d });
@@ -102,15 +109,16 @@ pub fn load(path: &Path) -> Result<Config, String> {
         ..Config::default()
     };
     if let Some(t) = file.call_type {
-        config.call_type = Some(t.parse().map_err(|_| format!("{name}: `type = \"{t}\"` is not a call type (identify, group, track, page, screen, alias)"))?);
+        config.call_type = Some(t.parse().map_err(|_| ConfigFileError::CallType { path: path.to_path_buf(), value: t })?);
     }
     for (rule, level) in file.rules {
-        let (rule, level) = Severities::parse_assignment(&format!("{rule}={level}")).map_err(|e| format!("{name}: [rules] {e}"))?;
+        let (rule, level) =
+            Severities::parse_assignment(&format!("{rule}={level}")).map_err(|source| ConfigFileError::Rules { path: path.to_path_buf(), source })?;
         config.severities.set(rule, level);
     }
     for (limit, value) in file.limits {
         let value = usize::try_from(value).unwrap_or(usize::MAX);
-        config.limits.set(&limit, value).map_err(|e| format!("{name}: [limits] {e}"))?;
+        config.limits.set(&limit, value).map_err(|source| ConfigFileError::Limits { path: path.to_path_buf(), source })?;
     }
     Ok(config)
 }

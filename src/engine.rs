@@ -149,14 +149,14 @@ impl Engine {
 
 /// Loads and compiles a plan.
 fn load_plan(path: &std::path::Path) -> Result<PlanValidator, ConfigError> {
-    let plan = crate::plan::load(path).map_err(|e| ConfigError::Plan(format!("cannot load plan: {e}")))?;
-    PlanValidator::new(plan, path.display().to_string()).map_err(|e| ConfigError::Plan(format!("plan does not compile: {e}")))
+    let plan = crate::plan::load(path).map_err(ConfigError::PlanFile)?;
+    PlanValidator::new(plan, path.display().to_string()).map_err(ConfigError::Plan)
 }
 
 /// Loads and compiles a destination: bundled by name, or a file.
 fn load_destination(name: &str) -> Result<CompiledDestination, ConfigError> {
-    let file = crate::destination::load(name).map_err(|e| ConfigError::Destination(e.to_string()))?;
-    CompiledDestination::new(&file).map_err(|problems| ConfigError::Destination(format!("destination `{name}` does not load:\n  {}", problems.join("\n  "))))
+    let file = crate::destination::load(name).map_err(ConfigError::DestinationFile)?;
+    CompiledDestination::new(&file).map_err(|source| ConfigError::Destination { name: name.to_string(), source })
 }
 
 #[cfg(test)]

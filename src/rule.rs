@@ -1,6 +1,10 @@
 //! The catalog of checks: every diagnostic names one `Rule`, with a stable code, a kebab-case
 //! name and a default severity. Codes never change meaning; new rules take new codes.
 
+mod error;
+
+pub use error::SeverityError;
+
 use std::fmt;
 
 /// How bad a diagnostic is. Errors fail a run (exit code 1); warnings are reported only.
@@ -112,14 +116,16 @@ pub enum Level {
 }
 
 impl std::str::FromStr for Level {
-    type Err = String;
+    /// Always [`SeverityError::UnknownLevel`].
+    type Err = SeverityError;
 
+    /// `error`, `warning` (or `warn`), `off` (or `allow`).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s {
             "error" => Ok(Level::Error),
             "warning" | "warn" => Ok(Level::Warning),
             "off" | "allow" => Ok(Level::Off),
-            _ => Err(format!("`{s}` is not a severity; expected error, warning or off")),
+            _ => Err(SeverityError::UnknownLevel { level: s.to_string() }),
         }
     }
 }
@@ -135,14 +141,17 @@ impl Severities {
     }
 
     /// Parses `rule=level` (the rule by code or name), as `--severity` takes it.
-    pub fn parse_assignment(s: &str) -> Result<(Rule, Level), String> {
-        let (rule, level) = s.split_once('=').ok_or_else(|| format!("`{s}`: expected RULE=LEVEL, such as unplanned-event=warning"))?;
+    ///
+    /// # Errors
+    ///
+    /// [`SeverityError::NotAnAssignment`] without `=`, [`SeverityError::UnknownRule`] (with the
+    /// closest rule name) when the rule is not one, [`SeverityError::UnknownLevel`] when the
+    /// level is not one.
+    pub fn parse_assignment(s: &str) -> Result<(Rule, Level), SeverityError> {
+        let (rule, level) = s.split_once('=').ok_or_else(|| SeverityError::NotAnAssignment { text: s.to_string() })?;
         let found = Rule::find(rule.trim()).ok_or_else(|| {
-            let names = Rule::ALL.iter().map(|r| r.name());
-            match crate::suggest::closest(rule.trim(), names) {
-                Some(c) => format!("`{rule}` is not a rule; did you mean `{c}`?"),
-                None => format!("`{rule}` is not a rule (see `cdpspec rules`)"),
-            }
+            let closest = crate::suggest::closest(rule.trim(), Rule::ALL.iter().map(|r| r.name()));
+            SeverityError::UnknownRule { name: rule.to_string(), closest }
         })?;
         Ok((found, level.trim().parse()?))
     }

@@ -7,8 +7,11 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::CallType;
-use crate::check::limits::Limits;
-use crate::config::{self, Config};
+use crate::check::limits::{LimitError, Limits};
+use crate::config::{self, Config, ConfigFileError};
+use crate::coverage::CompileError;
+use crate::destination::LoadError;
+use crate::plan::PlanError;
 use crate::rule::{Level, Rule, Severities};
 
 /// What a run checks with, after the config file and the overrides were merged.
@@ -49,28 +52,56 @@ pub struct Overrides {
     pub deny_warnings: bool,
 }
 
-/// Why settings could not be resolved or compiled.
-#[derive(Debug, Clone, PartialEq)]
+/// Why settings could not be resolved or compiled into an engine.
+#[derive(Debug)]
 pub enum ConfigError {
     /// The config file cannot be read or has a wrong key or value.
-    File(String),
-    /// An override names an unknown limit or a value out of range.
-    Limit(String),
-    /// The plan cannot be read or does not compile.
-    Plan(String),
-    /// The destination cannot be found or does not compile.
-    Destination(String),
+    File(ConfigFileError),
+    /// An override names an unknown limit or sets one to 0.
+    Limit(LimitError),
+    /// The plan file cannot be read or parsed.
+    PlanFile(crate::plan::Error),
+    /// The plan does not compile (a section that is not a valid JSON Schema).
+    Plan(PlanError),
+    /// The destination cannot be found or read.
+    DestinationFile(LoadError),
+    /// The destination does not compile (a trigger or mapping that does not parse).
+    Destination {
+        /// The destination as named.
+        name: String,
+        /// Every problem, each naming its preset or action.
+        source: CompileError,
+    },
 }
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ConfigError::File(why) | ConfigError::Limit(why) | ConfigError::Plan(why) | ConfigError::Destination(why) => f.write_str(why),
+            ConfigError::File(e) => write!(f, "{e}"),
+            ConfigError::Limit(e) => write!(f, "{e}"),
+            ConfigError::PlanFile(e) => write!(f, "cannot load plan: {e}"),
+            ConfigError::Plan(e) => write!(f, "plan does not compile: {e}"),
+            ConfigError::DestinationFile(e) => write!(f, "{e}"),
+            ConfigError::Destination { name, source } => {
+                let problems: Vec<String> = source.problems.iter().map(ToString::to_string).collect();
+                write!(f, "destination `{name}` does not load:\n  {}", problems.join("\n  "))
+            }
         }
     }
 }
 
-impl std::error::Error for ConfigError {}
+impl std::error::Error for ConfigError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ConfigError::File(e) => Some(e),
+            ConfigError::Limit(e) => Some(e),
+            ConfigError::PlanFile(e) => Some(e),
+            ConfigError::Plan(e) => Some(e),
+            ConfigError::DestinationFile(e) => Some(e),
+            ConfigError::Destination { source, .. } => Some(source),
+        }
+    }
+}
 
 /// The config file of a run: `explicit` (`--config`), else the nearest `cdpspec.toml` from
 /// `dir` upwards, else none (all defaults).

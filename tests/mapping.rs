@@ -196,6 +196,42 @@ fn json_encode_decode() {
     assert!(broken.starts_with("/neat @json could not decode"), "{broken}");
 }
 
+/// Option words are read when the mapping loads: the reference validates `mode` and `direction`
+/// in any case, then resolves `"ENCODE"` to nothing and `"LEFT"` as `"right"`, and throws on an
+/// unknown `@case` operator for every string; here each is an error at its place.
+#[test]
+fn option_words_are_checked_when_the_mapping_loads() {
+    let parse_error = |mapping: Value| Mapping::parse(&mapping).expect_err("should not parse");
+    let json = |mode: &str| json!({"neat": {"@json": {"mode": mode, "value": {"@path": "$.foo"}}}});
+    let error = parse_error(json("ENCODE"));
+    assert_eq!(error.pointer, "/neat/@json/mode");
+    assert_eq!(
+        error.to_string(),
+        "/neat/@json/mode should be one of encode, decode but it is \"ENCODE\" \
+         (write \"encode\": the reference accepts other cases when loading, then does not recognise them)."
+    );
+    assert_eq!(parse_error(json("base64")).to_string(), "/neat/@json/mode should be one of encode, decode but it is \"base64\".");
+    assert_eq!(Mapping::errors(&json("Decode")).len(), 1);
+    let merge = |direction: &str| json!({"all": {"@merge": {"direction": direction, "objects": [{"a": 1}, {"a": 2}]}}});
+    let error = parse_error(merge("LEFT"));
+    assert_eq!(error.pointer, "/all/@merge/direction");
+    assert!(error.message.starts_with("should be one of left, right but it is \"LEFT\" (write \"left\""), "{error}");
+    let case = |operator: &str| json!({"name": {"@case": {"operator": operator, "value": {"@path": "$.foo"}}}});
+    let error = parse_error(case("Upper"));
+    assert_eq!(error.pointer, "/name/@case");
+    assert_eq!(error.to_string(), "/name/@case operator key should have a value of \"lower\" or \"upper\" but it is \"Upper\".");
+    // Without a string to change, the reference would pass the value through; still an error.
+    assert!(transform(case("title"), json!({"foo": 1})).is_err());
+
+    // The spellings the reference resolves load and work.
+    assert_eq!(ok(json("encode"), json!({"foo": [1]})), json!({"neat": "[1]"}));
+    assert_eq!(ok(json("decode"), json!({"foo": "[1]"})), json!({"neat": [1]}));
+    assert_eq!(ok(merge("left"), json!({})), json!({"all": {"a": 1}}));
+    assert_eq!(ok(merge("right"), json!({})), json!({"all": {"a": 2}}));
+    assert_eq!(ok(case("lower"), json!({"foo": "AB"})), json!({"name": "ab"}));
+    assert_eq!(ok(case("upper"), json!({"foo": "ab"})), json!({"name": "AB"}));
+}
+
 #[test]
 fn flatten() {
     let run = |value: Value, extra: Value| {

@@ -44,7 +44,7 @@ pub fn run(args: Args) -> ExitStatus {
     };
     let compiled = match CompiledDestination::new(&file) {
         Ok(c) => c,
-        Err(problems) => return fail(format!("destination `{}` does not load:\n  {}", args.destination, problems.join("\n  "))),
+        Err(source) => return fail(cdpspec::config::ConfigError::Destination { name: args.destination.clone(), source }),
     };
     let source = if args.payload == "-" { Source::Stdin } else { Source::File(PathBuf::from(&args.payload)) };
     let call = match first_call(&source, args.call_type.or_else(|| source.implied_type()), args.index) {

@@ -75,3 +75,13 @@ fn plan_check_names_file_line_and_column_of_each_invalid_keyword() {
     let first: serde_json::Value = serde_json::from_str(String::from_utf8_lossy(&out.stdout).lines().next().unwrap()).unwrap();
     assert_eq!((first["line"].as_u64(), first["column"].as_u64()), (Some(12), Some(21)), "{first}");
 }
+
+#[test]
+fn the_command_line_prints_every_problem_of_a_destination() {
+    let path = "tests/fixtures/destinations/broken.json";
+    let out = cdpspec(&["coverage", "--destination", path, "examples/seed"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = stderr(&out);
+    assert!(stderr.starts_with(&format!("cdpspec: destination `{path}` does not load:\n  action `send`, field `body`: ")), "{stderr}");
+    assert!(stderr.contains("\n  preset `Loud`: mapping: /body/@json/mode should be one of encode, decode but it is \"ENCODE\""), "{stderr}");
+}

@@ -3,6 +3,10 @@
 //! `--limit` set others). Sizes are measured on the compact JSON encoding, as the SDKs measure
 //! before sending.
 
+mod error;
+
+pub use error::LimitError;
+
 use serde_json::{Map, Value};
 
 use super::child;
@@ -33,11 +37,15 @@ impl Limits {
     /// The names of the limits, as cdpspec.toml's `[limits]` and `--limit` spell them.
     pub const NAMES: &'static [&'static str] = &["call-bytes", "batch-bytes", "batch-calls", "message-id-chars"];
 
-    /// Sets the limit `name` (one of [`Limits::NAMES`]) to `value`; the error names the closest
-    /// valid name.
-    pub fn set(&mut self, name: &str, value: usize) -> Result<(), String> {
+    /// Sets the limit `name` (one of [`Limits::NAMES`]) to `value`.
+    ///
+    /// # Errors
+    ///
+    /// [`LimitError::Zero`] when `value` is 0, [`LimitError::UnknownLimit`] (with the closest
+    /// valid name) when `name` is not a limit; the limits are then unchanged.
+    pub fn set(&mut self, name: &str, value: usize) -> Result<(), LimitError> {
         if value == 0 {
-            return Err(format!("limit `{name}` must be at least 1"));
+            return Err(LimitError::Zero { name: name.to_string() });
         }
         let slot = match name {
             "call-bytes" => &mut self.call_bytes,
@@ -45,19 +53,23 @@ impl Limits {
             "batch-calls" => &mut self.batch_calls,
             "message-id-chars" => &mut self.message_id_chars,
             _ => {
-                let hint = crate::suggest::closest(name, Self::NAMES.iter().copied())
-                    .map_or_else(|| format!("; limits: {}", Self::NAMES.join(", ")), |c| format!("; did you mean `{c}`?"));
-                return Err(format!("`{name}` is not a limit{hint}"));
+                let closest = crate::suggest::closest(name, Self::NAMES.iter().copied());
+                return Err(LimitError::UnknownLimit { name: name.to_string(), closest });
             }
         };
         *slot = value;
         Ok(())
     }
 
-    /// Parses `NAME=VALUE` (as `--limit` takes it).
-    pub fn parse_assignment(s: &str) -> Result<(String, usize), String> {
-        let (name, value) = s.split_once('=').ok_or_else(|| format!("`{s}` is not NAME=VALUE (limits: {})", Self::NAMES.join(", ")))?;
-        let value = value.trim().parse().map_err(|_| format!("limit `{name}`: `{value}` is not a whole number"))?;
+    /// Parses `NAME=VALUE` (as `--limit` takes it): the trimmed name and the value.
+    ///
+    /// # Errors
+    ///
+    /// [`LimitError::NotAnAssignment`] without `=`, [`LimitError::NotANumber`] when the value is
+    /// not a whole number, and the errors of [`Limits::set`] for the name and value.
+    pub fn parse_assignment(s: &str) -> Result<(String, usize), LimitError> {
+        let (name, value) = s.split_once('=').ok_or_else(|| LimitError::NotAnAssignment { text: s.to_string() })?;
+        let value = value.trim().parse().map_err(|_| LimitError::NotANumber { name: name.to_string(), value: value.to_string() })?;
         Limits::default().set(name.trim(), value)?;
         Ok((name.trim().to_string(), value))
     }

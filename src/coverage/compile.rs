@@ -2,6 +2,10 @@
 //! fields typed. Problems in the destination file are errors naming the preset; trigger quirks
 //! are kept as notes.
 
+mod error;
+
+pub use error::{CompileError, Problem};
+
 use std::collections::BTreeMap;
 
 use serde_json::Value;
@@ -50,8 +54,14 @@ pub struct Outcome {
 }
 
 impl CompiledDestination {
-    /// Compiles `file`; every problem is reported, each naming its preset or action.
-    pub fn new(file: &DestinationFile) -> Result<Self, Vec<String>> {
+    /// Compiles `file`: parses every trigger and mapping, types every action's fields.
+    ///
+    /// # Errors
+    ///
+    /// A [`CompileError`] with every [`Problem`], each naming its action or preset: a field
+    /// definition that is not one, a preset running an undefined action, a trigger or a mapping
+    /// that does not parse.
+    pub fn new(file: &DestinationFile) -> Result<Self, CompileError> {
         let mut problems = Vec::new();
         let mut fields = BTreeMap::new();
         for (key, action) in &file.actions {
@@ -61,7 +71,7 @@ impl CompiledDestination {
                     Ok(f) => {
                         typed.insert(name.clone(), f);
                     }
-                    Err(e) => problems.push(format!("action `{key}`, field `{name}`: {e}")),
+                    Err(source) => problems.push(Problem::Field { action: key.clone(), field: name.clone(), source }),
                 }
             }
             fields.insert(key.clone(), typed);
@@ -74,7 +84,7 @@ impl CompiledDestination {
             }
         }
         let actions = file.actions.iter().map(|(k, a)| (k.clone(), a.title.clone())).collect();
-        if problems.is_empty() { Ok(CompiledDestination { name: file.destination.clone(), presets, fields, actions }) } else { Err(problems) }
+        if problems.is_empty() { Ok(CompiledDestination { name: file.destination.clone(), presets, fields, actions }) } else { Err(CompileError { problems }) }
     }
 
     /// What every preset whose trigger matches `call` does with it, in preset order.
@@ -97,10 +107,10 @@ impl CompiledDestination {
     }
 }
 
-fn compile_preset(preset: &Preset, file: &DestinationFile) -> Result<CompiledPreset, String> {
-    let action =
-        file.actions.get(&preset.action).ok_or_else(|| format!("preset `{}`: action `{}` is not defined in the destination", preset.name, preset.action))?;
-    let trigger = Trigger::parse(&preset.trigger).map_err(|e| format!("preset `{}`: trigger `{}`: {e}", preset.name, preset.trigger))?;
-    let mapping = Mapping::parse(&preset.mapping).map_err(|e| format!("preset `{}`: mapping: {e}", preset.name))?;
+fn compile_preset(preset: &Preset, file: &DestinationFile) -> Result<CompiledPreset, Problem> {
+    let name = || preset.name.clone();
+    let action = file.actions.get(&preset.action).ok_or_else(|| Problem::UnknownAction { preset: name(), action: preset.action.clone() })?;
+    let trigger = Trigger::parse(&preset.trigger).map_err(|source| Problem::Trigger { preset: name(), trigger: preset.trigger.clone(), source })?;
+    let mapping = Mapping::parse(&preset.mapping).map_err(|source| Problem::Mapping { preset: name(), source })?;
     Ok(CompiledPreset { name: preset.name.clone(), action: preset.action.clone(), action_title: action.title.clone(), trigger, mapping })
 }

@@ -1,6 +1,10 @@
 //! Finding and loading destinations: the bundled ones (by file name, slug or display name),
 //! files, and files that extend a bundled one.
 
+mod error;
+
+pub use error::LoadError;
+
 use std::path::Path;
 
 use super::model::DestinationFile;
@@ -24,24 +28,32 @@ pub fn bundled(name: &str) -> Option<DestinationFile> {
     })
 }
 
-/// A destination by bundled name or by path to a file (which may extend a bundled one).
-pub fn load(name_or_path: &str) -> Result<DestinationFile, String> {
+/// A destination by bundled name or by path to a file (which may extend a bundled one). A name
+/// ending in `.json` or holding a `/` or `\` is a path.
+///
+/// # Errors
+///
+/// [`LoadError::UnknownBundled`] for a name that is not bundled; for a path, a file that cannot be
+/// read ([`LoadError::Read`]), is not a destination ([`LoadError::Parse`]), has no `actions` and
+/// no `extends` ([`LoadError::NoActions`]), or extends a destination that is not bundled
+/// ([`LoadError::UnknownBase`]).
+pub fn load(name_or_path: &str) -> Result<DestinationFile, LoadError> {
     let looks_like_path = name_or_path.ends_with(".json") || name_or_path.contains('/') || name_or_path.contains('\\');
     if !looks_like_path {
-        return bundled(name_or_path).ok_or_else(|| format!("no bundled destination named `{name_or_path}` (bundled: {})", names().join(", ")));
+        return bundled(name_or_path).ok_or_else(|| LoadError::UnknownBundled { name: name_or_path.to_string() });
     }
     let path = Path::new(name_or_path);
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {name_or_path}: {e}"))?;
-    let file: DestinationFile = serde_json::from_str(&text).map_err(|e| format!("{name_or_path}: {e}"))?;
+    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Read { path: path.to_path_buf(), source })?;
+    let file: DestinationFile = serde_json::from_str(&text).map_err(|source| LoadError::Parse { path: path.to_path_buf(), source })?;
     match &file.extends {
         None => {
             if file.actions.is_empty() {
-                return Err(format!("{name_or_path}: a destination needs `actions` (or `extends` naming a bundled destination)"));
+                return Err(LoadError::NoActions { path: path.to_path_buf() });
             }
             Ok(file)
         }
         Some(base) => {
-            let mut merged = bundled(base).ok_or_else(|| format!("{name_or_path}: `extends` names `{base}`, which is not bundled ({})", names().join(", ")))?;
+            let mut merged = bundled(base).ok_or_else(|| LoadError::UnknownBase { path: path.to_path_buf(), base: base.clone() })?;
             if let Some(presets) = file.presets {
                 merged.presets = Some(presets);
             }

@@ -6,5 +6,5 @@ pub mod mapping;
 mod model;
 pub mod trigger;
 
-pub use load::{BUNDLED, bundled, load, names};
+pub use load::{BUNDLED, LoadError, bundled, load, names};
 pub use model::{Action, DestinationFile, Preset};

@@ -157,10 +157,10 @@ pub fn lint(plan: &Plan) -> Vec<Lint> {
         for section in Section::ALL {
             let Some(schema) = rule.section(section) else { continue };
             let at = format!("{pointer}/{}", section.key());
-            if let Err(message) = super::compile_section(schema) {
+            if let Err(error) = super::compile_section(schema) {
                 let problems = super::explain::problems(schema);
                 if problems.is_empty() {
-                    push(Severity::Error, "invalid-schema", at.clone(), message);
+                    push(Severity::Error, "invalid-schema", at.clone(), error.to_string());
                 }
                 let invalid = problems.iter().any(|p| p.meta);
                 for problem in problems {

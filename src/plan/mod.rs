@@ -4,7 +4,9 @@ mod explain;
 mod hints;
 pub mod lint;
 pub mod position;
+mod schema_error;
 mod validator;
 
 pub use cdpspec_plan::*;
+pub use schema_error::SchemaError;
 pub use validator::{PlanError, PlanValidator, compile_section};

@@ -11,7 +11,7 @@ use jsonschema::error::ValidationErrorKind;
 use jsonschema::{PatternOptions, ValidationError, Validator};
 use serde_json::{Value, json};
 
-use super::{Format, Plan, Rule, Section};
+use super::{Format, Plan, Rule, SchemaError, Section};
 use crate::CallType;
 use crate::diagnostic::Finding;
 use crate::rule::Rule as Check;
@@ -225,8 +225,13 @@ impl PlanValidator {
 
 /// Compiles one section schema as plan validation runs it: draft 2020-12, formats checked,
 /// patterns in a linear-time regex engine (no look-around or backreferences), no network.
-pub fn compile_section(schema: &Value) -> Result<Validator, String> {
-    build(schema).map_err(|e| format!("invalid JSON Schema: {e}"))
+///
+/// # Errors
+///
+/// A [`SchemaError`] when `schema` is not a valid JSON Schema or cannot be run so (a pattern
+/// with look-around, a `$ref` that is not local).
+pub fn compile_section(schema: &Value) -> Result<Validator, SchemaError> {
+    build(schema).map_err(|source| SchemaError { source })
 }
 
 /// [`compile_section`] with jsonschema's error, whose paths [`super::explain`] reads.

@@ -5,9 +5,13 @@
 //! `exists` or `blank`, a `@case` without an operator, a `@json` with a falsy `value`, a `@flatten`
 //! with an empty separator, a bad `__segment_internal_directive`, an unknown directive nested where
 //! validate.ts does not look) is reported here, at the place in the mapping, instead of at run time.
+//! So are option words the reference would not recognise when resolving (a `@json` `mode`, a
+//! `@merge` `direction` or a `@case` `operator` it does not spell as it compares them): they are
+//! read into enums here (see the `options` module).
 
 use super::MappingError;
 use super::js::{js_len, json_type_name, truthy};
+use super::options::{CaseOperator, Choice, Direction, JsonMode, not_one_of};
 use super::path::Path;
 use super::template::Template;
 use serde_json::{Map, Value};
@@ -49,12 +53,12 @@ pub(crate) enum Kind {
         shape: Option<Box<Node>>,
     },
     Case {
-        operator: String,
+        operator: CaseOperator,
         value: Option<Box<Node>>,
     },
     Replace(Box<Replace>),
     Json {
-        mode: String,
+        mode: JsonMode,
         value: Box<Node>,
     },
     Flatten {
@@ -64,7 +68,7 @@ pub(crate) enum Kind {
     },
     Merge {
         objects: Vec<Node>,
-        left: bool,
+        direction: Direction,
     },
     Transform {
         apply: Box<Node>,
@@ -260,13 +264,14 @@ impl Compiler {
         }
     }
 
-    fn one_of(&mut self, options: &Map<String, Value>, key: &str, allowed: &[&str], pointer: &str) -> Option<String> {
+    /// A required word option, read into its enum; an error at the option lists the spellings.
+    fn one_of<T: Choice>(&mut self, options: &Map<String, Value>, key: &str, pointer: &str) -> Option<T> {
         let s = self.string_member(options, key, pointer, true)?;
-        if !allowed.contains(&s.to_lowercase().as_str()) {
-            self.error(&child(pointer, key), format!("should be one of {} but it is {}", allowed.join(", "), Value::String(s.clone())));
-            return None;
+        let parsed = T::parse(&s);
+        if parsed.is_none() {
+            self.error(&child(pointer, key), not_one_of::<T>(&s));
         }
-        Some(s)
+        parsed
     }
 
     fn directive(&mut self, map: &Map<String, Value>, pointer: &str) -> Node {
@@ -344,7 +349,15 @@ impl Compiler {
             None => None,
         };
         match operator {
-            Some(operator) if !operator.is_empty() => Some(Kind::Case { operator, value }),
+            Some(operator) if !operator.is_empty() => match CaseOperator::parse(&operator) {
+                Some(operator) => Some(Kind::Case { operator, value }),
+                None => {
+                    // The reference throws this on every string value; said once, here.
+                    let written = Value::String(operator);
+                    self.error(at, format!("operator key should have a value of \"lower\" or \"upper\" but it is {written}"));
+                    None
+                }
+            },
             _ if options.get("operator").is_some_and(|o| !o.is_string()) => None,
             _ => {
                 self.error(at, "@case requires a \"operator\" key");
@@ -412,7 +425,7 @@ impl Compiler {
         let options = self.options(arg, at)?;
         self.other_members(options, &["value", "mode"], at);
         let value = self.required(options, "value", at).map(|v| (v, self.any(v, &child(at, "value"))));
-        let mode = self.one_of(options, "mode", &["encode", "decode"], at);
+        let mode = self.one_of::<JsonMode>(options, "mode", at);
         let (raw, value) = value?;
         if !truthy(raw) {
             self.error(at, "@json requires a \"value\" key");
@@ -438,7 +451,7 @@ impl Compiler {
     fn merge(&mut self, arg: &Value, at: &str) -> Option<Kind> {
         let options = self.options(arg, at)?;
         self.other_members(options, &["objects", "direction"], at);
-        let direction = self.one_of(options, "direction", &["left", "right"], at);
+        let direction = self.one_of::<Direction>(options, "direction", at);
         let objects = match self.required(options, "objects", at) {
             Some(Value::Array(items)) => Some(
                 items
@@ -456,7 +469,7 @@ impl Compiler {
             }
             None => None,
         };
-        Some(Kind::Merge { objects: objects?, left: direction? == "left" })
+        Some(Kind::Merge { objects: objects?, direction: direction? })
     }
 
     fn transform(&mut self, arg: &Value, at: &str) -> Option<Kind> {

@@ -2,12 +2,14 @@
 //!
 //! Values borrow from the call and the mapping while resolving; nothing is copied until the
 //! payload is written. Where the reference throws for some data (a `@path` directive that
-//! resolves to a non-string, `@json` decoding text that is not JSON, a `@case` operator other than
-//! `lower`/`upper` on a string, `@transform` on something other than an object), resolving fails
-//! with a [`RunError`] at the directive's place in the mapping.
+//! resolves to a non-string, `@json` decoding text that is not JSON, `@transform` on something
+//! other than an object), resolving fails with a [`RunError`] at the directive's place in the
+//! mapping. (A `@case` operator other than `lower`/`upper`, on which the reference throws for
+//! strings, does not parse.)
 
 use super::compile::{Kind, MAX_REPLACE_LEN, Node, Replace, Source};
 use super::js::{Js, View, js_len, loosely_equals_empty_string, number_from_f64};
+use super::options::{CaseOperator, Direction, JsonMode};
 use super::path::Path;
 use super::template::Template;
 use serde_json::Value;
@@ -79,10 +81,9 @@ pub(crate) fn resolve<'p>(node: &'p Node, payload: &Js<'p>) -> Result<Js<'p>, Ru
             Some(value) => {
                 let v = resolve(value, payload)?;
                 match v.as_str() {
-                    Some(s) => match operator.as_str() {
-                        "lower" => Js::string(s.to_lowercase()),
-                        "upper" => Js::string(s.to_uppercase()),
-                        _ => return fail(node, "operator key should have a value of \"lower\" or \"upper\""),
+                    Some(s) => match operator {
+                        CaseOperator::Lower => Js::string(s.to_lowercase()),
+                        CaseOperator::Upper => Js::string(s.to_uppercase()),
                     },
                     None => v,
                 }
@@ -91,16 +92,15 @@ pub(crate) fn resolve<'p>(node: &'p Node, payload: &Js<'p>) -> Result<Js<'p>, Ru
         Kind::Replace(r) => replace(node, r, payload)?,
         Kind::Json { mode, value } => {
             let v = resolve(value, payload)?;
-            match mode.as_str() {
-                "encode" => super::js::stringify(v.view()).map_or(Js::Undefined, Js::string),
-                "decode" => match v.as_str() {
+            match mode {
+                JsonMode::Encode => super::js::stringify(v.view()).map_or(Js::Undefined, Js::string),
+                JsonMode::Decode => match v.as_str() {
                     Some(text) => match serde_json::from_str::<Value>(text) {
                         Ok(decoded) => Js::Val(normalize_numbers(decoded)),
                         Err(e) => return fail(node, format!("@json could not decode the value as JSON: {e}")),
                     },
                     None => v,
                 },
-                _ => Js::Undefined,
             }
         }
         Kind::Flatten { separator, omit_arrays, value } => {
@@ -108,9 +108,9 @@ pub(crate) fn resolve<'p>(node: &'p Node, payload: &Js<'p>) -> Result<Js<'p>, Ru
             flatten(resolve(value, payload)?, String::new(), separator, *omit_arrays, &mut out);
             Js::Object(out.entries)
         }
-        Kind::Merge { objects, left } => {
+        Kind::Merge { objects, direction } => {
             let mut resolved = objects.iter().map(|n| resolve(n, payload)).collect::<Result<Vec<_>, _>>()?;
-            if *left {
+            if *direction == Direction::Left {
                 resolved.reverse();
             }
             let mut out = Builder::default();

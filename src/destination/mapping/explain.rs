@@ -167,7 +167,7 @@ fn why<'p>(node: &'p Node, payload: &Js<'p>) -> Nothing {
         Kind::Case { value: None, .. } => Nothing::NoInput,
         Kind::Replace(r) if r.value.is_none() => Nothing::NoInput,
         Kind::Case { value: Some(inner), .. } => why(inner, payload),
-        Kind::Json { mode, value } if mode == "encode" || mode == "decode" => why(value, payload),
+        Kind::Json { value, .. } => why(value, payload),
         _ => Nothing::Undefined { directive: node.directive_name().to_owned() },
     }
 }

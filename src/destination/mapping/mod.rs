@@ -34,6 +34,13 @@
 //!   and throws later: unknown directives inside arrays or `@if` branches, an `@if` without a
 //!   truthy `exists`/`blank`, a `@case` without `operator`, a falsy `@json` `value`). Same
 //!   outcome (the action never works), reported once and where it is.
+//! - Option words must be spelled as the reference compares them when resolving: `@json` `mode`
+//!   `encode`/`decode` and `@merge` `direction` `left`/`right` in lowercase (the reference
+//!   validates them in any case, then resolves `"ENCODE"` to nothing and `"LEFT"` as `"right"`),
+//!   and `@case` `operator` `lower`/`upper` (the reference accepts any string, then throws on
+//!   every string value). Anything else is an error of [`Mapping::parse`] listing the allowed
+//!   words, at the option (`/@json/mode`), or at the directive for `@case`, in the reference's
+//!   words.
 //! - [`Mapping::resolve`] never fails: a top-level key whose directive throws on this call is left
 //!   out, where the reference fails the whole action; [`Mapping::try_resolve`] and
 //!   [`Mapping::explain`] report such failures.
@@ -55,6 +62,7 @@ mod explain;
 mod fields;
 mod formats;
 mod js;
+mod options;
 mod path;
 mod template;
 
