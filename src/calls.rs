@@ -10,3 +10,42 @@
 #![allow(unreachable_pub)]
 
 include!(concat!(env!("OUT_DIR"), "/calls.rs"));
+
+/// A call type that is not one of the six, with the closest one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownCallType {
+    /// The name as given.
+    pub given: String,
+    /// The call type it is probably a misspelling of (`identify` for `identity`).
+    pub closest: Option<CallType>,
+}
+
+impl std::fmt::Display for UnknownCallType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "`{}` is not a call type; ", self.given)?;
+        if let Some(c) = self.closest {
+            write!(f, "did you mean `{}`? ", c.as_str())?;
+        }
+        let names: Vec<&str> = CallType::ALL.iter().map(CallType::as_str).collect();
+        write!(f, "expected one of {}", names.join(", "))
+    }
+}
+
+impl std::error::Error for UnknownCallType {}
+
+/// Parses a call type as a person types it (`--type`, a config file).
+///
+/// # Errors
+///
+/// [`UnknownCallType`], naming the closest call type.
+///
+/// ```
+/// assert_eq!(cdpspec::parse_call_type("alias").unwrap(), cdpspec::CallType::Alias);
+/// assert_eq!(cdpspec::parse_call_type("identity").unwrap_err().closest, Some(cdpspec::CallType::Identify));
+/// ```
+pub fn parse_call_type(s: &str) -> Result<CallType, UnknownCallType> {
+    s.parse().map_err(|_| UnknownCallType {
+        given: s.to_string(),
+        closest: crate::suggest::closest(s, CallType::ALL.iter().map(CallType::as_str)).and_then(|c| c.parse().ok()),
+    })
+}

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::CallType;
+pub use crate::records::Record;
 
 /// One input named on the command line, after directories were expanded.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,6 +84,18 @@ impl Source {
         } else {
             Ok(Box::new(reader))
         }
+    }
+}
+
+impl Source {
+    /// Reads every record of the source (its NDJSON lines, or its one document), laid out as
+    /// its name says, and hands each to `visit`, parsed or with why it did not parse.
+    ///
+    /// # Errors
+    ///
+    /// The source cannot be opened or read; the records before the error were handed on.
+    pub fn records(&self, visit: &mut dyn FnMut(Record<'_>)) -> io::Result<()> {
+        crate::records::read(self.open()?, self.layout(), visit)
     }
 }
 

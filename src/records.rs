@@ -46,6 +46,13 @@ impl<'a> Record<'a> {
             Record::Parsed { text, .. } | Record::Unparsed { text, .. } => text,
         }
     }
+
+    /// The line the value at JSON `pointer` is on, in a record that parsed (its nearest
+    /// enclosing value when it is missing).
+    pub fn line_of_pointer(&self, pointer: &str) -> Option<usize> {
+        let Record::Parsed { text, first_line, .. } = self else { return None };
+        Some(place(text, *first_line, crate::locate::locate(text, pointer)).0)
+    }
 }
 
 /// Line `line` (1-based, in its source) of a record whose bytes are `text`, without its

@@ -173,6 +173,12 @@ impl fmt::Display for Rule {
     }
 }
 
+/// The rule documentation as Markdown (`docs/rules.md`): why each rule matters, with a failing
+/// and a passing example.
+pub fn docs_markdown() -> String {
+    crate::rule_docs::markdown()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -65,7 +65,7 @@ pub fn run() -> ExitStatus {
 
 fn rules(markdown: bool) -> ExitStatus {
     if markdown {
-        print!("{}", cdpspec::rule_docs::markdown());
+        print!("{}", cdpspec::rule::docs_markdown());
         return ExitStatus::Success;
     }
     for rule in cdpspec::Rule::ALL {

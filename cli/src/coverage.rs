@@ -10,8 +10,7 @@ use cdpspec::config::{self, Overrides};
 use cdpspec::coverage::{CallRecord, CompiledDestination, Coverage, Format, Gate, InvalidCalls, calls_of, render};
 use cdpspec::engine::Engine;
 use cdpspec::input;
-use cdpspec::locate::locate;
-use cdpspec::records::{self, Record};
+use cdpspec::input::Record;
 use cdpspec::rule::{Rule, Severity};
 use cdpspec::{CallType, destination};
 use serde_json::{Value, json};
@@ -98,10 +97,10 @@ pub fn run(args: Args) -> ExitStatus {
         let mut visit = |record: Record<'_>| match record {
             Record::Blank => {}
             Record::Unparsed { .. } => coverage.unparsed += 1,
-            Record::Parsed { text, first_line, value } => {
-                let report = engine.check_value(&value);
-                for (call, checked) in calls_of(&value, default_type).into_iter().zip(report.calls) {
-                    let (line, _) = records::place(text, first_line, locate(text, &call.pointer));
+            ref parsed @ Record::Parsed { ref value, .. } => {
+                let report = engine.check_value(value);
+                for (call, checked) in calls_of(value, default_type).into_iter().zip(report.calls) {
+                    let line = parsed.line_of_pointer(&call.pointer).unwrap_or_default();
                     let record = CallRecord {
                         path: name.clone(),
                         line,
@@ -118,7 +117,7 @@ pub fn run(args: Args) -> ExitStatus {
                 }
             }
         };
-        let result = source.open().and_then(|reader| records::read(reader, source.layout(), &mut visit));
+        let result = source.records(&mut visit);
         if let Err(e) = result {
             eprintln!("cdpspec: cannot read {name}: {e}");
             io_errors += 1;

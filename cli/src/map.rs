@@ -4,10 +4,9 @@
 use std::path::PathBuf;
 
 use cdpspec::coverage::{CompiledDestination, calls_of};
-use cdpspec::destination::DestinationFile;
 use cdpspec::destination::mapping::{Mapping, Outcome, check_fields};
+use cdpspec::input::Record;
 use cdpspec::input::Source;
-use cdpspec::records::{self, Record};
 use cdpspec::{CallType, destination};
 use serde_json::{Map, Value, json};
 
@@ -51,7 +50,7 @@ pub fn run(args: Args) -> ExitStatus {
         Ok(call) => call,
         Err(e) => return fail(e),
     };
-    let name = match resolve_action(&args.action, &compiled, &file) {
+    let name = match compiled.resolve(&args.action) {
         Ok(name) => name,
         Err(e) => return fail(e),
     };
@@ -161,37 +160,7 @@ fn first_call(source: &Source, default_type: Option<CallType>, index: usize) -> 
             }
         }
     };
-    let result = source.open().and_then(|reader| records::read(reader, source.layout(), &mut visit));
+    let result = source.records(&mut visit);
     result.map_err(|e| format!("cannot read {}: {e}", source.display_name()))?;
     found.unwrap_or_else(|| Err(format!("{} holds {}; --index {index} is past them", source.display_name(), cdpspec::words::plural(seen, "call"))))
-}
-
-/// The preset name, action key or action title `--action` means: itself when it is one, else
-/// the one name it matches ignoring case, spaces, `_` and `-` (`trackevent` is `trackEvent`);
-/// otherwise an error with the closest name and every action.
-fn resolve_action(given: &str, compiled: &CompiledDestination, file: &DestinationFile) -> Result<String, String> {
-    // Every name, with the action it leads to.
-    let named: Vec<(&str, &str)> = compiled
-        .presets
-        .iter()
-        .map(|p| (p.name.as_str(), p.action.as_str()))
-        .chain(file.actions.iter().flat_map(|(key, action)| [(key.as_str(), key.as_str()), (action.title.as_str(), key.as_str())]))
-        .collect();
-    let names: Vec<&str> = named.iter().map(|(name, _)| *name).collect();
-    if names.contains(&given) {
-        return Ok(given.to_string());
-    }
-    let folded = cdpspec::suggest::fold(given);
-    let same: Vec<&(&str, &str)> = named.iter().filter(|(name, _)| cdpspec::suggest::fold(name) == folded).collect();
-    if let Some((first, action)) = same.first()
-        && same.iter().all(|(_, a)| a == action)
-    {
-        return Ok(first.to_string());
-    }
-    let known: Vec<String> = file.actions.iter().map(|(k, a)| format!("{k} ({})", a.title)).collect();
-    let hint = match cdpspec::suggest::closest(given, names.iter().copied()) {
-        Some(c) => format!("; did you mean `{c}`?"),
-        None => String::new(),
-    };
-    Err(format!("`{given}` is neither a preset nor an action of {}{hint}; actions: {}", file.destination, known.join(", ")))
 }

@@ -73,12 +73,8 @@ pub fn config(explicit: Option<&std::path::Path>) -> Result<config::Config, conf
     config::find(explicit, &std::env::current_dir().unwrap_or_default())
 }
 
-pub fn parse_call_type(s: &str) -> Result<CallType, String> {
-    s.parse().map_err(|_| {
-        let names = CallType::ALL.iter().map(CallType::as_str);
-        let hint = cdpspec::suggest::closest(s, names.clone()).map(|c| format!("did you mean `{c}`? ")).unwrap_or_default();
-        format!("`{s}` is not a call type; {hint}expected one of {}", names.collect::<Vec<_>>().join(", "))
-    })
+pub fn parse_call_type(s: &str) -> Result<CallType, cdpspec::UnknownCallType> {
+    cdpspec::parse_call_type(s)
 }
 
 pub fn run(args: Args) -> ExitStatus {

@@ -3,8 +3,10 @@
 //! are kept as notes.
 
 mod error;
+mod resolve;
 
 pub use error::{CompileError, Problem};
+pub use resolve::UnknownAction;
 
 use std::collections::BTreeMap;
 
@@ -36,7 +38,7 @@ pub struct CompiledDestination {
     pub presets: Vec<CompiledPreset>,
     /// Each action's typed fields, by action key.
     pub fields: BTreeMap<String, BTreeMap<String, Field>>,
-    /// Action keys with their titles, for actions no preset runs.
+    /// Every action's key with its title.
     pub actions: BTreeMap<String, String>,
 }
 

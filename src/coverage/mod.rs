@@ -9,6 +9,6 @@ mod render;
 mod report;
 
 pub use calls::{DocumentCall, calls_of};
-pub use compile::{CompileError, CompiledDestination, CompiledPreset, Outcome, Problem};
+pub use compile::{CompileError, CompiledDestination, CompiledPreset, Outcome, Problem, UnknownAction};
 pub use render::{Format, render};
 pub use report::{CallRecord, Coverage, Gate, InvalidCalls};
