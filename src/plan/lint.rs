@@ -11,6 +11,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::{Format, Plan, Rule, Section};
+use crate::Pointer;
 use crate::rule::Severity;
 use crate::suggest::fold;
 
@@ -180,7 +181,7 @@ pub fn lint(plan: &Plan) -> Vec<Lint> {
                         push(
                             Severity::Warning,
                             "unknown-keyword",
-                            format!("{location}/{}", key.replace('~', "~0").replace('/', "~1")),
+                            format!("{location}{}", Pointer::root().join(key)),
                             format!(
                                 "`{key}` is not a JSON Schema keyword, so it checks nothing{hint} (a comma in an unquoted YAML value splits it into a new key)"
                             ),
