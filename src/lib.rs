@@ -127,6 +127,7 @@ pub mod words;
 
 pub use calls::*;
 pub use cdpspec_derive::{Event, TrackingPlan};
+pub use cdpspec_plan::Pointer;
 pub use diagnostic::{Diagnostic, Finding};
 pub use event::{Event, TrackingPlan, Traits};
 pub use rule::{Rule, Severity};

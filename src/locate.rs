@@ -5,6 +5,8 @@
 
 use std::ops::Range;
 
+use cdpspec_plan::pointer::tokens;
+
 /// Byte offset of the value at `pointer` in `text` (valid JSON), or of the deepest existing
 /// ancestor when the pointer names something absent. Duplicate keys resolve to the last one,
 /// as the parser keeps the last value.
@@ -15,8 +17,7 @@ pub fn locate(text: &[u8], pointer: &str) -> usize {
     if pointer.is_empty() {
         return found;
     }
-    for token in pointer.split('/').skip(1) {
-        let token = token.replace("~1", "/").replace("~0", "~");
+    for token in tokens(pointer) {
         match scanner.child(&token) {
             Some(pos) => {
                 found = pos;
@@ -33,8 +34,7 @@ pub fn locate(text: &[u8], pointer: &str) -> usize {
 pub fn span(text: &[u8], pointer: &str) -> Option<Range<usize>> {
     let mut scanner = Scanner { text, pos: 0 };
     scanner.skip_ws();
-    for token in pointer.split('/').skip(1) {
-        let token = token.replace("~1", "/").replace("~0", "~");
+    for token in tokens(pointer) {
         scanner.pos = scanner.child(&token)?;
     }
     Some(scanner.value_span())

@@ -199,3 +199,24 @@ fn a_wrong_enum_value_suggests_the_closest_allowed_one() {
     assert_eq!(found[0].suggestion, None);
     assert!(!found[0].message.contains("did you mean"), "{}", found[0].message);
 }
+
+#[test]
+fn plan_check_escapes_property_names_in_locations() {
+    // `a/b~c` is one property: its pointer token is `a~1b~0c`, and the lint is placed on it.
+    let text = r#"name: Escapes
+events:
+  - name: Signed Up
+    versions:
+      - version: 1
+        properties:
+          type: object
+          properties:
+            "a/b~c": {type: string, format: e-mail, tpye: string}
+"#;
+    let plan = cdpspec::plan::parse(text, Format::Yaml, "escapes.yaml").unwrap();
+    let mut lints = lint::lint(&plan);
+    lint::place(&mut lints, text, Format::Yaml);
+    let p = "/events/0/versions/0/properties/properties/a~1b~0c";
+    let found: Vec<(&str, &str, Option<usize>, Option<usize>)> = lints.iter().map(|l| (l.code, l.location.as_str(), l.line, l.column)).collect();
+    assert_eq!(found, [("unknown-keyword", &*format!("{p}/tpye"), Some(9), Some(59)), ("unknown-format", &*format!("{p}/format"), Some(9), Some(45))]);
+}

@@ -6,6 +6,8 @@
 //! subschemas are not used as bases.
 
 use crate::{Error, ErrorKind};
+use cdpspec_plan::Pointer;
+use cdpspec_plan::pointer::tokens;
 use serde_json::Value;
 
 /// A schema location: a document and a JSON pointer inside it.
@@ -22,17 +24,15 @@ impl Loc {
 
     /// The location of `token` (a key or index) under this one.
     pub fn child(&self, token: &str) -> Self {
-        let escaped = token.replace('~', "~0").replace('/', "~1");
-        Self { doc: self.doc, ptr: format!("{}/{escaped}", self.ptr) }
+        Self { doc: self.doc, ptr: format!("{}{}", self.ptr, Pointer::root().join(token)) }
     }
 
     /// The last two pointer tokens, unescaped: (parent key, own key).
     pub fn last_two(&self) -> Option<(String, String)> {
-        let mut tokens = self.ptr.rsplit('/').map(|t| t.replace("~1", "/").replace("~0", "~"));
-        let own = tokens.next()?;
-        let parent = tokens.next()?;
-        tokens.next()?; // the leading empty token: both were real tokens
-        Some((parent, own))
+        let mut tokens = tokens(&self.ptr);
+        let own = tokens.next_back()?;
+        let parent = tokens.next_back()?;
+        Some((parent.into_owned(), own.into_owned()))
     }
 }
 
@@ -141,7 +141,7 @@ impl Registry {
                 None => Err(format!("nothing at JSON pointer `{fragment}`")),
             }
         } else {
-            find_anchor(root, &fragment, String::new()).ok_or_else(|| format!("no `$anchor` `{fragment}`"))
+            find_anchor(root, &fragment, &mut Pointer::root()).map(String::from).ok_or_else(|| format!("no `$anchor` `{fragment}`"))
         }
     }
 }
@@ -157,18 +157,26 @@ fn last_segment(uri: &str) -> &str {
     uri.rsplit('/').next().unwrap_or(uri)
 }
 
-fn find_anchor(value: &Value, anchor: &str, ptr: String) -> Option<String> {
+/// The pointer of the first subschema below `value` (found at `at`) with `$anchor` `anchor`.
+fn find_anchor(value: &Value, anchor: &str, at: &mut Pointer) -> Option<Pointer> {
     match value {
         Value::Object(map) => {
             if map.get("$anchor").and_then(Value::as_str) == Some(anchor) {
-                return Some(ptr);
+                return Some(at.clone());
             }
             map.iter().find_map(|(key, child)| {
-                let token = key.replace('~', "~0").replace('/', "~1");
-                find_anchor(child, anchor, format!("{ptr}/{token}"))
+                at.push(key);
+                let found = find_anchor(child, anchor, at);
+                at.pop();
+                found
             })
         }
-        Value::Array(items) => items.iter().enumerate().find_map(|(i, child)| find_anchor(child, anchor, format!("{ptr}/{i}"))),
+        Value::Array(items) => items.iter().enumerate().find_map(|(i, child)| {
+            at.push_index(i);
+            let found = find_anchor(child, anchor, at);
+            at.pop();
+            found
+        }),
         _ => None,
     }
 }

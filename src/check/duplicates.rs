@@ -4,6 +4,8 @@
 
 use std::borrow::Cow;
 
+use crate::Pointer;
+
 /// Adds a `duplicate-key` finding for every duplicate key in `text` to the call it is in
 /// (by pointer: `/batch/3/...` or `/3/...` in a batch or array), or to the document.
 pub fn check(text: &[u8], report: &mut super::DocumentReport) {
@@ -118,21 +120,15 @@ fn decode(raw: &[u8]) -> String {
 
 /// The pointer of `key` in the innermost open object.
 fn pointer(frames: &[Frame<'_>], key: &[u8]) -> String {
-    let mut p = String::new();
+    let mut p = Pointer::root();
     for frame in &frames[..frames.len() - 1] {
-        p.push('/');
         match (frame.object, frame.pending) {
-            (true, Some(k)) => p.push_str(&escape(&decode(k))),
-            _ => p.push_str(&frame.index.to_string()),
+            (true, Some(k)) => p.push(&decode(k)),
+            _ => p.push_index(frame.index),
         }
     }
-    p.push('/');
-    p.push_str(&escape(&decode(key)));
-    p
-}
-
-fn escape(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
+    p.push(&decode(key));
+    p.into()
 }
 
 #[cfg(test)]

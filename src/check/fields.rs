@@ -6,8 +6,8 @@ use std::sync::LazyLock;
 
 use serde_json::{Map, Value};
 
-use super::child;
 use crate::CallType;
+use crate::Pointer;
 use crate::diagnostic::Finding;
 use crate::rule::Rule;
 use crate::schema;
@@ -24,7 +24,7 @@ static FIELDS: LazyLock<Vec<HashMap<String, String>>> = LazyLock::new(|| {
         .collect()
 });
 
-pub(super) fn check(map: &Map<String, Value>, pointer: &str, call: CallType, out: &mut Vec<Finding>) {
+pub(super) fn check(map: &Map<String, Value>, pointer: &Pointer, call: CallType, out: &mut Vec<Finding>) {
     let fields = &FIELDS[call as usize];
     for key in map.keys() {
         if let Some(field) = fields.get(&fold(key))
@@ -34,7 +34,7 @@ pub(super) fn check(map: &Map<String, Value>, pointer: &str, call: CallType, out
             out.push(
                 Finding::new(
                     Rule::MisspelledField,
-                    child(pointer, key),
+                    pointer.join(key),
                     format!("`{key}` is not a field of a {call} call and destinations ignore it; did you mean `{field}`?"),
                 )
                 .suggest(field.clone()),

@@ -4,21 +4,21 @@
 
 use serde_json::{Map, Value};
 
-use super::child;
 use crate::CallType;
+use crate::Pointer;
 use crate::diagnostic::Finding;
 use crate::rule::Rule;
 use crate::suggest::fold;
 
 const IDENTIFIERS: [&str; 4] = ["userId", "anonymousId", "groupId", "previousId"];
 
-pub(super) fn check(map: &Map<String, Value>, pointer: &str, call: CallType, out: &mut Vec<Finding>) {
+pub(super) fn check(map: &Map<String, Value>, pointer: &Pointer, call: CallType, out: &mut Vec<Finding>) {
     for field in IDENTIFIERS {
         match map.get(field) {
             Some(Value::Number(n)) => out.push(
                 Finding::new(
                     Rule::NumericIdentifier,
-                    child(pointer, field),
+                    pointer.join(field),
                     format!("`{field}` is the number {n}; destinations compare identifiers as strings, so send \"{n}\""),
                 )
                 .suggest(format!("\"{n}\"")),
@@ -27,7 +27,7 @@ pub(super) fn check(map: &Map<String, Value>, pointer: &str, call: CallType, out
                 let what = if s.is_empty() { "empty" } else { "blank" };
                 out.push(Finding::new(
                     Rule::EmptyIdentifier,
-                    child(pointer, field),
+                    pointer.join(field),
                     format!("`{field}` is {what}; destinations treat it as missing: omit it or send a real id"),
                 ));
             }

@@ -9,7 +9,7 @@ pub use error::LimitError;
 
 use serde_json::{Map, Value};
 
-use super::child;
+use crate::Pointer;
 use crate::diagnostic::Finding;
 use crate::rule::Rule;
 
@@ -93,7 +93,7 @@ fn compact_len(v: &Value) -> usize {
     serde_json::to_vec(v).map_or(0, |b| b.len())
 }
 
-pub(super) fn check_call(call: &Value, map: &Map<String, Value>, pointer: &str, raw_len: usize, limits: &Limits, out: &mut Vec<Finding>) {
+pub(super) fn check_call(call: &Value, map: &Map<String, Value>, pointer: &Pointer, raw_len: usize, limits: &Limits, out: &mut Vec<Finding>) {
     if raw_len > limits.unmeasured_bytes() {
         let size = compact_len(call);
         if size > limits.call_bytes {
@@ -109,7 +109,7 @@ pub(super) fn check_call(call: &Value, map: &Map<String, Value>, pointer: &str, 
         if chars >= limits.message_id_chars {
             out.push(Finding::new(
                 Rule::MessageIdTooLong,
-                child(pointer, "messageId"),
+                pointer.join("messageId"),
                 format!("`messageId` has {chars} characters; it must be under {} (the pipeline rejects longer ones): use a UUID", limits.message_id_chars),
             ));
         }

@@ -12,7 +12,7 @@ mod timestamps;
 
 use serde_json::{Map, Value};
 
-use crate::CallType;
+use crate::{CallType, Pointer};
 use std::sync::Arc;
 
 use crate::diagnostic::Finding;
@@ -79,10 +79,10 @@ pub fn check_parsed(doc: &Value, text_len: usize, options: &Options) -> Document
         Value::Object(map) if map.contains_key("batch") => check_batch(doc, map, raw_len, options, &mut report),
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                report.calls.push(check_call(item, &format!("/{i}"), Some(i), options.default_type, raw_len, options));
+                report.calls.push(check_call(item, &Pointer::root().join_index(i), Some(i), options.default_type, raw_len, options));
             }
         }
-        _ => report.calls.push(check_call(doc, "", None, options.default_type, raw_len, options)),
+        _ => report.calls.push(check_call(doc, &Pointer::root(), None, options.default_type, raw_len, options)),
     }
     report
 }
@@ -93,18 +93,19 @@ fn check_batch(doc: &Value, map: &Map<String, Value>, raw_len: usize, options: &
     if !crate::fast::validators::batch_envelope(doc) {
         report.findings.extend(schema_errors::map(schemas.envelope(), doc, "", None));
     }
-    timestamps::check_fields(map, "", &["sentAt", "timestamp"], &mut report.findings);
+    timestamps::check_fields(map, &Pointer::root(), &["sentAt", "timestamp"], &mut report.findings);
     limits::check_batch(doc, raw_len, &options.limits, &mut report.findings);
     if let Some(Value::Array(items)) = map.get("batch") {
+        let batch = Pointer::root().join("batch");
         for (i, item) in items.iter().enumerate() {
             // Inside a batch no endpoint implies the type: every call must carry its own.
-            report.calls.push(check_call(item, &format!("/batch/{i}"), Some(i), None, raw_len, options));
+            report.calls.push(check_call(item, &batch.join_index(i), Some(i), None, raw_len, options));
         }
     }
 }
 
 /// Validates one call found at `pointer` in its document.
-fn check_call(call: &Value, pointer: &str, index: Option<usize>, default_type: Option<CallType>, raw_len: usize, options: &Options) -> CallReport {
+fn check_call(call: &Value, pointer: &Pointer, index: Option<usize>, default_type: Option<CallType>, raw_len: usize, options: &Options) -> CallReport {
     let mut report = CallReport { index, ..CallReport::default() };
     let out = &mut report.findings;
     let Value::Object(map) = call else {
@@ -118,20 +119,20 @@ fn check_call(call: &Value, pointer: &str, index: Option<usize>, default_type: O
     if let Some(t) = report.call_type {
         let validator = Schemas::get().call(t);
         if !crate::fast::validators::call(t, call) {
-            out.extend(schema_errors::map(validator, call, pointer, Some(t)));
+            out.extend(schema_errors::map(validator, call, pointer.as_str(), Some(t)));
         }
         identifiers::check(map, pointer, t, out);
         reserved::check(map, pointer, t, out);
         fields::check(map, pointer, t, out);
         if let Some(plan) = &options.plan {
-            plan.check(call, t, pointer, out);
+            plan.check(call, t, pointer.as_str(), out);
         }
     }
     report
 }
 
 /// The call's type from its `type` field, or the default; reports why when neither works.
-fn call_type(map: &Map<String, Value>, pointer: &str, default_type: Option<CallType>, out: &mut Vec<Finding>) -> Option<CallType> {
+fn call_type(map: &Map<String, Value>, pointer: &Pointer, default_type: Option<CallType>, out: &mut Vec<Finding>) -> Option<CallType> {
     match map.get("type") {
         Some(Value::String(s)) => match s.parse::<CallType>() {
             Ok(t) => Some(t),
@@ -139,7 +140,7 @@ fn call_type(map: &Map<String, Value>, pointer: &str, default_type: Option<CallT
                 let names = CallType::ALL.iter().map(CallType::as_str);
                 let mut finding = Finding::new(
                     Rule::UnknownType,
-                    child(pointer, "type"),
+                    pointer.join("type"),
                     format!("`{s}` is not a call type; expected one of identify, group, track, page, screen, alias"),
                 );
                 if let Some(closest) = suggest::closest(s, names) {
@@ -153,14 +154,14 @@ fn call_type(map: &Map<String, Value>, pointer: &str, default_type: Option<CallT
         Some(other) => {
             out.push(Finding::new(
                 Rule::WrongType,
-                child(pointer, "type"),
+                pointer.join("type"),
                 format!("`type` must be a string naming the call (identify, group, track, page, screen, alias), got {}", json_type(other)),
             ));
             None
         }
         None if default_type.is_some() => default_type,
         None => {
-            let hint = if pointer.starts_with("/batch/") {
+            let hint = if pointer.as_str().starts_with("/batch/") {
                 "every call in a batch needs its `type`"
             } else {
                 "add `type`, or pass `--type CALL` for payloads posted to a single-call endpoint such as /v1/alias"
@@ -169,19 +170,6 @@ fn call_type(map: &Map<String, Value>, pointer: &str, default_type: Option<CallT
             None
         }
     }
-}
-
-/// `pointer` extended by one key, escaped as RFC 6901 requires.
-pub(crate) fn child(pointer: &str, key: &str) -> String {
-    let mut p = String::with_capacity(pointer.len() + key.len() + 1);
-    p.push_str(pointer);
-    p.push('/');
-    if key.contains(['~', '/']) {
-        p.push_str(&key.replace('~', "~0").replace('/', "~1"));
-    } else {
-        p.push_str(key);
-    }
-    p
 }
 
 /// The JSON type name of a value, as messages say it.

@@ -4,39 +4,39 @@
 
 use serde_json::{Map, Value};
 
-use super::{child, json_type, preview};
-use crate::CallType;
+use super::{json_type, preview};
 use crate::diagnostic::Finding;
 use crate::rule::Rule;
 use crate::timestamp::{DateQuality, classify};
+use crate::{CallType, Pointer};
 
 /// snake_case spellings of reserved traits: (key, is a date).
 const SNAKE_TRAITS: [(&str, bool); 3] = [("first_name", false), ("last_name", false), ("created_at", true)];
 /// camelCase date traits the schema types as string-or-number.
 const DATE_TRAITS: [&str; 2] = ["createdAt", "birthday"];
 
-pub(super) fn check(map: &Map<String, Value>, pointer: &str, call: CallType, out: &mut Vec<Finding>) {
+pub(super) fn check(map: &Map<String, Value>, pointer: &Pointer, call: CallType, out: &mut Vec<Finding>) {
     if let Some(Value::String(email)) = map.get("email") {
-        check_email(email, &child(pointer, "email"), out);
+        check_email(email, &pointer.join("email"), out);
     }
     if matches!(call, CallType::Identify | CallType::Group)
         && let Some(Value::Object(traits)) = map.get("traits")
     {
-        check_traits(traits, &child(pointer, "traits"), out);
+        check_traits(traits, &pointer.join("traits"), out);
     }
     if let Some(Value::Object(traits)) = map.get("context").and_then(|c| c.get("traits")) {
-        check_traits(traits, &child(&child(pointer, "context"), "traits"), out);
+        check_traits(traits, &pointer.join("context").join("traits"), out);
     }
     if call == CallType::Track
         && let Some(Value::String(currency)) = map.get("properties").and_then(|p| p.get("currency"))
     {
-        check_currency(currency, &child(&child(pointer, "properties"), "currency"), out);
+        check_currency(currency, &pointer.join("properties").join("currency"), out);
     }
 }
 
-fn check_traits(traits: &Map<String, Value>, pointer: &str, out: &mut Vec<Finding>) {
+fn check_traits(traits: &Map<String, Value>, pointer: &Pointer, out: &mut Vec<Finding>) {
     if let Some(Value::String(email)) = traits.get("email") {
-        check_email(email, &child(pointer, "email"), out);
+        check_email(email, &pointer.join("email"), out);
     }
     for (key, is_date) in SNAKE_TRAITS {
         let Some(value) = traits.get(key) else { continue };
@@ -49,19 +49,19 @@ fn check_traits(traits: &Map<String, Value>, pointer: &str, out: &mut Vec<Findin
             let expected = if is_date { "a date string or unix seconds" } else { "a string" };
             out.push(Finding::new(
                 Rule::ReservedType,
-                child(pointer, key),
+                pointer.join(key),
                 format!("reserved trait `{key}` must be {expected}, got {} {}", json_type(value), preview(value)),
             ));
         }
     }
     for key in DATE_TRAITS.iter().chain(std::iter::once(&"created_at")) {
         if let Some(Value::String(s)) = traits.get(*key) {
-            check_date_trait(s, &child(pointer, key), key, out);
+            check_date_trait(s, &pointer.join(key), key, out);
         }
     }
 }
 
-fn check_date_trait(s: &str, pointer: &str, key: &str, out: &mut Vec<Finding>) {
+fn check_date_trait(s: &str, pointer: &Pointer, key: &str, out: &mut Vec<Finding>) {
     match classify(s) {
         DateQuality::Rfc3339 | DateQuality::DateOnly | DateQuality::UnixDigits => {}
         DateQuality::NoZone | DateQuality::Loose => {
@@ -85,7 +85,7 @@ fn check_date_trait(s: &str, pointer: &str, key: &str, out: &mut Vec<Finding>) {
 
 /// Something `@` something, without spaces: loose on purpose (destinations validate further),
 /// but enough to catch names, ids and placeholders sent as emails. Empty means "no email".
-fn check_email(email: &str, pointer: &str, out: &mut Vec<Finding>) {
+fn check_email(email: &str, pointer: &Pointer, out: &mut Vec<Finding>) {
     let shaped = email.split_once('@').is_some_and(|(local, domain)| {
         !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !domain.contains('@')
     });
@@ -99,7 +99,7 @@ fn check_email(email: &str, pointer: &str, out: &mut Vec<Finding>) {
     ));
 }
 
-fn check_currency(currency: &str, pointer: &str, out: &mut Vec<Finding>) {
+fn check_currency(currency: &str, pointer: &Pointer, out: &mut Vec<Finding>) {
     if currency.len() == 3 && currency.bytes().all(|b| b.is_ascii_uppercase()) {
         return;
     }

@@ -145,7 +145,7 @@ fn dotted(path: &str) -> String {
     if path.is_empty() {
         return "call".to_string();
     }
-    path[1..].split('/').map(|s| s.replace("~1", "/").replace("~0", "~")).collect::<Vec<_>>().join(".")
+    cdpspec_plan::pointer::tokens(path).collect::<Vec<_>>().join(".")
 }
 
 #[cfg(test)]

@@ -3,22 +3,22 @@
 
 use serde_json::{Map, Value};
 
-use super::child;
+use crate::Pointer;
 use crate::diagnostic::Finding;
 use crate::rule::Rule;
 use crate::timestamp::{DateQuality, classify, to_rfc3339};
 
-pub(super) fn check_fields(map: &Map<String, Value>, pointer: &str, fields: &[&str], out: &mut Vec<Finding>) {
+pub(super) fn check_fields(map: &Map<String, Value>, pointer: &Pointer, fields: &[&str], out: &mut Vec<Finding>) {
     for field in fields {
         if let Some(Value::String(s)) = map.get(*field)
-            && let Some(finding) = check(s, &child(pointer, field), field)
+            && let Some(finding) = check(s, &pointer.join(field), field)
         {
             out.push(finding);
         }
     }
 }
 
-fn check(s: &str, pointer: &str, field: &str) -> Option<Finding> {
+fn check(s: &str, pointer: &Pointer, field: &str) -> Option<Finding> {
     let (rule, why) = match classify(s) {
         DateQuality::Rfc3339 => return None,
         DateQuality::NoZone => (Rule::TimestampNotRfc3339, "has no time zone; destinations read it as UTC or as local time: append `Z` or an offset"),

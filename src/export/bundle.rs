@@ -9,7 +9,8 @@ use serde_json::{Map, Value};
 
 use super::ExportError;
 use super::uri::resolve;
-use super::walk::{escape, tokens, walk_mut};
+use super::walk::walk_mut;
+use crate::Pointer;
 
 /// A schema document that others may reference: the canonical files, and what a plan adds.
 #[derive(Debug, Clone)]
@@ -57,7 +58,7 @@ impl Registry {
 pub(crate) fn bundle(file: &str, uri: &str, root: &Value, registry: &Registry, include_all: bool) -> Result<Value, ExportError> {
     let mut bundler = Bundler { file, root_uri: uri, root, registry, queue: VecDeque::new(), queued: BTreeSet::new() };
     let mut out = root.clone();
-    bundler.rewrite(&mut out, uri, "")?;
+    bundler.rewrite(&mut out, uri, &Pointer::root())?;
     if include_all {
         for resource in registry.iter() {
             bundler.enqueue(&resource.uri);
@@ -71,7 +72,7 @@ pub(crate) fn bundle(file: &str, uri: &str, root: &Value, registry: &Registry, i
             map.remove("$id");
             map.remove("$schema");
         }
-        bundler.rewrite(&mut schema, &resource.uri, &format!("/$defs/{}", escape(&resource.name)))?;
+        bundler.rewrite(&mut schema, &resource.uri, &Pointer::root().join("$defs").join(&resource.name))?;
         embedded.insert(resource.name.clone(), schema);
     }
     if embedded.is_empty() {
@@ -86,7 +87,7 @@ pub(crate) fn bundle(file: &str, uri: &str, root: &Value, registry: &Registry, i
         if defs.contains_key(&name) {
             return Err(ExportError::Unsupported {
                 file: file.into(),
-                pointer: format!("/$defs/{}", escape(&name)),
+                pointer: Pointer::root().join("$defs").join(&name).into(),
                 keyword: "$defs".into(),
                 reason: "the schema already has a definition with the name its embedded resources take".into(),
             });
@@ -114,8 +115,8 @@ impl Bundler<'_> {
 
     /// Rewrites every `$ref` of `schema` (a resource whose URI is `base`, placed at `location`
     /// in the output) to a pointer into the output.
-    fn rewrite(&mut self, schema: &mut Value, base: &str, location: &str) -> Result<(), ExportError> {
-        walk_mut(schema, &mut |map: &mut Map<String, Value>, at: &str| {
+    fn rewrite(&mut self, schema: &mut Value, base: &str, location: &Pointer) -> Result<(), ExportError> {
+        walk_mut(schema, &mut |map: &mut Map<String, Value>, at: &Pointer| {
             let pointer = format!("{location}{at}");
             let unsupported = |keyword: &str, reason: &str| ExportError::Unsupported {
                 file: self.file.into(),
@@ -123,7 +124,7 @@ impl Bundler<'_> {
                 keyword: keyword.into(),
                 reason: reason.into(),
             };
-            if !at.is_empty() && map.contains_key("$id") {
+            if !at.is_root() && map.contains_key("$id") {
                 return Err(unsupported(
                     "$id",
                     "embedded resources with their own `$id` cannot be bundled; move the schema into `$defs` and use a local `$ref`",
@@ -161,9 +162,10 @@ impl Bundler<'_> {
                     "<{uri}> is neither a canonical schema nor part of the plan, and exports never fetch; inline the schema or reference a canonical one"
                 ));
             };
-            (&resource.schema, format!("/$defs/{}", escape(&resource.name)))
+            (&resource.schema, Pointer::root().join("$defs").join(&resource.name).into())
         };
-        if tokens(&fragment).and_then(|t| t.iter().try_fold(target, |v, token| child(v, token))).is_none() {
+        // An anchor was refused above: `fragment` is empty or starts with `/`.
+        if cdpspec_plan::pointer::tokens(&fragment).try_fold(target, |v, token| child(v, &token)).is_none() {
             return Err(format!("#{fragment} does not exist in <{uri}>"));
         }
         self.enqueue(&uri);

@@ -21,7 +21,8 @@
 use serde_json::{Map, Value, json};
 
 use super::ExportError;
-use super::walk::{Slot, push, slot, tokens, walk_mut};
+use super::walk::{Slot, slot, walk_mut};
+use crate::Pointer;
 
 /// The draft 7 meta-schema URI.
 pub(crate) const SCHEMA: &str = "http://json-schema.org/draft-07/schema#";
@@ -46,7 +47,7 @@ const DROPPED: &[&str] = &["deprecated", "contentSchema", "$anchor", "$dynamicAn
 pub(crate) fn convert(file: &str, schema: &Value) -> Result<Value, ExportError> {
     let mut out = schema.clone();
     // Pass 1, on the 2020-12 structure: refuse what draft 7 cannot say, map `$ref` pointers.
-    walk_mut(&mut out, &mut |map: &mut Map<String, Value>, at: &str| {
+    walk_mut(&mut out, &mut |map: &mut Map<String, Value>, at: &Pointer| {
         let unsupported =
             |keyword: &str, reason: &str| ExportError::Unsupported { file: file.into(), pointer: at.into(), keyword: keyword.into(), reason: reason.into() };
         if let Some((keyword, reason)) = UNSUPPORTED.iter().find(|(k, _)| map.contains_key(*k)) {
@@ -73,8 +74,8 @@ pub(crate) fn convert(file: &str, schema: &Value) -> Result<Value, ExportError> 
         Ok(())
     })?;
     // Pass 2: rename and restructure.
-    walk_mut(&mut out, &mut |map: &mut Map<String, Value>, at: &str| {
-        if at.is_empty() {
+    walk_mut(&mut out, &mut |map: &mut Map<String, Value>, at: &Pointer| {
+        if at.is_root() {
             map.insert("$schema".into(), Value::String(SCHEMA.into()));
         }
         rewrite(map);
@@ -132,7 +133,7 @@ fn rewrite(map: &mut Map<String, Value>) {
 /// Turns every `format` of `schema` into a `$comment`, so that draft 7 validators, which
 /// commonly assert `format`, keep treating it as the annotation it is in the contract.
 pub(crate) fn annotate_formats(schema: &mut Value) {
-    let _ = walk_mut(schema, &mut |map: &mut Map<String, Value>, _: &str| {
+    let _ = walk_mut(schema, &mut |map: &mut Map<String, Value>, _: &Pointer| {
         if let Some(format) = map.remove("format") {
             let note = format!("format: {} (an annotation in the contract: not asserted; cdpspec checks it in code)", format.as_str().unwrap_or_default());
             let comment = match map.remove("$comment") {
@@ -150,35 +151,38 @@ pub(crate) fn annotate_formats(schema: &mut Value) {
 fn map_pointer(schema: &Value, pointer: &str) -> Option<String> {
     let mut node = schema;
     let mut kind = Slot::One;
-    let mut out = String::new();
-    for token in tokens(pointer)? {
+    if !pointer.is_empty() && !pointer.starts_with('/') {
+        return None;
+    }
+    let mut out = Pointer::root();
+    for token in cdpspec_plan::pointer::tokens(pointer) {
         match kind {
             Slot::One => {
                 let map = node.as_object()?;
-                let value = map.get(&token)?;
-                let renamed = match token.as_str() {
+                let value = map.get(token.as_ref())?;
+                let renamed = match token.as_ref() {
                     "$defs" => "definitions",
                     "prefixItems" => "items",
                     "items" if map.contains_key("prefixItems") => "additionalItems",
                     "dependentSchemas" => "dependencies",
                     other => other,
                 };
-                push(&mut out, renamed);
+                out.push(renamed);
                 kind = slot(&token, value);
                 node = value;
             }
             Slot::Map | Slot::Array | Slot::Data => {
                 node = match node {
-                    Value::Object(map) => map.get(&token)?,
+                    Value::Object(map) => map.get(token.as_ref())?,
                     Value::Array(items) => items.get(token.parse::<usize>().ok()?)?,
                     _ => return None,
                 };
-                push(&mut out, &token);
+                out.push(&token);
                 kind = if kind == Slot::Data { Slot::Data } else { Slot::One };
             }
         }
     }
-    Some(out)
+    Some(out.into())
 }
 
 #[cfg(test)]

@@ -1,7 +1,9 @@
 //! Where subschemas live: the keyword tables of drafts 2020-12 and 7, a pre-order walk over every
-//! subschema of a document, and JSON Pointer helpers.
+//! subschema of a document.
 
 use serde_json::{Map, Value};
+
+use crate::Pointer;
 
 /// Keywords whose value is an object of subschemas.
 pub(crate) const SCHEMA_MAPS: &[&str] = &["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"];
@@ -52,62 +54,40 @@ pub(crate) fn slot(keyword: &str, value: &Value) -> Slot {
 /// Calls `f` on every schema object of `schema` (the root first, then its subschemas in key
 /// order), with the JSON Pointer of each. Boolean schemas are skipped; `f` may edit the object
 /// it is given, and the walk then descends into the edited object.
-pub(crate) fn walk_mut<E>(schema: &mut Value, f: &mut impl FnMut(&mut Map<String, Value>, &str) -> Result<(), E>) -> Result<(), E> {
-    walk_at(schema, &mut String::new(), f)
+pub(crate) fn walk_mut<E>(schema: &mut Value, f: &mut impl FnMut(&mut Map<String, Value>, &Pointer) -> Result<(), E>) -> Result<(), E> {
+    walk_at(schema, &mut Pointer::root(), f)
 }
 
-fn walk_at<E>(schema: &mut Value, at: &mut String, f: &mut impl FnMut(&mut Map<String, Value>, &str) -> Result<(), E>) -> Result<(), E> {
+/// The walk below `schema`, found at `at`; `at` is as it was when this returns `Ok`.
+fn walk_at<E>(schema: &mut Value, at: &mut Pointer, f: &mut impl FnMut(&mut Map<String, Value>, &Pointer) -> Result<(), E>) -> Result<(), E> {
     let Value::Object(map) = schema else { return Ok(()) };
     f(map, at)?;
-    let len = at.len();
     for (keyword, value) in map.iter_mut() {
-        push(at, keyword);
+        at.push(keyword);
         match slot(keyword, value) {
             Slot::One => walk_at(value, at, f)?,
             Slot::Map => {
                 if let Value::Object(children) = value {
-                    let inner = at.len();
                     for (name, child) in children.iter_mut() {
-                        push(at, name);
+                        at.push(name);
                         // `dependencies` also holds arrays of names: only objects are schemas.
                         walk_at(child, at, f)?;
-                        at.truncate(inner);
+                        at.pop();
                     }
                 }
             }
             Slot::Array => {
                 if let Value::Array(items) = value {
-                    let inner = at.len();
                     for (i, child) in items.iter_mut().enumerate() {
-                        push(at, &i.to_string());
+                        at.push_index(i);
                         walk_at(child, at, f)?;
-                        at.truncate(inner);
+                        at.pop();
                     }
                 }
             }
             Slot::Data => {}
         }
-        at.truncate(len);
+        at.pop();
     }
     Ok(())
-}
-
-/// Appends one escaped reference token to a JSON Pointer.
-pub(crate) fn push(pointer: &mut String, token: &str) {
-    pointer.push('/');
-    pointer.push_str(&escape(token));
-}
-
-/// A reference token escaped for a JSON Pointer (RFC 6901).
-pub(crate) fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
-}
-
-/// The reference tokens of a JSON Pointer (`""` has none), unescaped; `None` if it is not one.
-pub(crate) fn tokens(pointer: &str) -> Option<Vec<String>> {
-    if pointer.is_empty() {
-        return Some(Vec::new());
-    }
-    let rest = pointer.strip_prefix('/')?;
-    Some(rest.split('/').map(|t| t.replace("~1", "/").replace("~0", "~")).collect())
 }

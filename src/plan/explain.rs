@@ -9,6 +9,8 @@ use jsonschema::ValidationError;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde_json::Value;
 
+use crate::Pointer;
+
 /// One reason a section schema is invalid.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Problem {
@@ -109,12 +111,7 @@ fn roles(tokens: &[String]) -> Vec<Role<'_>> {
 
 /// The decoded tokens of a JSON pointer.
 fn tokens(pointer: &str) -> Vec<String> {
-    pointer.split('/').skip(1).map(|t| t.replace("~1", "/").replace("~0", "~")).collect()
-}
-
-/// A pointer token, escaped.
-fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
+    cdpspec_plan::pointer::tokens(pointer).map(String::from).collect()
 }
 
 /// `null`, for pointers that lead nowhere.
@@ -137,7 +134,7 @@ fn meta_problem(schema: &Value, error: &ValidationError<'_>) -> Found {
         Role::Inside(keyword @ ("type" | "required")) => {
             // An element of `type` or `required`: these explain the whole list, at the element.
             let depth = roles.iter().position(|r| matches!(r, Role::Keyword(_))).unwrap_or(0);
-            let keyword_pointer: String = tokens[..depth].iter().map(|t| format!("/{}", escape(t))).collect();
+            let keyword_pointer = String::from(tokens[..depth].iter().collect::<Pointer>());
             let keyword_value = schema.pointer(&keyword_pointer).unwrap_or(value);
             keyword_problem(keyword, keyword_value, &tokens[..depth], keyword_pointer, error)
         }
@@ -384,9 +381,9 @@ fn regex_message(keyword: &str, regex: &str) -> String {
 /// The `$ref` that does not resolve (offline, within the section schema).
 fn reference_problem(schema: &Value, error: &str) -> Found {
     let mut refs = Vec::new();
-    walk(schema, "", &mut |value, at| {
+    walk(schema, &Pointer::root(), &mut |value, at| {
         if let Some(Value::String(target)) = value.get("$ref") {
-            refs.push((format!("{at}/$ref"), target.clone()));
+            refs.push((String::from(at.join("$ref")), target.clone()));
         }
     });
     let broken = refs.iter().find(|(_, target)| !resolves(schema, target)).or_else(|| refs.iter().find(|(_, target)| error.contains(target.as_str())));
@@ -412,33 +409,33 @@ fn resolves(schema: &Value, target: &str) -> bool {
         Some(fragment) if fragment.starts_with('/') => schema.pointer(fragment).is_some(),
         Some(anchor) => {
             let mut found = false;
-            walk(schema, "", &mut |value, _| found |= value.get("$anchor").and_then(Value::as_str) == Some(anchor));
+            walk(schema, &Pointer::root(), &mut |value, _| found |= value.get("$anchor").and_then(Value::as_str) == Some(anchor));
             found
         }
         None => {
             let mut found = false;
-            walk(schema, "", &mut |value, _| found |= value.get("$id").and_then(Value::as_str) == Some(target));
+            walk(schema, &Pointer::root(), &mut |value, _| found |= value.get("$id").and_then(Value::as_str) == Some(target));
             found
         }
     }
 }
 
 /// Calls `f` on every subschema of `schema` with its pointer.
-fn walk(schema: &Value, at: &str, f: &mut impl FnMut(&Value, &str)) {
+fn walk(schema: &Value, at: &Pointer, f: &mut impl FnMut(&Value, &Pointer)) {
     f(schema, at);
     let Value::Object(map) = schema else { return };
     for (key, value) in map {
-        let here = format!("{at}/{}", escape(key));
+        let here = at.join(key);
         match value {
             _ if SCHEMA.contains(&key.as_str()) => walk(value, &here, f),
             Value::Object(children) if SCHEMA_MAP.contains(&key.as_str()) => {
                 for (name, child) in children {
-                    walk(child, &format!("{here}/{}", escape(name)), f);
+                    walk(child, &here.join(name), f);
                 }
             }
             Value::Array(children) if SCHEMA_LIST.contains(&key.as_str()) => {
                 for (i, child) in children.iter().enumerate() {
-                    walk(child, &format!("{here}/{i}"), f);
+                    walk(child, &here.join_index(i), f);
                 }
             }
             _ => {}

@@ -11,6 +11,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::{Format, Plan, Rule, Section};
+use crate::Pointer;
 use crate::rule::Severity;
 use crate::suggest::fold;
 
@@ -156,11 +157,11 @@ pub fn lint(plan: &Plan) -> Vec<Lint> {
     for (pointer, rule) in &rules {
         for section in Section::ALL {
             let Some(schema) = rule.section(section) else { continue };
-            let at = format!("{pointer}/{}", section.key());
+            let at = pointer.join(section.key());
             if let Err(error) = super::compile_section(schema) {
                 let problems = super::explain::problems(schema);
                 if problems.is_empty() {
-                    push(Severity::Error, "invalid-schema", at.clone(), error.to_string());
+                    push(Severity::Error, "invalid-schema", at.to_string(), error.to_string());
                 }
                 let invalid = problems.iter().any(|p| p.meta);
                 for problem in problems {
@@ -171,7 +172,12 @@ pub fn lint(plan: &Plan) -> Vec<Lint> {
                 }
             }
             if let Some(t) = schema.get("type").filter(|t| !type_includes(t, "object")) {
-                push(Severity::Error, "section-not-object", at.clone(), format!("`{}` of a call is an object, but this schema's type is {t}", section.key()));
+                push(
+                    Severity::Error,
+                    "section-not-object",
+                    at.to_string(),
+                    format!("`{}` of a call is an object, but this schema's type is {t}", section.key()),
+                );
             }
             walk(schema, &at, &mut |value, location| {
                 for key in value.as_object().into_iter().flat_map(|m| m.keys()) {
@@ -180,7 +186,7 @@ pub fn lint(plan: &Plan) -> Vec<Lint> {
                         push(
                             Severity::Warning,
                             "unknown-keyword",
-                            format!("{location}/{}", key.replace('~', "~0").replace('/', "~1")),
+                            location.join(key).into(),
                             format!(
                                 "`{key}` is not a JSON Schema keyword, so it checks nothing{hint} (a comma in an unquoted YAML value splits it into a new key)"
                             ),
@@ -194,7 +200,7 @@ pub fn lint(plan: &Plan) -> Vec<Lint> {
                     push(
                         Severity::Warning,
                         "unknown-format",
-                        format!("{location}/format"),
+                        location.join("format").into(),
                         format!("format `{format}` is not one validators know, so it checks nothing{hint}"),
                     );
                 }
@@ -300,37 +306,38 @@ fn type_includes(t: &Value, name: &str) -> bool {
 }
 
 /// Every rule of the plan with its JSON pointer.
-fn rules(plan: &Plan) -> Vec<(String, &Rule)> {
+fn rules(plan: &Plan) -> Vec<(Pointer, &Rule)> {
+    let root = Pointer::root();
     let mut out = Vec::new();
-    for (pointer, rule) in [("/common", &plan.common), ("/identify", &plan.identify), ("/group", &plan.group)] {
+    for (key, rule) in [("common", &plan.common), ("identify", &plan.identify), ("group", &plan.group)] {
         if let Some(rule) = rule {
-            out.push((pointer.to_string(), rule));
+            out.push((root.join(key), rule));
         }
     }
     for (key, named) in [("pages", &plan.pages), ("screens", &plan.screens)] {
-        out.extend(named.iter().enumerate().map(|(i, r)| (format!("/{key}/{i}"), &r.rule)));
+        out.extend(named.iter().enumerate().map(|(i, r)| (root.join(key).join_index(i), &r.rule)));
     }
     for (i, e) in plan.events.iter().enumerate() {
-        out.extend(e.versions.iter().enumerate().map(|(j, v)| (format!("/events/{i}/versions/{j}"), &v.rule)));
+        out.extend(e.versions.iter().enumerate().map(|(j, v)| (root.join("events").join_index(i).join("versions").join_index(j), &v.rule)));
     }
     out
 }
 
 /// Calls `f` on every subschema with its pointer.
-fn walk(schema: &Value, at: &str, f: &mut impl FnMut(&Value, &str)) {
+fn walk(schema: &Value, at: &Pointer, f: &mut impl FnMut(&Value, &Pointer)) {
     f(schema, at);
     if let Value::Object(map) = schema {
         for (key, value) in map {
             match (key.as_str(), value) {
                 ("properties" | "$defs" | "patternProperties" | "dependentSchemas", Value::Object(children)) => {
                     for (name, child) in children {
-                        walk(child, &format!("{at}/{key}/{name}"), f);
+                        walk(child, &at.join(key).join(name), f);
                     }
                 }
-                ("items" | "additionalProperties" | "not" | "contains" | "if" | "then" | "else", child) => walk(child, &format!("{at}/{key}"), f),
+                ("items" | "additionalProperties" | "not" | "contains" | "if" | "then" | "else", child) => walk(child, &at.join(key), f),
                 ("allOf" | "anyOf" | "oneOf" | "prefixItems", Value::Array(children)) => {
                     for (i, child) in children.iter().enumerate() {
-                        walk(child, &format!("{at}/{key}/{i}"), f);
+                        walk(child, &at.join(key).join_index(i), f);
                     }
                 }
                 _ => {}

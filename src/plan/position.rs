@@ -27,15 +27,10 @@ pub fn line_column(text: &str, format: Format, pointer: &str) -> Option<(usize, 
     .flatten()
 }
 
-/// The decoded tokens of a JSON pointer (`/a~1b/0` → `a/b`, `0`).
-fn tokens(pointer: &str) -> Vec<String> {
-    pointer.split('/').skip(1).map(|t| t.replace("~1", "/").replace("~0", "~")).collect()
-}
-
 /// Walks the YAML document down `pointer` and stops with an error at the value it names (or at
 /// the deepest enclosing value that exists): the parser marks that error with the position.
 fn yaml(text: &str, pointer: &str) -> Option<(usize, usize)> {
-    let tokens = tokens(pointer);
+    let tokens: Vec<String> = cdpspec_plan::pointer::tokens(pointer).map(String::from).collect();
     let deserializer = serde_yaml_ng::Deserializer::from_str(text);
     let seek = Seek { tokens: &tokens };
     match seek.deserialize(deserializer) {

@@ -12,9 +12,9 @@ use jsonschema::{PatternOptions, ValidationError, Validator};
 use serde_json::{Value, json};
 
 use super::{Format, Plan, Rule, SchemaError, Section};
-use crate::CallType;
 use crate::diagnostic::Finding;
 use crate::rule::Rule as Check;
+use crate::{CallType, Pointer};
 
 /// A plan whose schemas are compiled, ready to check calls.
 pub struct PlanValidator {
@@ -298,7 +298,8 @@ fn violation(error: &ValidationError<'_>, site: &Site<'_>) -> Finding {
         ValidationErrorKind::Type { .. } => (Check::DatatypeMismatch, format!("{base}{path}"), format!("`{field}`: {error} ({rule})")),
         ValidationErrorKind::AdditionalProperties { unexpected } | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
             let first = unexpected.first().map(String::as_str).unwrap_or_default();
-            let finding = Finding::new(Check::AdditionalProperties, format!("{base}{path}/{}", escape(first)), String::new()).at_plan(at);
+            // The key is one more token under the object's pointer.
+            let finding = Finding::new(Check::AdditionalProperties, format!("{base}{path}{}", Pointer::root().join(first)), String::new()).at_plan(at);
             return not_allowed(finding, error, site, &field, unexpected);
         }
         ValidationErrorKind::Enum { options } => {
@@ -347,8 +348,4 @@ fn not_allowed(mut finding: Finding, error: &ValidationError<'_>, site: &Site<'_
         finding = finding.suggest(*name);
     }
     finding
-}
-
-fn escape(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
 }

@@ -4,11 +4,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use cdpspec_plan::{Plan, Rule, Section};
+use cdpspec_plan::{Plan, Pointer, Rule, Section};
 use serde_json::{Map, Value};
 
 use super::model::{EnumDef, EventAttrs, Extend, Extra, FieldDef, FieldSchema, Item, Module, Prim, StructDef, Ty, UnionDef, Validation};
-use super::schema::{self, OPTION_UNSAFE, child, doc_safe};
+use super::schema::{self, OPTION_UNSAFE, doc_safe};
 use crate::{Error, ErrorKind, naming};
 
 /// Type names the generated code uses unqualified, or defines itself.
@@ -62,15 +62,15 @@ struct Cx<'a> {
 }
 
 impl Cx<'_> {
-    fn err(&self, pointer: &str, kind: ErrorKind, message: impl Into<String>) -> Error {
-        Error::new(kind, self.source, pointer, message)
+    fn err(&self, pointer: &Pointer, kind: ErrorKind, message: impl Into<String>) -> Error {
+        Error::new(kind, self.source, pointer.as_str(), message)
     }
 
-    fn unsupported(&self, pointer: &str, message: impl Into<String>) -> Error {
+    fn unsupported(&self, pointer: &Pointer, message: impl Into<String>) -> Error {
         self.err(pointer, ErrorKind::Unsupported, message)
     }
 
-    fn claim(&mut self, name: &str, pointer: &str) -> Result<String, Error> {
+    fn claim(&mut self, name: &str, pointer: &Pointer) -> Result<String, Error> {
         if !naming::is_ident(name) {
             return Err(self.err(pointer, ErrorKind::InvalidName, format!("cannot make a Rust type name from `{name}`")));
         }
@@ -82,66 +82,66 @@ impl Cx<'_> {
             let message = format!("type name `{name}` is also wanted by {}#{other}", self.source);
             return Err(self.err(pointer, ErrorKind::NameCollision, message));
         }
-        self.names.insert(name.to_owned(), pointer.to_owned());
+        self.names.insert(name.to_owned(), pointer.to_string());
         Ok(name.to_owned())
     }
 
     fn plan(&mut self, plan: &Plan) -> Result<(), Error> {
         if plan.name.trim().is_empty() {
-            return Err(self.unsupported("/name", "the plan needs a name: `#[plan(name = ...)]` of the generated enum requires one"));
+            return Err(self.unsupported(&Pointer::root().join("name"), "the plan needs a name: `#[plan(name = ...)]` of the generated enum requires one"));
         }
         self.module.plan_name = plan.name.clone();
         self.module.plan_version = plan.version.clone();
         self.module.plan_description = plan.description.clone();
         let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
         for (i, event) in plan.events.iter().enumerate() {
-            let at = format!("/events/{i}");
+            let at = Pointer::root().join("events").join_index(i);
             if let Some(first) = seen.insert(&event.name, i) {
-                return Err(self.unsupported(&child(&at, "name"), format!("event `{}` is also /events/{first}", event.name)));
+                return Err(self.unsupported(&at.join("name"), format!("event `{}` is also /events/{first}", event.name)));
             }
             self.event(event, &at)?;
         }
         if let Some(rule) = &plan.identify {
-            self.module.identify = Some(self.traits(rule, "/identify", "IdentifyTraits")?);
+            self.module.identify = Some(self.traits(rule, &Pointer::root().join("identify"), "IdentifyTraits")?);
         }
         if let Some(rule) = &plan.group {
-            self.module.group = Some(self.traits(rule, "/group", "GroupTraits")?);
+            self.module.group = Some(self.traits(rule, &Pointer::root().join("group"), "GroupTraits")?);
         }
         Ok(())
     }
 
-    fn event(&mut self, event: &cdpspec_plan::Event, at: &str) -> Result<(), Error> {
+    fn event(&mut self, event: &cdpspec_plan::Event, at: &Pointer) -> Result<(), Error> {
         if event.name.trim().is_empty() {
-            return Err(self.unsupported(&child(at, "name"), "an event name must not be empty or blank"));
+            return Err(self.unsupported(&at.join("name"), "an event name must not be empty or blank"));
         }
         let Some(base) = naming::type_name(&event.name) else {
-            return Err(self.err(&child(at, "name"), ErrorKind::InvalidName, format!("cannot make a Rust type name from event `{}`", event.name)));
+            return Err(self.err(&at.join("name"), ErrorKind::InvalidName, format!("cannot make a Rust type name from event `{}`", event.name)));
         };
         if let Some(description) = &event.description
             && description.trim_ascii_start().starts_with('#')
         {
             let message = "an event description becomes the type's doc comment, which reads a leading `#` line as a title: reword it";
-            return Err(self.unsupported(&child(at, "description"), message));
+            return Err(self.unsupported(&at.join("description"), message));
         }
         for key in event.labels.keys() {
             if !label_key(key) {
                 let message = format!("label `{key}` cannot be written as `#[event(label({key} = ...))]`: label keys must be Rust identifiers");
-                return Err(self.unsupported(&child(&child(at, "labels"), key), message));
+                return Err(self.unsupported(&at.join("labels").join(key), message));
             }
         }
         if event.versions.is_empty() {
-            return Err(self.unsupported(&child(at, "versions"), "an event needs at least one version"));
+            return Err(self.unsupported(&at.join("versions"), "an event needs at least one version"));
         }
         let mut versions: Vec<(usize, &cdpspec_plan::EventVersion)> = event.versions.iter().enumerate().collect();
         versions.sort_by_key(|(_, v)| v.version);
         let mut types = Vec::new();
         for (n, (j, version)) in versions.iter().enumerate() {
-            let at = format!("{at}/versions/{j}");
+            let at = at.join("versions").join_index(*j);
             if version.version == 0 {
-                return Err(self.unsupported(&child(&at, "version"), "event versions start at 1"));
+                return Err(self.unsupported(&at.join("version"), "event versions start at 1"));
             }
             if n > 0 && versions[n - 1].1.version == version.version {
-                return Err(self.unsupported(&child(&at, "version"), format!("version {} of `{}` is listed twice", version.version, event.name)));
+                return Err(self.unsupported(&at.join("version"), format!("version {} of `{}` is listed twice", version.version, event.name)));
             }
             self.version_rule(&version.rule, &at)?;
             let name = self.claim(&format!("{base}V{}", version.version), &at)?;
@@ -153,7 +153,7 @@ impl Cx<'_> {
                 labels: event.labels.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
             };
             let doc = event.description.as_deref().map(|d| d.trim_ascii().to_owned()).filter(|d| !d.is_empty());
-            self.root(version.rule.properties.as_ref(), &child(&at, "properties"), &name, Root::Event(attrs, doc))?;
+            self.root(version.rule.properties.as_ref(), &at.join("properties"), &name, Root::Event(attrs, doc))?;
             if let Some(description) = &version.rule.description {
                 self.module.version_descriptions.push((event.name.clone(), version.version, description.clone()));
             }
@@ -167,11 +167,11 @@ impl Cx<'_> {
     }
 
     /// A version's rule may only constrain `properties`: the derive has no place for the rest.
-    fn version_rule(&self, rule: &Rule, at: &str) -> Result<(), Error> {
+    fn version_rule(&self, rule: &Rule, at: &Pointer) -> Result<(), Error> {
         for section in [Section::Traits, Section::Context] {
             if rule.section(section).is_some() {
                 let message = format!("typed events cannot carry rules for a track call's `{}`: only `properties` is generated", section.key());
-                return Err(self.unsupported(&child(at, section.key()), message));
+                return Err(self.unsupported(&at.join(section.key()), message));
             }
         }
         let implied = rule.properties.as_ref().and_then(|p| p.get("required")).and_then(Value::as_array).is_some_and(|r| !r.is_empty());
@@ -181,32 +181,32 @@ impl Cx<'_> {
                     "`requires: [{}]` cannot be generated: `#[derive(cdpspec::Event)]` requires `properties` exactly when its schema requires a property",
                     section.key()
                 );
-                return Err(self.unsupported(&child(at, "requires"), message));
+                return Err(self.unsupported(&at.join("requires"), message));
             }
         }
         Ok(())
     }
 
-    fn traits(&mut self, rule: &Rule, at: &str, name: &str) -> Result<String, Error> {
+    fn traits(&mut self, rule: &Rule, at: &Pointer, name: &str) -> Result<String, Error> {
         for section in [Section::Properties, Section::Context] {
             if rule.section(section).is_some() {
                 let message = format!("only `traits` is generated for identify and group rules, not `{}`", section.key());
-                return Err(self.unsupported(&child(at, section.key()), message));
+                return Err(self.unsupported(&at.join(section.key()), message));
             }
         }
         if !rule.requires.is_empty() {
-            return Err(self.unsupported(&child(at, "requires"), "`requires` cannot be generated for traits"));
+            return Err(self.unsupported(&at.join("requires"), "`requires` cannot be generated for traits"));
         }
         let Some(traits) = &rule.traits else {
             return Err(self.unsupported(at, "the rule has no `traits` schema to generate a type from"));
         };
         let name = self.claim(name, at)?;
-        self.root(Some(traits), &child(at, "traits"), &name, Root::Traits(rule.description.clone()))?;
+        self.root(Some(traits), &at.join("traits"), &name, Root::Traits(rule.description.clone()))?;
         Ok(name)
     }
 
     /// A section schema: the root struct of an event version or of traits.
-    fn root(&mut self, schema: Option<&Value>, at: &str, name: &str, root: Root) -> Result<(), Error> {
+    fn root(&mut self, schema: Option<&Value>, at: &Pointer, name: &str, root: Root) -> Result<(), Error> {
         let empty = Map::from_iter([("type".to_owned(), Value::from("object"))]);
         let obj = match schema {
             None => &empty,
@@ -217,7 +217,7 @@ impl Cx<'_> {
             return Err(self.unsupported(&pointer, message));
         }
         if parse_type(obj.get("type")) != Ok(Some((vec![Prim::Object], false))) {
-            return Err(self.unsupported(&child(at, "type"), "a section schema must say `type: object`"));
+            return Err(self.unsupported(&at.join("type"), "a section schema must say `type: object`"));
         }
         for key in ["description", "title"] {
             if obj.contains_key(key) {
@@ -225,7 +225,7 @@ impl Cx<'_> {
                     "derived section schemas have no root `{key}`: describe the {} instead",
                     if matches!(root, Root::Event(..)) { "event" } else { "rule" }
                 );
-                return Err(self.unsupported(&child(at, key), message));
+                return Err(self.unsupported(&at.join(key), message));
             }
         }
         let (doc, event, extend) = match root {
@@ -243,7 +243,7 @@ impl Cx<'_> {
     fn structure(
         &mut self,
         obj: &Map<String, Value>,
-        at: &str,
+        at: &Pointer,
         name: &str,
         doc: Option<String>,
         event: Option<EventAttrs>,
@@ -252,17 +252,17 @@ impl Cx<'_> {
         let properties = match obj.get("properties") {
             None => None,
             Some(Value::Object(p)) => Some(p),
-            Some(_) => return Err(self.unsupported(&child(at, "properties"), "`properties` must be an object")),
+            Some(_) => return Err(self.unsupported(&at.join("properties"), "`properties` must be an object")),
         };
         let required: Vec<&str> = match obj.get("required") {
             None => Vec::new(),
             Some(Value::Array(r)) if r.iter().all(Value::is_string) => r.iter().filter_map(Value::as_str).collect(),
-            Some(_) => return Err(self.unsupported(&child(at, "required"), "`required` must be a list of property names")),
+            Some(_) => return Err(self.unsupported(&at.join("required"), "`required` must be a list of property names")),
         };
         for key in &required {
             if !properties.is_some_and(|p| p.contains_key(*key)) {
                 let message = format!("required key `{key}` has no schema in `properties`, so it has no field: add one");
-                return Err(self.unsupported(&child(at, "required"), message));
+                return Err(self.unsupported(&at.join("required"), message));
             }
         }
         let extra = match obj.get("additionalProperties") {
@@ -270,7 +270,7 @@ impl Cx<'_> {
             Some(Value::Bool(true)) => Some(Extra { ty: Ty::Map, in_schema: true }),
             Some(Value::Bool(false)) => None,
             Some(value) => {
-                let conv = self.schema(value, &child(at, "additionalProperties"), &format!("{name}Value"))?;
+                let conv = self.schema(value, &at.join("additionalProperties"), &format!("{name}Value"))?;
                 Some(Extra { ty: Ty::BTreeMap(Box::new(conv.ty())), in_schema: false })
             }
         };
@@ -291,7 +291,7 @@ impl Cx<'_> {
         let mut fields = Vec::new();
         let mut idents: BTreeMap<String, &str> = BTreeMap::new();
         for (key, value) in properties.into_iter().flatten() {
-            let field_at = child(&child(at, "properties"), key);
+            let field_at = at.join("properties").join(key);
             let Some(ident) = naming::field_name(key) else {
                 return Err(self.err(&field_at, ErrorKind::InvalidName, format!("cannot make a Rust field name from key `{key}`")));
             };
@@ -313,7 +313,7 @@ impl Cx<'_> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn field(&mut self, key: &str, ident: String, value: &Value, at: &str, hint: &str, required: bool, parent: &str) -> Result<FieldDef, Error> {
+    fn field(&mut self, key: &str, ident: String, value: &Value, at: &Pointer, hint: &str, required: bool, parent: &str) -> Result<FieldDef, Error> {
         let conv = self.schema(value, at, hint)?;
         let optional = !required;
         let description = value.get("description").and_then(Value::as_str);
@@ -332,7 +332,7 @@ impl Cx<'_> {
                 return Err(self.unsupported(&pointer, message));
             }
             let function = self.raw_name(&format!("{}_{}", naming::snake(parent), naming::unraw(&ident)));
-            self.module.raw_schemas.push((function.clone(), at.to_owned(), verbatim));
+            self.module.raw_schemas.push((function.clone(), at.to_string(), verbatim));
             schema.schema_with = Some(function);
             schema.nullable = optional;
         } else if let How::Attrs { validation, extend } = conv.how {
@@ -365,7 +365,7 @@ impl Cx<'_> {
 
     /// The keywords `extend` copies into a derived schema (with `required`, which decides how
     /// they are normalized) must come back unchanged.
-    fn check_fragment(&self, extend: &Extend, obj: &Map<String, Value>, at: &str) -> Result<(), Error> {
+    fn check_fragment(&self, extend: &Extend, obj: &Map<String, Value>, at: &Pointer) -> Result<(), Error> {
         if extend.is_empty() {
             return Ok(());
         }
@@ -380,9 +380,9 @@ impl Cx<'_> {
     }
 
     /// The Rust type of the schema at `at`; `hint` names a type it defines.
-    fn schema(&mut self, value: &Value, at: &str, hint: &str) -> Result<Conv, Error> {
+    fn schema(&mut self, value: &Value, at: &Pointer, hint: &str) -> Result<Conv, Error> {
         let Value::Object(obj) = value else { return Ok(Conv::raw(Ty::Value, false)) };
-        let types = parse_type(obj.get("type")).map_err(|message| self.unsupported(&child(at, "type"), message))?;
+        let types = parse_type(obj.get("type")).map_err(|message| self.unsupported(&at.join("type"), message))?;
         if let Some(conv) = self.string_enum(obj, at, hint, types.as_ref())? {
             return Ok(conv);
         }
@@ -394,7 +394,7 @@ impl Cx<'_> {
         }
     }
 
-    fn single(&mut self, prim: Prim, obj: &Map<String, Value>, at: &str, hint: &str, nullable: bool) -> Result<Conv, Error> {
+    fn single(&mut self, prim: Prim, obj: &Map<String, Value>, at: &Pointer, hint: &str, nullable: bool) -> Result<Conv, Error> {
         let mut validation = Validation::default();
         let mut taken: Vec<&str> = vec!["type", "description"];
         let number = |key: &str| obj.get(key).and_then(|v| v.as_number()).cloned();
@@ -437,7 +437,7 @@ impl Cx<'_> {
                 }
                 let base = match obj.get("additionalProperties") {
                     Some(value @ Value::Object(_)) => {
-                        Ty::BTreeMap(Box::new(self.schema(value, &child(at, "additionalProperties"), &format!("{hint}Value"))?.ty()))
+                        Ty::BTreeMap(Box::new(self.schema(value, &at.join("additionalProperties"), &format!("{hint}Value"))?.ty()))
                     }
                     _ => Ty::Map,
                 };
@@ -453,9 +453,9 @@ impl Cx<'_> {
 
     /// The item type of an array, and whether attributes on the array's field can reproduce
     /// `items` (with `inner(...)`), or the array must be given verbatim.
-    fn items(&mut self, obj: &Map<String, Value>, at: &str, hint: &str) -> Result<Items, Error> {
+    fn items(&mut self, obj: &Map<String, Value>, at: &Pointer, hint: &str) -> Result<Items, Error> {
         let Some(items @ Value::Object(items_obj)) = obj.get("items") else { return Ok(Items::Raw(Ty::Value)) };
-        let conv = self.schema(items, &child(at, "items"), &format!("{hint}Item"))?;
+        let conv = self.schema(items, &at.join("items"), &format!("{hint}Item"))?;
         let ty = conv.ty();
         if obj.contains_key("prefixItems") {
             return Ok(Items::Raw(ty));
@@ -471,7 +471,7 @@ impl Cx<'_> {
 
     /// A string enum: an `enum` of distinct strings (and `null` exactly when `type` allows it),
     /// with no `type` or `type: string`. `None` for any other schema.
-    fn string_enum(&mut self, obj: &Map<String, Value>, at: &str, hint: &str, types: Option<&(Vec<Prim>, bool)>) -> Result<Option<Conv>, Error> {
+    fn string_enum(&mut self, obj: &Map<String, Value>, at: &Pointer, hint: &str, types: Option<&(Vec<Prim>, bool)>) -> Result<Option<Conv>, Error> {
         let Some(Value::Array(values)) = obj.get("enum") else { return Ok(None) };
         if types.is_some_and(|(prims, _)| prims != &[Prim::String]) {
             return Ok(None);
@@ -513,7 +513,7 @@ impl Cx<'_> {
     }
 
     /// A schema of several JSON types: an untagged enum with the schema written out.
-    fn union(&mut self, prims: Vec<Prim>, obj: &Map<String, Value>, at: &str, hint: &str, nullable: bool) -> Result<Conv, Error> {
+    fn union(&mut self, prims: Vec<Prim>, obj: &Map<String, Value>, at: &Pointer, hint: &str, nullable: bool) -> Result<Conv, Error> {
         let name = self.claim(hint, at)?;
         let mut schema = obj.clone();
         if nullable && let Some(Value::Array(types)) = schema.get_mut("type") {

@@ -1,7 +1,7 @@
-//! Plan schemas as the generator sees them: JSON pointers, the keywords that hold subschemas,
-//! and a mirror of what `cdpspec::event::section_schema` does to a derived schema (rules 2 to 5
+//! Plan schemas as the generator sees them: the keywords that hold subschemas, and a mirror of what `cdpspec::event::section_schema` does to a derived schema (rules 2 to 5
 //! of its documentation), so that the generator refuses what would not come back unchanged.
 
+use cdpspec_plan::Pointer;
 use serde_json::{Map, Value};
 
 /// `format`s that `section_schema` drops: schemars gives them to numbers, and they are not JSON
@@ -25,11 +25,6 @@ const FORBIDDEN: [&str; 12] = [
     "$vocabulary",
     "x-cdpspec-nullable",
 ];
-
-/// `pointer` extended by `key`, escaped as RFC 6901 says.
-pub(super) fn child(pointer: &str, key: &str) -> String {
-    format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"))
-}
 
 /// The subschemas of `obj`, with the pointer suffix of each.
 fn subschemas(obj: &Map<String, Value>) -> Vec<(Vec<String>, &Value)> {
@@ -57,7 +52,7 @@ fn subschemas(obj: &Map<String, Value>) -> Vec<(Vec<String>, &Value)> {
 
 /// The first use, in `schema` and its subschemas, of a keyword the generator cannot reproduce:
 /// (pointer, message).
-pub(super) fn unsupported(schema: &Value, pointer: &str) -> Option<(String, String)> {
+pub(super) fn unsupported(schema: &Value, pointer: &Pointer) -> Option<(Pointer, String)> {
     let Value::Object(obj) = schema else { return None };
     for key in FORBIDDEN {
         if obj.contains_key(key) {
@@ -66,17 +61,18 @@ pub(super) fn unsupported(schema: &Value, pointer: &str) -> Option<(String, Stri
                 "x-cdpspec-nullable" => "it is the private marker of `cdpspec::event::nullable`",
                 _ => "derived schemas inline every subschema: write the referenced schema in place",
             };
-            return Some((child(pointer, key), format!("`{key}` cannot be generated: {why}")));
+            return Some((pointer.join(key), format!("`{key}` cannot be generated: {why}")));
         }
     }
     if let Some(Value::String(format)) = obj.get("format")
         && NUMERIC_FORMATS.contains(&format.as_str())
     {
         let message = format!("`format: {format}` is not a JSON Schema format (derived schemas drop it); remove it, or use `minimum`/`maximum`");
-        return Some((child(pointer, "format"), message));
+        return Some((pointer.join("format"), message));
     }
     for (path, sub) in subschemas(obj) {
-        let at = path.iter().fold(pointer.to_owned(), |p, k| child(&p, k));
+        let mut at = pointer.clone();
+        at.extend(&path);
         if let Some(found) = unsupported(sub, &at) {
             return Some(found);
         }
@@ -103,7 +99,7 @@ fn is_null_schema(schema: &Value) -> bool {
 /// Checks that a schema copied verbatim into a derived schema survives `section_schema`: no
 /// optional property anywhere in it may [`strip_null`](strips_null). Returns (pointer, message)
 /// of the first one that would.
-pub(super) fn survives(schema: &Value, pointer: &str) -> Option<(String, String)> {
+pub(super) fn survives(schema: &Value, pointer: &Pointer) -> Option<(Pointer, String)> {
     let Value::Object(obj) = schema else { return None };
     if let Some(Value::Object(properties)) = obj.get("properties") {
         let required: Vec<&str> = match obj.get("required") {
@@ -112,7 +108,7 @@ pub(super) fn survives(schema: &Value, pointer: &str) -> Option<(String, String)
         };
         for (key, property) in properties {
             if !required.contains(&key.as_str()) && strips_null(property) {
-                let at = child(&child(pointer, "properties"), key);
+                let at = pointer.join("properties").join(key);
                 let message = "this optional property allows `null` (or writes `type` as a one-element list) inside a schema the generator copies as it is, \
                                and derived schemas drop `null` from optional properties; make the enclosing object a plain `type: object` with `properties`, \
                                or write `type` as a string";
@@ -121,7 +117,8 @@ pub(super) fn survives(schema: &Value, pointer: &str) -> Option<(String, String)
         }
     }
     for (path, sub) in subschemas(obj) {
-        let at = path.iter().fold(pointer.to_owned(), |p, k| child(&p, k));
+        let mut at = pointer.clone();
+        at.extend(&path);
         if let Some(found) = survives(sub, &at) {
             return Some(found);
         }

@@ -225,8 +225,7 @@ impl Compiler<'_> {
         if loc.ptr.is_empty() {
             words.push("schema".to_owned());
         }
-        for token in loc.ptr.split('/').skip(1) {
-            let token = token.replace("~1", "/").replace("~0", "~");
+        for token in cdpspec_plan::pointer::tokens(&loc.ptr) {
             let word = naming::snake(if token == "$defs" { "defs" } else { &token });
             if !word.is_empty() {
                 words.push(word);

@@ -14,6 +14,7 @@ use super::js::{js_len, json_type_name, truthy};
 use super::options::{CaseOperator, Choice, Direction, JsonMode, not_one_of};
 use super::path::Path;
 use super::template::Template;
+use crate::Pointer;
 use serde_json::{Map, Value};
 
 /// The longest `pattern` and `replacement` of `@replace`, in UTF-16 code units.
@@ -27,7 +28,7 @@ pub(crate) const ROOT_KEY: &str = "__segment_internal_directive";
 pub(crate) struct Node {
     pub(crate) kind: Kind,
     /// JSON pointer of the node in the mapping.
-    pub(crate) pointer: String,
+    pub(crate) pointer: Pointer,
 }
 
 /// What a node does.
@@ -119,11 +120,6 @@ impl Node {
     }
 }
 
-/// Appends a key to a JSON pointer.
-pub(crate) fn child(pointer: &str, key: &str) -> String {
-    format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"))
-}
-
 fn article(word: &str) -> &'static str {
     if word.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }
 }
@@ -147,25 +143,25 @@ pub(crate) struct Compiler {
 }
 
 impl Compiler {
-    fn error(&mut self, pointer: &str, message: impl Into<String>) -> Node {
-        let error = MappingError { pointer: pointer.to_owned(), message: message.into() };
+    fn error(&mut self, pointer: &Pointer, message: impl Into<String>) -> Node {
+        let error = MappingError { pointer: pointer.into(), message: message.into() };
         if !self.errors.contains(&error) {
             self.errors.push(error);
         }
         Node { kind: Kind::Raw(Value::Null), pointer: pointer.to_owned() }
     }
 
-    fn type_error(&mut self, pointer: &str, expected: &str, v: &Value) -> Node {
+    fn type_error(&mut self, pointer: &Pointer, expected: &str, v: &Value) -> Node {
         let found = type_or_directive(v);
         self.error(pointer, format!("should be {expected} but it is {} {found}", article(found)))
     }
 
     /// A whole mapping: handles a root directive under [`ROOT_KEY`], as the reference's
     /// `getMappingToProcess` does, then compiles.
-    pub(crate) fn root(&mut self, mapping: &Value, pointer: &str) -> Node {
+    pub(crate) fn root(&mut self, mapping: &Value, pointer: &Pointer) -> Node {
         let Value::Object(map) = mapping else { return self.any(mapping, pointer) };
         let Some(root) = map.get(ROOT_KEY) else { return self.any(mapping, pointer) };
-        let root_pointer = child(pointer, ROOT_KEY);
+        let root_pointer = pointer.join(ROOT_KEY);
         let customer: Map<String, Value> = map.iter().filter(|(k, _)| *k != ROOT_KEY).map(|(k, v)| (k.clone(), v.clone())).collect();
         let before = self.errors.len();
         self.any(&Value::Object(customer.clone()), pointer);
@@ -189,15 +185,15 @@ impl Compiler {
     }
 
     /// Any mapping value (the reference's `validate` plus `resolve`'s walk).
-    pub(crate) fn any(&mut self, v: &Value, pointer: &str) -> Node {
+    pub(crate) fn any(&mut self, v: &Value, pointer: &Pointer) -> Node {
         let kind = match v {
             Value::Object(map) if is_directive(v) => return self.directive(map, pointer),
             Value::Object(map) => {
-                let fields: Vec<(String, Node)> = map.iter().map(|(k, v)| (k.clone(), self.any(v, &child(pointer, k)))).collect();
+                let fields: Vec<(String, Node)> = map.iter().map(|(k, v)| (k.clone(), self.any(v, &pointer.join(k)))).collect();
                 if fields.iter().all(|(_, n)| matches!(n.kind, Kind::Raw(_))) { Kind::Raw(v.clone()) } else { Kind::Object(fields) }
             }
             Value::Array(items) => {
-                let nodes: Vec<Node> = items.iter().enumerate().map(|(i, v)| self.any(v, &child(pointer, &i.to_string()))).collect();
+                let nodes: Vec<Node> = items.iter().enumerate().map(|(i, v)| self.any(v, &pointer.join_index(i))).collect();
                 if nodes.iter().all(|n| matches!(n.kind, Kind::Raw(_))) { Kind::Raw(v.clone()) } else { Kind::Array(nodes) }
             }
             _ => Kind::Raw(v.clone()),
@@ -206,7 +202,7 @@ impl Compiler {
     }
 
     /// A string, or a directive that resolves to one.
-    fn string_source<T>(&mut self, v: &Value, pointer: &str, make: impl Fn(&str) -> T) -> Option<Source<T>> {
+    fn string_source<T>(&mut self, v: &Value, pointer: &Pointer, make: impl Fn(&str) -> T) -> Option<Source<T>> {
         match v {
             Value::String(s) => Some(Source::Static(make(s))),
             _ if is_directive(v) => Some(Source::Dynamic(Box::new(self.any(v, pointer)))),
@@ -218,7 +214,7 @@ impl Compiler {
     }
 
     /// The options object of a directive: an object (not a directive), every member validated.
-    fn options<'v>(&mut self, v: &'v Value, pointer: &str) -> Option<&'v Map<String, Value>> {
+    fn options<'v>(&mut self, v: &'v Value, pointer: &Pointer) -> Option<&'v Map<String, Value>> {
         match v {
             Value::Object(map) if !is_directive(v) => Some(map),
             _ => {
@@ -229,13 +225,13 @@ impl Compiler {
     }
 
     /// Validates the members that a directive does not read itself.
-    fn other_members(&mut self, options: &Map<String, Value>, known: &[&str], pointer: &str) {
+    fn other_members(&mut self, options: &Map<String, Value>, known: &[&str], pointer: &Pointer) {
         for (k, v) in options.iter().filter(|(k, _)| !known.contains(&k.as_str())) {
-            self.any(v, &child(pointer, k));
+            self.any(v, &pointer.join(k));
         }
     }
 
-    fn required<'v>(&mut self, options: &'v Map<String, Value>, key: &str, pointer: &str) -> Option<&'v Value> {
+    fn required<'v>(&mut self, options: &'v Map<String, Value>, key: &str, pointer: &Pointer) -> Option<&'v Value> {
         let found = options.get(key);
         if found.is_none() {
             self.error(pointer, format!("should have field \"{key}\" but it doesn't"));
@@ -243,38 +239,38 @@ impl Compiler {
         found
     }
 
-    fn optional_bool(&mut self, options: &Map<String, Value>, key: &str, pointer: &str) -> Option<bool> {
+    fn optional_bool(&mut self, options: &Map<String, Value>, key: &str, pointer: &Pointer) -> Option<bool> {
         match options.get(key)? {
             Value::Bool(b) => Some(*b),
             other => {
-                self.type_error(&child(pointer, key), "a boolean", other);
+                self.type_error(&pointer.join(key), "a boolean", other);
                 None
             }
         }
     }
 
-    fn string_member(&mut self, options: &Map<String, Value>, key: &str, pointer: &str, required: bool) -> Option<String> {
+    fn string_member(&mut self, options: &Map<String, Value>, key: &str, pointer: &Pointer, required: bool) -> Option<String> {
         let v = if required { self.required(options, key, pointer)? } else { options.get(key)? };
         match v {
             Value::String(s) => Some(s.clone()),
             other => {
-                self.type_error(&child(pointer, key), "a string", other);
+                self.type_error(&pointer.join(key), "a string", other);
                 None
             }
         }
     }
 
     /// A required word option, read into its enum; an error at the option lists the spellings.
-    fn one_of<T: Choice>(&mut self, options: &Map<String, Value>, key: &str, pointer: &str) -> Option<T> {
+    fn one_of<T: Choice>(&mut self, options: &Map<String, Value>, key: &str, pointer: &Pointer) -> Option<T> {
         let s = self.string_member(options, key, pointer, true)?;
         let parsed = T::parse(&s);
         if parsed.is_none() {
-            self.error(&child(pointer, key), not_one_of::<T>(&s));
+            self.error(&pointer.join(key), not_one_of::<T>(&s));
         }
         parsed
     }
 
-    fn directive(&mut self, map: &Map<String, Value>, pointer: &str) -> Node {
+    fn directive(&mut self, map: &Map<String, Value>, pointer: &Pointer) -> Node {
         let names: Vec<&String> = map.keys().filter(|k| k.starts_with('@')).collect();
         if names.len() > 1 {
             return self.error(pointer, format!("should only have one @-prefixed key but it has {} keys", names.len()));
@@ -284,7 +280,7 @@ impl Compiler {
         }
         let name = names[0].as_str();
         let arg = &map[name];
-        let at = child(pointer, name);
+        let at = pointer.join(name);
         let kind = match name {
             "@path" => self.string_source(arg, &at, Path::new).map(Kind::Path),
             "@template" => self.string_source(arg, &at, Template::new).map(Kind::Template),
@@ -312,10 +308,10 @@ impl Compiler {
         }
     }
 
-    fn if_directive(&mut self, arg: &Value, at: &str) -> Option<Kind> {
+    fn if_directive(&mut self, arg: &Value, at: &Pointer) -> Option<Kind> {
         let options = self.options(arg, at)?;
         self.other_members(options, &["exists", "blank", "then", "else"], at);
-        let compile = |c: &mut Compiler, key: &str| options.get(key).map(|v| (v, Box::new(c.any(v, &child(at, key)))));
+        let compile = |c: &mut Compiler, key: &str| options.get(key).map(|v| (v, Box::new(c.any(v, &at.join(key)))));
         let exists = compile(self, "exists");
         let blank = compile(self, "blank");
         let then = compile(self, "then").map(|(_, n)| n);
@@ -333,17 +329,17 @@ impl Compiler {
         Some(Kind::If { blank, condition, then, otherwise })
     }
 
-    fn case(&mut self, arg: &Value, at: &str) -> Option<Kind> {
+    fn case(&mut self, arg: &Value, at: &Pointer) -> Option<Kind> {
         let options = self.options(arg, at)?;
         self.other_members(options, &["operator", "value"], at);
         let operator = self.string_member(options, "operator", at, false);
         let value = match options.get("value") {
             Some(v) if is_directive(v) || v.is_string() => {
-                let node = self.any(v, &child(at, "value"));
+                let node = self.any(v, &at.join("value"));
                 truthy(v).then(|| Box::new(node))
             }
             Some(v) => {
-                self.type_error(&child(at, "value"), "a string or a mapping directive", v);
+                self.type_error(&at.join("value"), "a string or a mapping directive", v);
                 None
             }
             None => None,
@@ -366,28 +362,28 @@ impl Compiler {
         }
     }
 
-    fn replace(&mut self, arg: &Value, at: &str) -> Option<Kind> {
+    fn replace(&mut self, arg: &Value, at: &Pointer) -> Option<Kind> {
         let options = self.options(arg, at)?;
         self.other_members(options, &["pattern", "replacement", "value", "ignorecase", "global"], at);
         let pattern = self.string_member(options, "pattern", at, true);
         if let Some(p) = &pattern {
             if js_len(p) < 1 {
-                self.error(&child(at, "pattern"), "should be a string of length 1 or greater");
+                self.error(&at.join("pattern"), "should be a string of length 1 or greater");
             } else if js_len(p) > MAX_REPLACE_LEN {
-                self.error(&child(at, "pattern"), format!("should be a string of length {MAX_REPLACE_LEN} or less"));
+                self.error(&at.join("pattern"), format!("should be a string of length {MAX_REPLACE_LEN} or less"));
             }
         }
         let replacement = self.string_member(options, "replacement", at, false);
         if replacement.as_deref().is_some_and(|r| js_len(r) > MAX_REPLACE_LEN) {
-            self.error(&child(at, "replacement"), format!("should be a string of length {MAX_REPLACE_LEN} or less"));
+            self.error(&at.join("replacement"), format!("should be a string of length {MAX_REPLACE_LEN} or less"));
         }
         let value = match self.required(options, "value", at) {
             Some(v) if is_directive(v) || v.is_string() => {
-                let node = self.any(v, &child(at, "value"));
+                let node = self.any(v, &at.join("value"));
                 truthy(v).then_some(node)
             }
             Some(v) => {
-                self.type_error(&child(at, "value"), "a string or a mapping directive", v);
+                self.type_error(&at.join("value"), "a string or a mapping directive", v);
                 None
             }
             None => None,
@@ -403,7 +399,7 @@ impl Compiler {
         Some(Kind::Replace(Box::new(Replace { pattern, replacement: replacement.unwrap_or_default(), global, ignore_case, value, second })))
     }
 
-    fn array_path(&mut self, arg: &Value, at: &str) -> Option<Kind> {
+    fn array_path(&mut self, arg: &Value, at: &Pointer) -> Option<Kind> {
         let Value::Array(items) = arg else {
             self.type_error(at, "an array", arg);
             return None;
@@ -414,17 +410,17 @@ impl Compiler {
                 self.error(at, "should be a string or a mapping directive but it is an undefined");
                 None
             }
-            (Some(_), v) => self.string_source(v, &child(at, "0"), Path::new),
+            (Some(_), v) => self.string_source(v, &at.join("0"), Path::new),
         };
-        let shape = items.get(1).map(|v| (v, self.any(v, &child(at, "1"))));
+        let shape = items.get(1).map(|v| (v, self.any(v, &at.join("1"))));
         let shape = shape.and_then(|(v, node)| matches!(v, Value::Object(m) if !m.is_empty()).then(|| Box::new(node)));
         Some(Kind::ArrayPath { source: source?, shape })
     }
 
-    fn json(&mut self, arg: &Value, at: &str) -> Option<Kind> {
+    fn json(&mut self, arg: &Value, at: &Pointer) -> Option<Kind> {
         let options = self.options(arg, at)?;
         self.other_members(options, &["value", "mode"], at);
-        let value = self.required(options, "value", at).map(|v| (v, self.any(v, &child(at, "value"))));
+        let value = self.required(options, "value", at).map(|v| (v, self.any(v, &at.join("value"))));
         let mode = self.one_of::<JsonMode>(options, "mode", at);
         let (raw, value) = value?;
         if !truthy(raw) {
@@ -434,11 +430,11 @@ impl Compiler {
         Some(Kind::Json { mode: mode?, value: Box::new(value) })
     }
 
-    fn flatten(&mut self, arg: &Value, at: &str) -> Option<Kind> {
+    fn flatten(&mut self, arg: &Value, at: &Pointer) -> Option<Kind> {
         let options = self.options(arg, at)?;
         self.other_members(options, &["value", "separator", "omitArrays"], at);
         let separator = self.string_member(options, "separator", at, true);
-        let value = self.required(options, "value", at).map(|v| self.any(v, &child(at, "value")));
+        let value = self.required(options, "value", at).map(|v| self.any(v, &at.join("value")));
         let separator = separator?;
         if separator.is_empty() {
             self.error(at, "@flatten requires a \"separator\" key");
@@ -448,7 +444,7 @@ impl Compiler {
         Some(Kind::Flatten { separator, omit_arrays, value: Box::new(value?) })
     }
 
-    fn merge(&mut self, arg: &Value, at: &str) -> Option<Kind> {
+    fn merge(&mut self, arg: &Value, at: &Pointer) -> Option<Kind> {
         let options = self.options(arg, at)?;
         self.other_members(options, &["objects", "direction"], at);
         let direction = self.one_of::<Direction>(options, "direction", at);
@@ -458,13 +454,13 @@ impl Compiler {
                     .iter()
                     .enumerate()
                     .map(|(i, v)| {
-                        let pointer = child(&child(at, "objects"), &i.to_string());
+                        let pointer = at.join("objects").join_index(i);
                         if v.is_object() { self.any(v, &pointer) } else { self.type_error(&pointer, "an object", v) }
                     })
                     .collect(),
             ),
             Some(other) => {
-                self.type_error(&child(at, "objects"), "an array", other);
+                self.type_error(&at.join("objects"), "an array", other);
                 None
             }
             None => None,
@@ -472,16 +468,16 @@ impl Compiler {
         Some(Kind::Merge { objects: objects?, direction: direction? })
     }
 
-    fn transform(&mut self, arg: &Value, at: &str) -> Option<Kind> {
+    fn transform(&mut self, arg: &Value, at: &Pointer) -> Option<Kind> {
         let options = self.options(arg, at)?;
         self.other_members(options, &["apply", "mapping"], at);
         let object = |c: &mut Compiler, key: &str, root: bool| match c.required(options, key, at) {
             Some(v @ Value::Object(_)) if !is_directive(v) => {
-                let pointer = child(at, key);
+                let pointer = at.join(key);
                 Some(Box::new(if root { c.root(v, &pointer) } else { c.any(v, &pointer) }))
             }
             Some(other) => {
-                c.type_error(&child(at, key), "an object", other);
+                c.type_error(&at.join(key), "an object", other);
                 None
             }
             None => None,
@@ -499,7 +495,7 @@ mod tests {
 
     fn errors(v: Value) -> Vec<String> {
         let mut c = Compiler::default();
-        c.root(&v, "");
+        c.root(&v, &Pointer::root());
         c.errors.iter().map(ToString::to_string).collect()
     }
 

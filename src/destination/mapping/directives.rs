@@ -33,7 +33,7 @@ impl std::fmt::Display for RunError {
 impl std::error::Error for RunError {}
 
 fn fail<T>(node: &Node, message: impl Into<String>) -> Result<T, RunError> {
-    Err(RunError { pointer: node.pointer.clone(), message: message.into() })
+    Err(RunError { pointer: node.pointer.to_string(), message: message.into() })
 }
 
 /// The reference's `transform` on an object: the data must be an object; `undefined` members are

@@ -103,12 +103,12 @@ pub(crate) fn explain(root: &Node, source: &Value, call: &Value, fields: Option<
     let whole = |outcome| vec![Resolution { key: String::new(), directive: root.directive_name().to_owned(), mapping: source.clone(), outcome }];
     if !call.is_object() {
         let message = format!("data must be an object, got {}", super::js::json_type_name(call));
-        return whole(Outcome::Failed(RunError { pointer: root.pointer.clone(), message }));
+        return whole(Outcome::Failed(RunError { pointer: root.pointer.to_string(), message }));
     }
     let members: Vec<(&str, Node)> = match (&root.kind, source) {
         (Kind::Object(fields), Value::Object(written)) if written.len() == fields.len() => fields.iter().map(|(k, n)| (k.as_str(), n.clone())).collect(),
         (Kind::Raw(Value::Object(values)), _) => {
-            values.iter().map(|(k, v)| (k.as_str(), Node { kind: Kind::Raw(v.clone()), pointer: super::compile::child(&root.pointer, k) })).collect()
+            values.iter().map(|(k, v)| (k.as_str(), Node { kind: Kind::Raw(v.clone()), pointer: root.pointer.join(k) })).collect()
         }
         _ => {
             let outcome = outcome_of(root, &payload, None, fields);

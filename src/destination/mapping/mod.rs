@@ -71,6 +71,7 @@ pub use empty::{drop_reason, remove_empty_values};
 pub use explain::{Nothing, Outcome, Resolution};
 pub use fields::{Field, FieldCheck, FieldKind, check_fields, fields_from_json};
 
+use crate::Pointer;
 use compile::{Compiler, Kind, Node};
 use js::Js;
 use serde_json::Value;
@@ -106,7 +107,7 @@ impl Mapping {
     /// Parses and validates a mapping; the first error, if any.
     pub fn parse(mapping: &Value) -> Result<Mapping, MappingError> {
         let mut compiler = Compiler::default();
-        let root = compiler.root(mapping, "");
+        let root = compiler.root(mapping, &Pointer::root());
         match compiler.errors.into_iter().next() {
             Some(error) => Err(error),
             None => Ok(Mapping { source: mapping.clone(), root }),
@@ -116,7 +117,7 @@ impl Mapping {
     /// Every error of a mapping (empty when it parses).
     pub fn errors(mapping: &Value) -> Vec<MappingError> {
         let mut compiler = Compiler::default();
-        compiler.root(mapping, "");
+        compiler.root(mapping, &Pointer::root());
         compiler.errors
     }
 
