@@ -15,9 +15,9 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use cdpspec::check::Options;
-use cdpspec::fast::tape::Tape;
 use cdpspec::input::Layout;
 use cdpspec::output::{Emitter, Format};
+use cdpspec::testing::fast::tape::Tape;
 use cdpspec::validate::Validation;
 use cdpspec::{Diagnostic, Summary};
 

@@ -91,39 +91,27 @@
 // says what is public by where it is re-exported. The lints keep it so.
 #![warn(unreachable_pub, clippy::exit, clippy::print_stdout, clippy::print_stderr)]
 
-pub mod calls;
-pub mod check;
+// The layout: `model` (what every part shares), `engine` (checking one record: the fast path,
+// the precise path, rules, plans, routing), `input` (sources and records), `output` (emitters
+// and split files), `validate` (the pipeline that wires them), `config`; then destinations,
+// coverage, export and code-first plans. The command line is the `cdpspec-cli` crate.
 pub mod config;
 pub mod coverage;
 pub mod destination;
-pub mod diagnostic;
 pub mod engine;
 pub mod event;
 pub mod export;
-#[doc(hidden)] // An internal of the command line and the tests, not part of the API.
-pub mod fast;
 pub mod input;
-#[doc(hidden)] // An internal of the command line and the tests, not part of the API.
-pub mod locate;
+pub mod model;
 pub mod output;
-pub mod plan;
-#[doc(hidden)] // An internal of the command line and the tests, not part of the API.
-pub mod records;
-pub mod route;
-pub mod rule;
-#[doc(hidden)] // An internal of the command line and the tests, not part of the API.
-pub mod rule_docs;
-pub mod schema;
-mod settings;
-pub mod split;
-#[doc(hidden)] // An internal of the command line and the tests, not part of the API.
-pub mod suggest;
-pub mod summary;
-#[doc(hidden)] // An internal of the command line and the tests, not part of the API.
-pub mod timestamp;
 pub mod validate;
-#[doc(hidden)] // An internal of the command line and the tests, not part of the API.
-pub mod words;
+
+pub use engine::{check, plan, route, schema};
+pub(crate) use engine::{fast, locate, suggest, timestamp};
+pub(crate) use input::records;
+pub(crate) use model::rule_docs;
+pub use model::{calls, diagnostic, rule, summary, words};
+pub use output::split;
 
 pub use calls::*;
 pub use cdpspec_derive::{Event, TrackingPlan};
@@ -132,6 +120,17 @@ pub use diagnostic::{Diagnostic, Finding};
 pub use event::{Event, TrackingPlan, Traits};
 pub use rule::{Rule, Severity};
 pub use summary::Summary;
+
+/// Internals for the crate's own tests, benchmarks and fuzz targets (the fast path's tape and
+/// generated validators, records, pointer location, suggestions, rule docs), behind the
+/// `testing` feature: not part of the API, and free to change.
+#[cfg(feature = "testing")]
+#[doc(hidden)]
+pub mod testing {
+    pub use crate::engine::{fast, locate, suggest, timestamp};
+    pub use crate::input::records;
+    pub use crate::model::rule_docs;
+}
 
 #[doc = include_str!("../README.md")]
 #[cfg(doctest)]

@@ -7,7 +7,7 @@ use cdpspec::check::Options;
 use cdpspec::input::Layout;
 use cdpspec::output::Collect;
 use cdpspec::plan::PlanValidator;
-use cdpspec::rule_docs::{DOCS, markdown};
+use cdpspec::testing::rule_docs::{DOCS, markdown};
 use cdpspec::validate::Validation;
 use cdpspec::{Diagnostic, Rule};
 

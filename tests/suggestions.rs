@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use cdpspec::check::{Options, check_document};
 use cdpspec::plan::{PlanValidator, load};
-use cdpspec::suggest::fold;
+use cdpspec::testing::suggest::fold;
 use cdpspec::{Finding, Rule};
 use serde_json::{Value, json};
 
@@ -54,7 +54,7 @@ fn apply(doc: &Value, finding: &Finding) -> (Value, String) {
                 Rule::MisspelledField | Rule::AdditionalProperties => finding.pointer.rsplit_once('/').map(|(p, k)| (p.to_string(), k.to_string())).unwrap(),
                 _ => {
                     let object = doc.pointer(&finding.pointer).and_then(Value::as_object).unwrap();
-                    let planned = |k: &str| fold(k) == fold(&suggestion) || cdpspec::suggest::closest(k, [suggestion.as_str()]).is_some();
+                    let planned = |k: &str| fold(k) == fold(&suggestion) || cdpspec::testing::suggest::closest(k, [suggestion.as_str()]).is_some();
                     let key = object.keys().find(|k| planned(k) && **k != suggestion).expect("the misspelled key").clone();
                     (finding.pointer.clone(), key)
                 }

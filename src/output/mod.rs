@@ -15,6 +15,7 @@ mod json;
 mod junit;
 mod markdown;
 mod sarif;
+pub mod split;
 
 use std::io::{self, IsTerminal, Write};
 

@@ -19,6 +19,7 @@
 //! ```
 
 mod error;
+mod settings;
 
 pub use error::ConfigFileError;
 
@@ -123,4 +124,4 @@ pub fn load(path: &Path) -> Result<Config, ConfigFileError> {
     Ok(config)
 }
 
-pub use crate::settings::{ConfigError, Overrides, Settings, find, resolve};
+pub use settings::{ConfigError, Overrides, Settings, find, resolve};

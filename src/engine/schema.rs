@@ -13,19 +13,19 @@ pub const BASE_URI: &str = "https://cdpspec.dev/schema/v1/";
 
 /// Every canonical schema file: (file name, contents).
 pub const FILES: &[(&str, &str)] = &[
-    ("common.schema.json", include_str!("../schema/common.schema.json")),
-    ("context.schema.json", include_str!("../schema/context.schema.json")),
-    ("integrations.schema.json", include_str!("../schema/integrations.schema.json")),
-    ("traits.schema.json", include_str!("../schema/traits.schema.json")),
-    ("properties.schema.json", include_str!("../schema/properties.schema.json")),
-    ("identify.schema.json", include_str!("../schema/identify.schema.json")),
-    ("group.schema.json", include_str!("../schema/group.schema.json")),
-    ("track.schema.json", include_str!("../schema/track.schema.json")),
-    ("page.schema.json", include_str!("../schema/page.schema.json")),
-    ("screen.schema.json", include_str!("../schema/screen.schema.json")),
-    ("alias.schema.json", include_str!("../schema/alias.schema.json")),
-    ("message.schema.json", include_str!("../schema/message.schema.json")),
-    ("batch.schema.json", include_str!("../schema/batch.schema.json")),
+    ("common.schema.json", include_str!("../../schema/common.schema.json")),
+    ("context.schema.json", include_str!("../../schema/context.schema.json")),
+    ("integrations.schema.json", include_str!("../../schema/integrations.schema.json")),
+    ("traits.schema.json", include_str!("../../schema/traits.schema.json")),
+    ("properties.schema.json", include_str!("../../schema/properties.schema.json")),
+    ("identify.schema.json", include_str!("../../schema/identify.schema.json")),
+    ("group.schema.json", include_str!("../../schema/group.schema.json")),
+    ("track.schema.json", include_str!("../../schema/track.schema.json")),
+    ("page.schema.json", include_str!("../../schema/page.schema.json")),
+    ("screen.schema.json", include_str!("../../schema/screen.schema.json")),
+    ("alias.schema.json", include_str!("../../schema/alias.schema.json")),
+    ("message.schema.json", include_str!("../../schema/message.schema.json")),
+    ("batch.schema.json", include_str!("../../schema/batch.schema.json")),
 ];
 
 /// The parsed schema in `file` (one of [`FILES`]).

@@ -8,12 +8,37 @@
 //! precise path (serde_json, `jsonschema`, the code rules, the plan) only when there is, so
 //! diagnostics are the same either way.
 
+pub mod check;
+#[cfg(feature = "testing")]
+pub mod fast;
+#[cfg(not(feature = "testing"))]
+#[allow(dead_code, unreachable_pub)] // Parts only tests reach (through `testing`).
+pub(crate) mod fast;
+#[cfg(feature = "testing")]
+pub mod locate;
+#[cfg(not(feature = "testing"))]
+#[allow(dead_code, unreachable_pub)] // Parts only tests reach (through `testing`).
+pub(crate) mod locate;
+pub mod plan;
+pub mod route;
+pub mod schema;
+#[cfg(feature = "testing")]
+pub mod suggest;
+#[cfg(not(feature = "testing"))]
+#[allow(dead_code, unreachable_pub)] // Parts only tests reach (through `testing`).
+pub(crate) mod suggest;
+#[cfg(feature = "testing")]
+pub mod timestamp;
+#[cfg(not(feature = "testing"))]
+#[allow(dead_code, unreachable_pub)] // Parts only tests reach (through `testing`).
+pub(crate) mod timestamp;
+
 use std::sync::Arc;
 
 use serde_json::Value;
 
+use self::check::{DocumentReport, Options};
 use crate::CallType;
-use crate::check::{self, DocumentReport, Options};
 use crate::config::{ConfigError, Settings};
 use crate::coverage::CompiledDestination;
 use crate::fast::outcome::{self, Outcome};
