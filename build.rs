@@ -1,6 +1,6 @@
 //! Generates the public payload types (`Identify`, `Track`, ..., `Message`, `Batch`, `Context`)
 //! from the canonical schemas in `schema/`, so the types cannot drift from the contract, and
-//! the boolean validators of the fast path (`src/fast/`) from the same schemas.
+//! the boolean validators of the fast path (`src/engine/fast/`) from the same schemas.
 
 use std::path::PathBuf;
 

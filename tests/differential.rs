@@ -99,7 +99,7 @@ fn run_paths(paths: &[String], options: &Options, path: Route) -> (Vec<Diagnosti
 
 /// What `cdpspec validate` reported before the fast path: `records::read`, then
 /// `check_document` and `check::duplicates` on every record, findings placed and counted
-/// record by record. Independent of `src/fast/`, so it also checks the new reader.
+/// record by record. Independent of `src/engine/fast/`, so it also checks the new reader.
 fn reference_run(name: &str, text: &[u8], layout: Layout, options: &Options, summary: &mut Summary) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     records::read(text, layout, &mut |record| {

@@ -230,7 +230,7 @@ fn misspelled_top_level_fields() {
 fn every_rule_is_exercised_by_this_suite() {
     // Plan violations are covered in cli/tests/plan.rs (read here too). Rules whose findings come
     // from the input layer are covered in cli/tests/cli.rs; the fallback
-    // for constraints the canonical schemas do not use, in src/check/schema_errors.rs.
+    // for constraints the canonical schemas do not use, in src/engine/check/schema_errors.rs.
     let input_layer = [Rule::InvalidJson, Rule::InvalidUtf8, Rule::InvalidValue, Rule::DuplicateKey];
     let source = [include_str!("rules.rs"), include_str!("../cli/tests/plan.rs")].concat();
     let source = source.as_str();
