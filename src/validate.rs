@@ -81,6 +81,10 @@ impl<'e> Validation<'e> {
 
     /// Validates one source. Read errors are counted and returned; what was read before the
     /// error stays reported.
+    ///
+    /// # Errors
+    ///
+    /// The source cannot be opened or read; what was read before the error stays reported and counted.
     pub fn source(&mut self, source: &Source) -> io::Result<()> {
         self.summary.files += 1;
         let name = source.display_name();
@@ -105,6 +109,10 @@ impl<'e> Validation<'e> {
     /// Validates everything `reader` yields, laid out as `layout` says. Once the emitter
     /// fails to write (a closed pipe), the rest is neither read nor emitted: see
     /// [`Validation::output_error`].
+    ///
+    /// # Errors
+    ///
+    /// The reader fails; the records before the error were checked and counted.
     pub fn reader(&mut self, name: &str, reader: impl BufRead, layout: Layout) -> io::Result<()> {
         if self.output_error.is_some() {
             return Ok(());
@@ -137,6 +145,10 @@ impl<'e> Validation<'e> {
 
     /// Flushes the split's outputs and puts their counts in the summary; the first write error,
     /// if any. [`Validation::finish`] does this too, counting an error as an I/O error.
+    ///
+    /// # Errors
+    ///
+    /// The first write error of either output, naming it.
     pub fn finish_split(&mut self) -> io::Result<()> {
         let Some(split) = self.split.take() else { return Ok(()) };
         self.summary.split = Some(split.counts());

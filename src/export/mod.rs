@@ -183,6 +183,10 @@ pub(crate) struct Output {
 
 /// Writes the schemas `options` asks for and `index.json`; returns the schema files written, in
 /// the order `index.json` lists them.
+///
+/// # Errors
+///
+/// An [`ExportError`]: a file that cannot be written, a plan or `$ref` that cannot be exported, a keyword the target draft lacks, or an output its meta-schema rejects.
 pub fn export(options: &Options) -> Result<Vec<Written>, ExportError> {
     let mut registry = Registry::default();
     let mut outputs = Vec::new();

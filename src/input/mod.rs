@@ -69,12 +69,20 @@ impl Source {
 
     /// Opens the source for reading, decompressing gzip (recognised by its magic bytes, so
     /// `.ndjson.gz` files and gzip on stdin both work).
+    ///
+    /// # Errors
+    ///
+    /// The file cannot be opened, or its first bytes cannot be read.
     pub fn open(&self) -> io::Result<Box<dyn io::BufRead + Send>> {
         self.open_counted(None)
     }
 
     /// Opens the source as [`Source::open`] does, adding the bytes read from it (before
     /// decompression) to `count`, for a progress bar.
+    ///
+    /// # Errors
+    ///
+    /// The file cannot be opened, or its first bytes cannot be read.
     pub fn open_counted(&self, count: Option<Arc<AtomicU64>>) -> io::Result<Box<dyn io::BufRead + Send>> {
         let mut raw: Box<dyn io::Read + Send> = match self {
             Source::Stdin => Box::new(io::stdin()),

@@ -32,6 +32,10 @@ pub enum Output {
 
 impl Output {
     /// Creates (or truncates) the file at `path`, compressed when its name ends in `.gz`.
+    ///
+    /// # Errors
+    ///
+    /// The file cannot be created.
     pub fn create(path: &Path) -> io::Result<Output> {
         let file = BufWriter::with_capacity(1 << 16, File::create(path)?);
         if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("gz")) {
@@ -100,6 +104,10 @@ impl Split {
     }
 
     /// Flushes both outputs; the first error of the run, if any.
+    ///
+    /// # Errors
+    ///
+    /// The first write error of the run, or of the final flush, naming the output (`--valid-out: No space left on device`).
     pub fn finish(self) -> io::Result<SplitCounts> {
         let Split { valid, invalid, counts, error } = self;
         if let Some(e) = error {

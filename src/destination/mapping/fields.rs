@@ -137,6 +137,10 @@ impl Field {
 }
 
 /// Reads an action's `fields` object (name -> field entry), naming each field after its key.
+///
+/// # Errors
+///
+/// A field definition that is not valid JSON for a field (a wrong type, an unknown key).
 pub fn fields_from_json(fields: &Value) -> Result<BTreeMap<String, Field>, serde_json::Error> {
     let mut map: BTreeMap<String, Field> = serde_json::from_value(fields.clone())?;
     for (name, field) in &mut map {

@@ -105,6 +105,10 @@ pub struct Mapping {
 
 impl Mapping {
     /// Parses and validates a mapping; the first error, if any.
+    ///
+    /// # Errors
+    ///
+    /// A [`MappingError`] at the JSON pointer of the first directive that does not parse, with the allowed forms.
     pub fn parse(mapping: &Value) -> Result<Mapping, MappingError> {
         let mut compiler = Compiler::default();
         let root = compiler.root(mapping, &Pointer::root());
@@ -130,6 +134,10 @@ impl Mapping {
     /// nothing are absent; `null` and `""` are kept (see [`remove_empty_values`] and
     /// [`check_fields`] for what the action then drops). A directive that fails on this call
     /// fails the whole mapping, as in the reference.
+    ///
+    /// # Errors
+    ///
+    /// A [`RunError`] when a directive fails on this call's data, as the reference engine throws.
     pub fn try_resolve(&self, call: &Value) -> Result<Value, RunError> {
         let payload = Js::Ref(call);
         Ok(directives::transform(&self.root, &payload)?.into_json().unwrap_or(Value::Null))

@@ -106,6 +106,10 @@ const REJECTED: &str = "the reference parser rejects the whole trigger, so the d
 impl Trigger {
     /// Parses `source` as the reference engine does, collecting [notes](Trigger::notes) on its
     /// quirks. Fails where the reference's parser returns an error.
+    ///
+    /// # Errors
+    ///
+    /// A [`TriggerError`] at the character where the subscription stops parsing.
     pub fn parse(source: &str) -> Result<Trigger, TriggerError> {
         let reject = |position, message: String| TriggerError { position, message: format!("{message}; {REJECTED}") };
         let tokens = lexer::lex(source).map_err(|e| reject(e.position, e.message))?;

@@ -1,5 +1,5 @@
 //! Line and column of a JSON pointer in a plan file's text, so plan problems point at the exact
-//! keyword (`plan.yaml:12:19`). JSON text is scanned by [`crate::locate`]; YAML text is walked
+//! keyword (`plan.yaml:12:19`). JSON text is scanned by the engine's pointer locator; YAML text is walked
 //! with the YAML parser itself (`serde_yaml_ng`, whose errors carry libyaml's marks), so block
 //! and flow styles, quoted keys, comments and anchors are all read as the plan loader read them.
 //! A pointer that names something absent falls back to its nearest enclosing value. In YAML

@@ -102,6 +102,10 @@ impl PlanValidator {
     /// Compiles every schema of `plan`; `source` names the plan in locations. When a schema
     /// does not compile and `source` is the path of a regular file that holds this same plan,
     /// the error names the keyword's line and column in it (see [`PlanError::place`]).
+    ///
+    /// # Errors
+    ///
+    /// A [`PlanError`] naming the plan file, the keyword's pointer (and, when the source is the plan's own file, its line and column) and what is expected there.
     pub fn new(plan: Plan, source: impl Into<String>) -> Result<Self, PlanError> {
         let source = source.into();
         match Self::compile_rules(&plan, &source) {
