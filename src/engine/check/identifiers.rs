@@ -4,14 +4,22 @@
 
 use serde_json::{Map, Value};
 
+use super::RulesOn;
 use crate::CallType;
 use crate::Pointer;
 use crate::diagnostic::Finding;
+use crate::fast::json::{Json, Kind};
 use crate::rule::Rule;
 use crate::suggest::fold;
 
 const IDENTIFIERS: [&str; 4] = ["userId", "anonymousId", "groupId", "previousId"];
 
+/// Whether `field` of a `call` call must not be empty or blank (an alias's `userId` is exempt).
+fn must_not_be_blank(field: &str, call: CallType) -> bool {
+    matches!(field, "userId" | "anonymousId") && !(call == CallType::Alias && field == "userId")
+}
+
+/// Precise form: findings for the identifiers of `map`, a `call` call found at `pointer`.
 pub(super) fn check(map: &Map<String, Value>, pointer: &Pointer, call: CallType, out: &mut Vec<Finding>) {
     for field in IDENTIFIERS {
         match map.get(field) {
@@ -23,7 +31,7 @@ pub(super) fn check(map: &Map<String, Value>, pointer: &Pointer, call: CallType,
                 )
                 .suggest(format!("\"{n}\"")),
             ),
-            Some(Value::String(s)) if s.trim().is_empty() && matches!(field, "userId" | "anonymousId") && !(call == CallType::Alias && field == "userId") => {
+            Some(Value::String(s)) if s.trim().is_empty() && must_not_be_blank(field, call) => {
                 let what = if s.is_empty() { "empty" } else { "blank" };
                 out.push(Finding::new(
                     Rule::EmptyIdentifier,
@@ -40,5 +48,20 @@ pub(super) fn check(map: &Map<String, Value>, pointer: &Pointer, call: CallType,
     {
         missing.message.push_str(&format!(" (found `{key}`: rename it to `{field}`)"));
         missing.suggestion = Some(field.to_string());
+    }
+}
+
+/// Fast form, for the value of one of the identifier fields (`userId`, `anonymousId`, `groupId`,
+/// `previousId`): whether [`check`] reports nothing on it under the rules `on`. Naming the
+/// misspelled id key only adds to a finding the schema already made, so it needs no fast form.
+#[inline]
+pub(crate) fn passes<V: Json>(field: &str, value: V, call: CallType, on: RulesOn) -> bool {
+    match value.kind() {
+        Kind::Number => !on.has(Rule::NumericIdentifier),
+        Kind::String => {
+            let blank = value.as_str().is_some_and(|s| s.trim().is_empty());
+            !(blank && must_not_be_blank(field, call) && on.has(Rule::EmptyIdentifier))
+        }
+        _ => true,
     }
 }

@@ -9,8 +9,10 @@ pub use error::LimitError;
 
 use serde_json::{Map, Value};
 
+use super::RulesOn;
 use crate::Pointer;
 use crate::diagnostic::Finding;
+use crate::fast::json::Json;
 use crate::rule::Rule;
 
 /// The limits a pipeline puts on what it accepts.
@@ -93,6 +95,16 @@ fn compact_len(v: &Value) -> usize {
     serde_json::to_vec(v).map_or(0, |b| b.len())
 }
 
+/// Fast form of the size rules (`call-too-large`, `batch-too-large`): whether a document of
+/// `raw_len` bytes in the source surely breaks no size limit. Longer ones are measured by the
+/// precise form.
+#[inline]
+pub(crate) fn sizes_pass(raw_len: usize, limits: &Limits) -> bool {
+    raw_len <= limits.unmeasured_bytes()
+}
+
+/// Precise form, for a call (`call`, whose object is `map`, found at `pointer`): its size and
+/// its `messageId`.
 pub(super) fn check_call(call: &Value, map: &Map<String, Value>, pointer: &Pointer, raw_len: usize, limits: &Limits, out: &mut Vec<Finding>) {
     if raw_len > limits.unmeasured_bytes() {
         let size = compact_len(call);
@@ -116,6 +128,16 @@ pub(super) fn check_call(call: &Value, map: &Map<String, Value>, pointer: &Point
     }
 }
 
+/// Fast form of `message-id-too-long`, for the value of `messageId`: whether [`check_call`]
+/// reports nothing on it under the rules `on` (bytes are counted first: fewer bytes than the
+/// limit are fewer characters).
+#[inline]
+pub(crate) fn message_id_passes<V: Json>(value: V, limits: &Limits, on: RulesOn) -> bool {
+    let max = limits.message_id_chars;
+    value.as_str().is_none_or(|id| id.len() < max || id.chars().count() < max || !on.has(Rule::MessageIdTooLong))
+}
+
+/// Precise form, for a batch request (`doc`): its size and its number of calls.
 pub(super) fn check_batch(doc: &Value, raw_len: usize, limits: &Limits, out: &mut Vec<Finding>) {
     if raw_len > limits.unmeasured_bytes() {
         let size = compact_len(doc);
@@ -136,4 +158,11 @@ pub(super) fn check_batch(doc: &Value, raw_len: usize, limits: &Limits, out: &mu
             format!("batch holds {}; the pipeline accepts at most {} per request", crate::words::plural(items.len(), "call"), limits.batch_calls),
         ));
     }
+}
+
+/// Fast form of `batch-too-many-calls`: whether [`check_batch`] reports nothing on a batch of
+/// `calls` calls under the rules `on`.
+#[inline]
+pub(crate) fn batch_calls_pass(calls: usize, limits: &Limits, on: RulesOn) -> bool {
+    calls <= limits.batch_calls || !on.has(Rule::BatchTooManyCalls)
 }

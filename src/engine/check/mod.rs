@@ -1,14 +1,20 @@
 //! Validation of one parsed document (a call, a batch, or an array of calls): which calls it
 //! holds, and the findings of every rule on each. Pure: no I/O, no positions (the input layer
 //! places findings in the source text).
+//!
+//! Each rule's module holds the rule twice: its precise form, which writes findings over a
+//! `serde_json::Value`, and its fast form, which only answers "would it report anything?" over
+//! the fast path's [`Json`] view (`src/fast/rules.rs` asks them in turn). A fast form may
+//! fail a call the precise form passes (the call then takes the precise path), never pass one
+//! the precise form reports on; `tests/differential.rs` holds the two to the same verdicts.
 
 pub mod duplicates;
-mod fields;
-mod identifiers;
+pub(crate) mod fields;
+pub(crate) mod identifiers;
 pub mod limits;
-mod reserved;
+pub(crate) mod reserved;
 mod schema_errors;
-mod timestamps;
+pub(crate) mod timestamps;
 
 use serde_json::{Map, Value};
 
@@ -16,6 +22,7 @@ use crate::{CallType, Pointer};
 use std::sync::Arc;
 
 use crate::diagnostic::Finding;
+use crate::fast::json::Json;
 use crate::plan::PlanValidator;
 use crate::rule::{Rule, Severities};
 use crate::schema::Schemas;
@@ -169,6 +176,39 @@ fn call_type(map: &Map<String, Value>, pointer: &Pointer, default_type: Option<C
             out.push(Finding::new(Rule::MissingType, pointer, format!("call has no `type`: {hint}")));
             None
         }
+    }
+}
+
+/// Fast form of [`call_type`]: the one `type`, or the default; `None` when there is no type, it
+/// is not a call type, or there are several `type` keys (the parser keeps the last: the precise
+/// path tells).
+#[inline]
+pub(crate) fn fast_call_type<V: Json>(v: V, default_type: Option<CallType>) -> Option<CallType> {
+    let mut types = v.members().filter(|(k, _)| *k == "type");
+    match (types.next(), types.next()) {
+        (None, _) => default_type,
+        (Some((_, t)), None) => t.as_str()?.parse().ok(),
+        (Some(_), Some(_)) => None,
+    }
+}
+
+// One bit per rule in `RulesOn`.
+const _: () = assert!(Rule::ALL.len() <= 64);
+
+/// The rules a set of options does not turn off, one bit each: what the fast forms ask.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RulesOn(u64);
+
+impl RulesOn {
+    /// The rules `severities` leaves on.
+    pub(crate) fn of(severities: &Severities) -> RulesOn {
+        RulesOn(Rule::ALL.iter().filter(|r| severities.of(**r).is_some()).fold(0u64, |bits, r| bits | 1 << (*r as usize)))
+    }
+
+    /// Whether `rule` is on.
+    #[inline]
+    pub(crate) fn has(self, rule: Rule) -> bool {
+        self.0 & (1 << (rule as usize)) != 0
     }
 }
 

@@ -4,8 +4,9 @@
 
 use serde_json::{Map, Value};
 
-use super::{json_type, preview};
+use super::{RulesOn, json_type, preview};
 use crate::diagnostic::Finding;
+use crate::fast::json::{Json, Kind};
 use crate::rule::Rule;
 use crate::timestamp::{DateQuality, classify};
 use crate::{CallType, Pointer};
@@ -15,6 +16,8 @@ const SNAKE_TRAITS: [(&str, bool); 3] = [("first_name", false), ("last_name", fa
 /// camelCase date traits the schema types as string-or-number.
 const DATE_TRAITS: [&str; 2] = ["createdAt", "birthday"];
 
+/// Precise form: findings for the reserved traits and properties of `map`, a `call` call found
+/// at `pointer`.
 pub(super) fn check(map: &Map<String, Value>, pointer: &Pointer, call: CallType, out: &mut Vec<Finding>) {
     if let Some(Value::String(email)) = map.get("email") {
         check_email(email, &pointer.join("email"), out);
@@ -31,6 +34,19 @@ pub(super) fn check(map: &Map<String, Value>, pointer: &Pointer, call: CallType,
         && let Some(Value::String(currency)) = map.get("properties").and_then(|p| p.get("currency"))
     {
         check_currency(currency, &pointer.join("properties").join("currency"), out);
+    }
+}
+
+/// Fast form of [`check`], for one member (`key`, `value`) of a `call` call: whether it gets no
+/// finding under the rules `on`. Only `email`, `traits`, `context` and `properties` can.
+#[inline]
+pub(crate) fn member_passes<V: Json>(key: &str, value: V, call: CallType, on: RulesOn) -> bool {
+    match key {
+        "email" => value.as_str().is_none_or(|email| email_passes(email, on)),
+        "traits" if matches!(call, CallType::Identify | CallType::Group) => traits_pass(value, on),
+        "context" => value.members().all(|(k, traits)| k != "traits" || traits_pass(traits, on)),
+        "properties" if call == CallType::Track => value.members().all(|(k, currency)| k != "currency" || currency_passes(currency, on)),
+        _ => true,
     }
 }
 
@@ -61,6 +77,19 @@ fn check_traits(traits: &Map<String, Value>, pointer: &Pointer, out: &mut Vec<Fi
     }
 }
 
+/// Fast form of [`check_traits`], for a trait object (`traits`, or `context.traits`): whether
+/// it gets no finding under the rules `on`.
+#[inline]
+fn traits_pass<V: Json>(traits: V, on: RulesOn) -> bool {
+    traits.members().all(|(key, value)| match key {
+        "email" => value.as_str().is_none_or(|email| email_passes(email, on)),
+        "first_name" | "last_name" => matches!(value.kind(), Kind::Null | Kind::String) || !on.has(Rule::ReservedType),
+        "created_at" => (matches!(value.kind(), Kind::Null | Kind::String | Kind::Number) || !on.has(Rule::ReservedType)) && date_trait_passes(value, on),
+        "createdAt" | "birthday" => date_trait_passes(value, on),
+        _ => true,
+    })
+}
+
 fn check_date_trait(s: &str, pointer: &Pointer, key: &str, out: &mut Vec<Finding>) {
     match classify(s) {
         DateQuality::Rfc3339 | DateQuality::DateOnly | DateQuality::UnixDigits => {}
@@ -83,13 +112,28 @@ fn check_date_trait(s: &str, pointer: &Pointer, key: &str, out: &mut Vec<Finding
     }
 }
 
+/// Fast form of [`check_date_trait`], for the value of a date trait.
+#[inline]
+fn date_trait_passes<V: Json>(value: V, on: RulesOn) -> bool {
+    let Some(s) = value.as_str() else { return true };
+    match classify(s) {
+        DateQuality::Rfc3339 | DateQuality::DateOnly | DateQuality::UnixDigits => true,
+        DateQuality::NoZone | DateQuality::Loose => !on.has(Rule::TimestampNotRfc3339),
+        DateQuality::Unreadable => !on.has(Rule::InvalidDateTrait),
+    }
+}
+
 /// Something `@` something, without spaces: loose on purpose (destinations validate further),
 /// but enough to catch names, ids and placeholders sent as emails. Empty means "no email".
-fn check_email(email: &str, pointer: &Pointer, out: &mut Vec<Finding>) {
+fn email_ok(email: &str) -> bool {
     let shaped = email.split_once('@').is_some_and(|(local, domain)| {
         !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !domain.contains('@')
     });
-    if email.is_empty() || (shaped && !email.contains(char::is_whitespace)) {
+    email.is_empty() || (shaped && !email.contains(char::is_whitespace))
+}
+
+fn check_email(email: &str, pointer: &Pointer, out: &mut Vec<Finding>) {
+    if email_ok(email) {
         return;
     }
     out.push(Finding::new(
@@ -99,8 +143,20 @@ fn check_email(email: &str, pointer: &Pointer, out: &mut Vec<Finding>) {
     ));
 }
 
+/// Fast form of [`check_email`]: whether `email` (a call's or a trait's) gets no finding under
+/// the rules `on`.
+#[inline]
+fn email_passes(email: &str, on: RulesOn) -> bool {
+    email_ok(email) || !on.has(Rule::InvalidEmail)
+}
+
+/// An ISO 4217 code: three upper-case letters.
+fn currency_ok(currency: &str) -> bool {
+    currency.len() == 3 && currency.bytes().all(|b| b.is_ascii_uppercase())
+}
+
 fn check_currency(currency: &str, pointer: &Pointer, out: &mut Vec<Finding>) {
-    if currency.len() == 3 && currency.bytes().all(|b| b.is_ascii_uppercase()) {
+    if currency_ok(currency) {
         return;
     }
     let mut finding = Finding::new(
@@ -112,4 +168,10 @@ fn check_currency(currency: &str, pointer: &Pointer, out: &mut Vec<Finding>) {
         finding = finding.suggest(currency.to_ascii_uppercase());
     }
     out.push(finding);
+}
+
+/// Fast form of [`check_currency`], for the value of a track call's `properties.currency`.
+#[inline]
+fn currency_passes<V: Json>(value: V, on: RulesOn) -> bool {
+    value.as_str().is_none_or(|c| currency_ok(c) || !on.has(Rule::InvalidCurrency))
 }

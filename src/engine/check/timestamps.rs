@@ -3,11 +3,15 @@
 
 use serde_json::{Map, Value};
 
+use super::RulesOn;
 use crate::Pointer;
 use crate::diagnostic::Finding;
+use crate::fast::json::Json;
 use crate::rule::Rule;
 use crate::timestamp::{DateQuality, classify, to_rfc3339};
 
+/// Precise form: a finding for each of `fields` of `map` (found at `pointer`) that is a string
+/// but not an RFC 3339 date-time.
 pub(super) fn check_fields(map: &Map<String, Value>, pointer: &Pointer, fields: &[&str], out: &mut Vec<Finding>) {
     for field in fields {
         if let Some(Value::String(s)) = map.get(*field)
@@ -15,6 +19,18 @@ pub(super) fn check_fields(map: &Map<String, Value>, pointer: &Pointer, fields: 
         {
             out.push(finding);
         }
+    }
+}
+
+/// Fast form, for the value of one timestamp field: whether [`check_fields`] reports nothing
+/// on it under the rules `on`.
+#[inline]
+pub(crate) fn passes<V: Json>(value: V, on: RulesOn) -> bool {
+    let Some(s) = value.as_str() else { return true };
+    match classify(s) {
+        DateQuality::Rfc3339 => true,
+        DateQuality::NoZone | DateQuality::DateOnly | DateQuality::Loose => !on.has(Rule::TimestampNotRfc3339),
+        DateQuality::UnixDigits | DateQuality::Unreadable => !on.has(Rule::InvalidTimestamp),
     }
 }
 

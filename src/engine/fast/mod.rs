@@ -2,11 +2,12 @@
 //! serde_json nor the `jsonschema` crate's precise errors. Each NDJSON line is parsed into a
 //! flat tape (`tape`: strings borrowed from the line, nothing allocated per node), checked by
 //! the validators generated from the canonical schemas (`validators`) and by the code rules in
-//! boolean form (`rules`). Only a line that would get a diagnostic goes to the precise path
-//! (`check::check_document` on a `serde_json::Value`, `locate`), which alone writes
-//! diagnostics, so the output is the same as without the fast path, byte for byte. A line the
-//! tape parsed reaches it as the `Value` serde_json would have built; any other line is
-//! parsed by serde_json, which also words the parse errors.
+//! boolean form (`rules`, which asks each rule's fast form in `check`). Only a line that would
+//! get a diagnostic goes to the precise path (`check::check_document` on a
+//! `serde_json::Value`, `locate`), which alone writes diagnostics, so the output is the same as
+//! without the fast path, byte for byte. A line the tape parsed reaches it as the `Value`
+//! serde_json would have built; any other line is parsed by serde_json, which also words the
+//! parse errors.
 //!
 //! `read` checks the lines of a source in batches on a rayon pool and hands the outcomes on in
 //! input order. With a tracking plan every line takes the precise path.
