@@ -36,7 +36,7 @@ pub fn run(args: Args) -> ExitStatus {
             }
         }
         None => {
-            print!("{code}");
+            out!("{code}");
             ExitStatus::Success
         }
     }

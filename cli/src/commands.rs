@@ -65,11 +65,11 @@ pub fn run() -> ExitStatus {
 
 fn rules(markdown: bool) -> ExitStatus {
     if markdown {
-        print!("{}", cdpspec::rule::docs_markdown());
+        out!("{}", cdpspec::rule::docs_markdown());
         return ExitStatus::Success;
     }
     for rule in cdpspec::Rule::ALL {
-        println!("{}  {:<22} {:<8} {}", rule.code(), rule.name(), rule.default_severity().as_str(), rule.summary());
+        outln!("{}  {:<22} {:<8} {}", rule.code(), rule.name(), rule.default_severity().as_str(), rule.summary());
     }
     ExitStatus::Success
 }

@@ -1,6 +1,8 @@
 //! The `cdpspec` command line: one module per command over the `cdpspec` library. Only this
 //! crate parses flags, draws progress, prints and decides exit codes.
 
+#[macro_use]
+mod stdout;
 mod codegen;
 mod commands;
 mod coverage;

@@ -91,38 +91,38 @@ pub fn run(args: Args) -> ExitStatus {
             "fields": fields, "payload": payload, "ok": ok, "missing": check.missing,
             "invalid": check.invalid.iter().map(|(f, why)| json!({"field": f, "reason": why})).collect::<Vec<_>>(),
         });
-        println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+        outln!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
     } else {
-        println!(
+        outln!(
             "{} / {title} ({action_key}){}",
             file.destination,
             preset_name.as_ref().map(|p| format!(", preset `{p}`")).unwrap_or_else(|| ", default mapping (no preset runs it)".into())
         );
         match trigger {
             Some(t) => {
-                println!("trigger: {}  ->  {}", t.source(), if matches == Some(true) { "matches" } else { "does not match: the action would not run" });
+                outln!("trigger: {}  ->  {}", t.source(), if matches == Some(true) { "matches" } else { "does not match: the action would not run" });
                 for n in t.notes() {
-                    println!("  note at {}: {}", n.position, n.message);
+                    outln!("  note at {}: {}", n.position, n.message);
                 }
             }
-            None => println!("trigger: none (mapping only)"),
+            None => outln!("trigger: none (mapping only)"),
         }
-        println!("fields:");
+        outln!("fields:");
         let width = resolutions.iter().map(|r| r.key.len()).max().unwrap_or(0);
         for r in &resolutions {
             let required = if fields.get(&r.key).is_some_and(|f| f.required) { " (required)" } else { "" };
-            println!("  {:<width$}  {:<10} {}{required}", r.key, r.directive, describe(&r.outcome));
+            outln!("  {:<width$}  {:<10} {}{required}", r.key, r.directive, describe(&r.outcome));
         }
-        println!("payload:\n{}", serde_json::to_string_pretty(&payload).unwrap_or_default());
+        outln!("payload:\n{}", serde_json::to_string_pretty(&payload).unwrap_or_default());
         if ok {
-            println!("ok: every required field resolved");
+            outln!("ok: every required field resolved");
         } else {
             let mut why: Vec<String> = check.missing.iter().map(|m| format!("missing required `{m}`")).collect();
             why.extend(check.invalid.iter().map(|(f, r)| format!("`{f}`: {r}")));
             if matches == Some(false) {
                 why.insert(0, "the trigger does not match".into());
             }
-            println!("fails: {}", why.join("; "));
+            outln!("fails: {}", why.join("; "));
         }
     }
     ExitStatus::failure_if(!ok)

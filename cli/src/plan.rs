@@ -132,7 +132,7 @@ fn import(file: &Path, out: Option<&Path>) -> ExitStatus {
             Err(e) => fail(format!("cannot write {}: {e}", path.display())),
         },
         None => {
-            print!("{text}");
+            out!("{text}");
             ExitStatus::Success
         }
     }
@@ -152,7 +152,7 @@ fn check(path: &Path, format: OutputFormat) -> ExitStatus {
                     (Some(line), Some(column)) => format!("{}:{line}:{column}", path.display()),
                     _ => path.display().to_string(),
                 };
-                println!("{at}: {}[{}] {} (at #{})", l.severity, l.code, l.message, l.location);
+                outln!("{at}: {}[{}] {} (at #{})", l.severity, l.code, l.message, l.location);
             }
             OutputFormat::Json => {
                 let mut object = serde_json::json!({"path": path.display().to_string(), "location": l.location, "severity": l.severity.as_str(), "code": l.code, "message": l.message});
@@ -160,13 +160,13 @@ fn check(path: &Path, format: OutputFormat) -> ExitStatus {
                     object["line"] = line.into();
                     object["column"] = column.into();
                 }
-                println!("{object}");
+                outln!("{object}");
             }
         }
     }
     let errors = lints.iter().filter(|l| l.severity == Severity::Error).count();
     if format == OutputFormat::Human {
-        println!(
+        outln!(
             "Checked plan `{}`: {}, {}, {}.",
             plan.name,
             plural(plan.events.len(), "event"),
@@ -185,13 +185,13 @@ fn diff(old: &Path, new: &Path, format: OutputFormat) -> ExitStatus {
     let changes = diff::diff(&before, &after);
     for c in &changes {
         match format {
-            OutputFormat::Human => println!("{} {}: {}", if c.breaking { "BREAKING" } else { "        " }, c.location, c.message),
-            OutputFormat::Json => println!("{}", serde_json::to_string(c).unwrap_or_default()),
+            OutputFormat::Human => outln!("{} {}: {}", if c.breaking { "BREAKING" } else { "        " }, c.location, c.message),
+            OutputFormat::Json => outln!("{}", serde_json::to_string(c).unwrap_or_default()),
         }
     }
     let breaking = changes.iter().filter(|c| c.breaking).count();
     if format == OutputFormat::Human {
-        println!("{}, {breaking} breaking.", plural(changes.len(), "change"));
+        outln!("{}, {breaking} breaking.", plural(changes.len(), "change"));
     }
     ExitStatus::failure_if(breaking > 0)
 }

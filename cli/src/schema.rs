@@ -41,7 +41,7 @@ pub fn run(command: Command) -> ExitStatus {
     match export::export(&Options { out: &out, plan: plan.as_ref(), draft, bundle }) {
         Ok(written) => {
             for w in &written {
-                println!("{}  {}  {}", w.kind, w.relative, w.id);
+                outln!("{}  {}  {}", w.kind, w.relative, w.id);
             }
             eprintln!("Wrote {} schemas (draft {}) and {} to {}", written.len(), draft.as_str(), export::INDEX_FILE, out.display());
             ExitStatus::Success

@@ -85,3 +85,28 @@ fn the_command_line_prints_every_problem_of_a_destination() {
     assert!(stderr.starts_with(&format!("cdpspec: destination `{path}` does not load:\n  action `send`, field `body`: ")), "{stderr}");
     assert!(stderr.contains("\n  preset `Loud`: mapping: /body/@json/mode should be one of encode, decode but it is \"ENCODE\""), "{stderr}");
 }
+
+#[test]
+fn every_command_ends_quietly_when_its_reader_is_gone() {
+    let commands: [&[&str]; 4] = [
+        &["plan", "check", "tests/fixtures/plan-messages/broken.yaml"],
+        &["plan", "diff", "examples/plan/courses.yaml", "tests/fixtures/plan-messages/shop.yaml"],
+        &["rules"],
+        &["map", "-d", "customerio", "--action", "trackEvent", "examples/seed/track.json"],
+    ];
+    for args in commands {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cdpspec"))
+            .args(args)
+            .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The reader goes away before anything is written.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = stderr(&out);
+        assert!(!stderr.contains("panicked") && !stderr.contains("cannot write"), "{args:?}: {stderr}");
+        assert!(matches!(out.status.code(), Some(0 | 1)), "{args:?}: {:?} {stderr}", out.status);
+    }
+}

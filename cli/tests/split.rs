@@ -142,17 +142,17 @@ fn input_calls(inputs: &[String]) -> Vec<Value> {
     let mut calls = Vec::new();
     let (sources, _) = cdpspec::input::expand(inputs);
     for source in sources {
-        let reader = source.open().unwrap();
-        cdpspec::testing::records::read(reader, source.layout(), &mut |record| {
-            if let cdpspec::testing::records::Record::Parsed { value, .. } = record {
-                match value {
-                    Value::Object(ref map) if map.contains_key("batch") => calls.extend(map["batch"].as_array().cloned().unwrap_or_default()),
-                    Value::Array(items) => calls.extend(items),
-                    other => calls.push(other),
+        source
+            .records(&mut |record| {
+                if let cdpspec::input::Record::Parsed { value, .. } = record {
+                    match value {
+                        Value::Object(ref map) if map.contains_key("batch") => calls.extend(map["batch"].as_array().cloned().unwrap_or_default()),
+                        Value::Array(items) => calls.extend(items),
+                        other => calls.push(other),
+                    }
                 }
-            }
-        })
-        .unwrap();
+            })
+            .unwrap();
     }
     calls
 }
