@@ -7,7 +7,7 @@
 
 use crate::{Error, ErrorKind};
 use cdpspec_plan::Pointer;
-use cdpspec_plan::pointer::tokens;
+use cdpspec_plan::pointer::{self, tokens};
 use serde_json::Value;
 
 /// A schema location: a document and a JSON pointer inside it.
@@ -132,7 +132,7 @@ impl Registry {
     /// The JSON pointer of a fragment (a pointer or an `$anchor` name).
     fn fragment(&self, doc: usize, fragment: Option<&str>) -> Result<String, String> {
         let root = &self.docs.get(doc).ok_or("no such document")?.value;
-        let fragment = percent_decode(fragment.unwrap_or_default()).ok_or("bad percent-encoding in the fragment")?;
+        let fragment = pointer::percent_decode(fragment.unwrap_or_default()).ok_or("bad percent-encoding in the fragment")?;
         if fragment.is_empty() {
             Ok(String::new())
         } else if fragment.starts_with('/') {
@@ -179,23 +179,6 @@ fn find_anchor(value: &Value, anchor: &str, at: &mut Pointer) -> Option<Pointer>
         }),
         _ => None,
     }
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        if b == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(b);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 fn has_scheme(uri: &str) -> bool {

@@ -25,7 +25,9 @@ use std::ptr;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::keywords;
 use crate::model::{Plan, Rule, Section};
+use crate::pointer;
 
 /// One difference between two plans.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -115,49 +117,19 @@ const MAX_DEPTH: usize = 96;
 /// references fan out exponentially. Past it the comparison stops and says so, as breaking.
 const MAX_WORK: usize = 100_000;
 
-/// The keywords that constrain a value, kept in a [`View`] as written. `type`, `required`,
-/// `properties`, `$ref` and `allOf` are folded in apart; everything else (`description`, `$defs`,
-/// `$id`, unknown keywords, ...) constrains nothing and is not compared.
-const ASSERTIONS: &[&str] = &[
-    "enum",
-    "const",
-    "pattern",
-    "format",
-    "multipleOf",
-    "minimum",
-    "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "minLength",
-    "maxLength",
-    "minItems",
-    "maxItems",
-    "uniqueItems",
-    "minContains",
-    "maxContains",
-    "minProperties",
-    "maxProperties",
-    "dependentRequired",
-    "dependencies",
-    "additionalProperties",
-    "patternProperties",
-    "propertyNames",
-    "unevaluatedProperties",
-    "dependentSchemas",
-    "items",
-    "prefixItems",
-    "additionalItems",
-    "unevaluatedItems",
-    "contains",
-    "anyOf",
-    "oneOf",
-    "not",
-    "if",
-    "then",
-    "else",
-    "$dynamicRef",
-    "$recursiveRef",
-];
+/// The keywords that constrain a value, kept in a [`View`] as written: those of the validation,
+/// format, applicator and unevaluated vocabularies, draft 7's `additionalItems` and the
+/// [`OPAQUE`] ones, but for [`FOLDED`]. Everything else (`description`, `$defs`, `$id`, unknown
+/// keywords, ...) constrains nothing and is not compared.
+const ASSERTIONS: &[&[&str]] = &[keywords::VALIDATION, keywords::FORMAT, keywords::APPLICATOR, keywords::UNEVALUATED, &["additionalItems"], OPAQUE];
+
+/// Keywords that constrain a value but are folded into a [`View`] apart (as `$ref` is).
+const FOLDED: &[&str] = &["type", "required", "properties", "allOf"];
+
+/// Whether `keyword` is one of the [`ASSERTIONS`].
+fn is_assertion(keyword: &str) -> bool {
+    !FOLDED.contains(&keyword) && ASSERTIONS.iter().any(|table| table.contains(&keyword))
+}
 
 /// Keywords whose meaning depends on others of the same schema object (`additionalProperties`
 /// covers what `properties` and `patternProperties` do not): two conjuncts that split such a pair
@@ -273,7 +245,7 @@ impl<'a> View<'a> {
                 "type" => view.types = types(value),
                 "required" => view.required = value.as_array().into_iter().flatten().filter_map(Value::as_str).collect(),
                 "properties" => view.properties = value.as_object().into_iter().flatten().map(|(k, v)| (k.as_str(), v)).collect(),
-                keyword if ASSERTIONS.contains(&keyword) => {
+                keyword if is_assertion(keyword) => {
                     view.keywords.insert(keyword, value);
                 }
                 _ => {}
@@ -389,7 +361,7 @@ impl<'a> View<'a> {
 /// an anchor (`#name`). `None` for anything else (other documents, malformed escapes, missing
 /// targets).
 fn resolve<'a>(root: &'a Value, reference: &str) -> Option<&'a Value> {
-    let fragment = percent_decode(reference.strip_prefix('#')?)?;
+    let fragment = pointer::percent_decode(reference.strip_prefix('#')?)?;
     if fragment.is_empty() {
         Some(root)
     } else if fragment.starts_with('/') {
@@ -397,24 +369,6 @@ fn resolve<'a>(root: &'a Value, reference: &str) -> Option<&'a Value> {
     } else {
         anchor(root, &fragment, 0)
     }
-}
-
-/// Decodes `%XX` escapes; `None` when malformed or not UTF-8.
-fn percent_decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&byte) = bytes.get(i) {
-        if byte == b'%' {
-            let hex = bytes.get(i + 1..i + 3).filter(|h| h.iter().all(u8::is_ascii_hexdigit))?;
-            out.push(u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(byte);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 /// The schema inside `node` declaring `$anchor` (or `$dynamicAnchor`) `name`.

@@ -1,9 +1,11 @@
 //! Tracking plans for customer-data calls: the model ([`Plan`]), plan files in YAML or JSON,
-//! import of Segment Protocols plans, lint and diff; and JSON Pointers ([`Pointer`]), which every
-//! crate of cdpspec builds and reads through.
+//! import of Segment Protocols plans, lint and diff; JSON Pointers ([`Pointer`]), which every
+//! crate of cdpspec builds and reads through; and the JSON Schema keywords ([`keywords`]), which
+//! every crate learns from.
 
 pub mod diff;
 mod file;
+pub mod keywords;
 mod model;
 pub mod pointer;
 pub mod segment;

@@ -160,6 +160,36 @@ pub fn tokens(pointer: &str) -> Tokens<'_> {
     Tokens { rest: pointer.split_once('/').map(|(_, rest)| rest) }
 }
 
+/// A URI fragment (the text after `#` in a `$ref`) with its `%XX` escapes decoded (RFC 3986,
+/// as RFC 6901 section 6 writes pointers in fragments): the JSON Pointer text or the anchor name
+/// it stands for. `None` when a `%` is not followed by two hex digits, or the bytes decoded are
+/// not UTF-8.
+///
+/// ```
+/// use cdpspec_plan::pointer::percent_decode;
+///
+/// assert_eq!(percent_decode("/$defs/a~1b%20c").as_deref(), Some("/$defs/a~1b c"));
+/// assert_eq!(percent_decode("caf%C3%A9").as_deref(), Some("café"));
+/// assert_eq!(percent_decode("%2"), None);
+/// assert_eq!(percent_decode("%FF"), None);
+/// ```
+pub fn percent_decode(fragment: &str) -> Option<String> {
+    let bytes = fragment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&byte) = bytes.get(i) {
+        if byte == b'%' {
+            let hex = bytes.get(i + 1..i + 3).filter(|h| h.iter().all(u8::is_ascii_hexdigit))?;
+            out.push(u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(byte);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
 /// The unescaped tokens of a pointer, from either end ([`tokens`], [`Pointer::tokens`]).
 #[derive(Debug, Clone)]
 pub struct Tokens<'a> {
@@ -365,6 +395,19 @@ mod tests {
         assert_eq!(tokens("/a/b/c").rev().collect::<Vec<_>>(), ["c", "b", "a"]);
         let mut both = tokens("/a/b/c");
         assert_eq!((both.next().as_deref(), both.next_back().as_deref(), both.next().as_deref(), both.next()), (Some("a"), Some("c"), Some("b"), None));
+    }
+
+    #[test]
+    fn percent_decode_takes_exactly_two_hex_digits() {
+        assert_eq!(percent_decode("").as_deref(), Some(""));
+        assert_eq!(percent_decode("/a%2Fb%2fc%25%7E0").as_deref(), Some("/a/b/c%~0"));
+        assert_eq!(percent_decode("%41%").as_deref(), None);
+        // a sign is not a hex digit, although `u8::from_str_radix` takes one
+        assert_eq!(percent_decode("%+4"), None);
+        assert_eq!(percent_decode("%-4"), None);
+        assert_eq!(percent_decode("%é0"), None);
+        assert_eq!(percent_decode("%C3"), None);
+        assert_eq!(percent_decode("ünï%20cødé").as_deref(), Some("ünï cødé"));
     }
 
     #[test]

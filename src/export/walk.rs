@@ -1,28 +1,10 @@
-//! Where subschemas live: the keyword tables of drafts 2020-12 and 7, a pre-order walk over every
-//! subschema of a document.
+//! Where subschemas live: the slot of each keyword in drafts 2020-12 and 7 (from
+//! [`cdpspec_plan::keywords`]), a pre-order walk over every subschema of a document.
 
+use cdpspec_plan::keywords;
 use serde_json::{Map, Value};
 
 use crate::Pointer;
-
-/// Keywords whose value is an object of subschemas.
-pub(crate) const SCHEMA_MAPS: &[&str] = &["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"];
-/// Keywords whose value is one subschema.
-pub(crate) const SCHEMA_ONE: &[&str] = &[
-    "additionalProperties",
-    "not",
-    "if",
-    "then",
-    "else",
-    "contains",
-    "propertyNames",
-    "unevaluatedProperties",
-    "unevaluatedItems",
-    "additionalItems",
-    "contentSchema",
-];
-/// Keywords whose value is an array of subschemas.
-pub(crate) const SCHEMA_ARRAYS: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems"];
 
 /// What the value under a keyword of a schema object is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,9 +26,9 @@ pub(crate) fn slot(keyword: &str, value: &Value) -> Slot {
         "items" if value.is_array() => Slot::Array,
         "items" => Slot::One,
         "dependencies" => Slot::Map,
-        k if SCHEMA_ONE.contains(&k) => Slot::One,
-        k if SCHEMA_MAPS.contains(&k) => Slot::Map,
-        k if SCHEMA_ARRAYS.contains(&k) => Slot::Array,
+        k if keywords::SUBSCHEMA.contains(&k) => Slot::One,
+        k if keywords::SUBSCHEMA_MAP.contains(&k) => Slot::Map,
+        k if keywords::SUBSCHEMA_LIST.contains(&k) => Slot::Array,
         _ => Slot::Data,
     }
 }

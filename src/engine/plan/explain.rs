@@ -5,6 +5,7 @@
 //! texts (meta-schema wording such as "is not valid under any of the schemas listed in the
 //! 'anyOf' keyword") appear only for the rare failures nothing here recognises.
 
+use cdpspec_plan::keywords;
 use jsonschema::ValidationError;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde_json::Value;
@@ -26,28 +27,6 @@ pub(crate) struct Problem {
 
 /// The JSON types `type` may name.
 const TYPES: [&str; 7] = ["array", "boolean", "integer", "null", "number", "object", "string"];
-
-/// Keywords whose value is one schema.
-const SCHEMA: &[&str] = &[
-    "items",
-    "additionalProperties",
-    "additionalItems",
-    "not",
-    "if",
-    "then",
-    "else",
-    "contains",
-    "propertyNames",
-    "unevaluatedItems",
-    "unevaluatedProperties",
-    "contentSchema",
-];
-
-/// Keywords whose value maps names to schemas.
-const SCHEMA_MAP: &[&str] = &["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"];
-
-/// Keywords whose value is a list of schemas.
-const SCHEMA_LIST: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems"];
 
 /// Every problem of `schema` (a plan section), in schema order. Empty when the schema is valid
 /// and compiles as plan validation compiles it.
@@ -97,9 +76,9 @@ fn roles(tokens: &[String]) -> Vec<Role<'_>> {
     for token in tokens {
         let last = roles.last().copied().unwrap_or(Role::Schema);
         let next = match last {
-            Role::Schema if SCHEMA.contains(&token.as_str()) => Role::Schema,
-            Role::Schema if SCHEMA_MAP.contains(&token.as_str()) => Role::SchemaMap(token),
-            Role::Schema if SCHEMA_LIST.contains(&token.as_str()) => Role::SchemaList,
+            Role::Schema if keywords::SUBSCHEMA.contains(&token.as_str()) => Role::Schema,
+            Role::Schema if keywords::SUBSCHEMA_MAP.contains(&token.as_str()) => Role::SchemaMap(token),
+            Role::Schema if keywords::SUBSCHEMA_LIST.contains(&token.as_str()) => Role::SchemaList,
             Role::Schema => Role::Keyword(token),
             Role::SchemaMap(_) | Role::SchemaList => Role::Schema,
             Role::Keyword(k) | Role::Inside(k) => Role::Inside(k),
@@ -427,13 +406,13 @@ fn walk(schema: &Value, at: &Pointer, f: &mut impl FnMut(&Value, &Pointer)) {
     for (key, value) in map {
         let here = at.join(key);
         match value {
-            _ if SCHEMA.contains(&key.as_str()) => walk(value, &here, f),
-            Value::Object(children) if SCHEMA_MAP.contains(&key.as_str()) => {
+            _ if keywords::SUBSCHEMA.contains(&key.as_str()) => walk(value, &here, f),
+            Value::Object(children) if keywords::SUBSCHEMA_MAP.contains(&key.as_str()) => {
                 for (name, child) in children {
                     walk(child, &here.join(name), f);
                 }
             }
-            Value::Array(children) if SCHEMA_LIST.contains(&key.as_str()) => {
+            Value::Array(children) if keywords::SUBSCHEMA_LIST.contains(&key.as_str()) => {
                 for (i, child) in children.iter().enumerate() {
                     walk(child, &here.join_index(i), f);
                 }

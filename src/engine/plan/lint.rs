@@ -10,7 +10,7 @@ use std::path::Path;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{Format, Plan, Rule, Section};
+use super::{Format, Plan, Rule, Section, keywords};
 use crate::Pointer;
 use crate::rule::Severity;
 use crate::suggest::fold;
@@ -81,74 +81,6 @@ const FORMATS: &[&str] = &[
     "regex",
 ];
 
-/// The keywords of JSON Schema 2020-12 (core, applicator, validation, meta-data, format, content,
-/// unevaluated) and the draft-07 ones Segment plans use. Any other key in a schema is ignored by
-/// validators, so a typo (`requried`) or a YAML slip (`description: a, b` in a flow mapping,
-/// which makes `b` a key) checks nothing.
-const KEYWORDS: &[&str] = &[
-    "$schema",
-    "$id",
-    "$ref",
-    "$anchor",
-    "$dynamicRef",
-    "$dynamicAnchor",
-    "$vocabulary",
-    "$comment",
-    "$defs",
-    "definitions",
-    "allOf",
-    "anyOf",
-    "oneOf",
-    "not",
-    "if",
-    "then",
-    "else",
-    "dependentSchemas",
-    "prefixItems",
-    "items",
-    "contains",
-    "properties",
-    "patternProperties",
-    "additionalProperties",
-    "propertyNames",
-    "unevaluatedItems",
-    "unevaluatedProperties",
-    "type",
-    "const",
-    "enum",
-    "multipleOf",
-    "maximum",
-    "exclusiveMaximum",
-    "minimum",
-    "exclusiveMinimum",
-    "maxLength",
-    "minLength",
-    "pattern",
-    "maxItems",
-    "minItems",
-    "uniqueItems",
-    "maxContains",
-    "minContains",
-    "maxProperties",
-    "minProperties",
-    "required",
-    "dependentRequired",
-    "title",
-    "description",
-    "default",
-    "deprecated",
-    "readOnly",
-    "writeOnly",
-    "examples",
-    "format",
-    "contentEncoding",
-    "contentMediaType",
-    "contentSchema",
-    "dependencies",
-    "additionalItems",
-    "id",
-];
-
 /// Every problem in `plan`, in plan order.
 pub fn lint(plan: &Plan) -> Vec<Lint> {
     let mut out = Vec::new();
@@ -180,9 +112,11 @@ pub fn lint(plan: &Plan) -> Vec<Lint> {
                 );
             }
             walk(schema, &at, &mut |value, location| {
+                // Validators ignore any other key, so a typo (`requried`) or a YAML slip
+                // (`description: a, b` in a flow mapping, which makes `b` a key) checks nothing.
                 for key in value.as_object().into_iter().flat_map(|m| m.keys()) {
-                    if !KEYWORDS.contains(&key.as_str()) && !key.starts_with("x-") {
-                        let hint = crate::suggest::closest(key, KEYWORDS.iter().copied()).map(|c| format!("; did you mean `{c}`?")).unwrap_or_default();
+                    if !keywords::ALL.contains(&key.as_str()) && !key.starts_with("x-") {
+                        let hint = crate::suggest::closest(key, keywords::ALL.iter().copied()).map(|c| format!("; did you mean `{c}`?")).unwrap_or_default();
                         push(
                             Severity::Warning,
                             "unknown-keyword",
