@@ -114,6 +114,17 @@ pub struct PresetStats {
 }
 
 /// How often one field was missing or invalid, with example places.
+///
+/// ```
+/// use cdpspec::coverage::{CallRecord, CompiledDestination, Coverage};
+///
+/// let customerio = CompiledDestination::new(&cdpspec::destination::load("customerio").unwrap()).unwrap();
+/// let call = serde_json::json!({"type": "group", "userId": "97980cfea0067", "traits": {"name": "Acme"}});
+/// let mut coverage = Coverage::new(&customerio);
+/// coverage.add(&CallRecord { path: "groups.ndjson".into(), line: 2, index: None, call_type: Some("group".into()), event: None, outcomes: customerio.evaluate(&call), errors: vec![] });
+/// let id = &coverage.presets[customerio.find("createUpdateObject").unwrap()].missing["id"];
+/// assert_eq!((id.count, id.examples.as_slice()), (1, ["groups.ndjson:2".to_string()].as_slice()));
+/// ```
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct FieldStats {
     /// How many calls.
@@ -190,6 +201,21 @@ pub enum InvalidCalls {
 }
 
 /// What the plan says the corpus lacks or has too much of.
+///
+/// ```
+/// use std::path::Path;
+/// use cdpspec::coverage::{CallRecord, CompiledDestination, Coverage};
+///
+/// let customerio = CompiledDestination::new(&cdpspec::destination::load("customerio").unwrap()).unwrap();
+/// let plan = cdpspec::plan::load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/plan/courses.yaml"))).unwrap();
+/// let call = serde_json::json!({"type": "track", "userId": "97980cfea0067", "event": "Course Enroled"});
+/// let mut coverage = Coverage::new(&customerio);
+/// coverage.add(&CallRecord { path: "-".into(), line: 1, index: None, call_type: Some("track".into()), event: Some("Course Enroled".into()), outcomes: customerio.evaluate(&call), errors: vec![] });
+/// coverage.finish(Some(&plan));
+/// let plan_stats = coverage.plan.unwrap();
+/// assert_eq!(plan_stats.unplanned["Course Enroled"], 1);
+/// assert!(plan_stats.never_seen.contains(&"Course Enrolled".to_string()));
+/// ```
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct PlanStats {
     /// Planned events never seen in the corpus.
