@@ -7,6 +7,15 @@ use serde_json::{Map, Value};
 use crate::CallType;
 
 /// One call of a document: its JSON pointer, its index in a batch or array, and the call.
+///
+/// ```
+/// use cdpspec::coverage::calls_of;
+///
+/// let call = serde_json::json!({"type": "identify", "userId": "97980cfea0067"});
+/// let calls = calls_of(&call, None);
+/// assert_eq!((calls[0].pointer.as_str(), calls[0].index), ("", None));
+/// assert_eq!(calls[0].call, call);
+/// ```
 pub struct DocumentCall {
     /// Where the call is in its document.
     pub pointer: String,
@@ -17,6 +26,15 @@ pub struct DocumentCall {
 }
 
 /// The calls of `doc` (a call, a batch, or an array of calls).
+///
+/// ```
+/// use cdpspec::coverage::calls_of;
+///
+/// let batch = serde_json::json!({"batch": [{"type": "track", "userId": "97980cfea0067", "event": "Course Enrolled"}], "context": {"library": {"name": "analytics-node"}}});
+/// let calls = calls_of(&batch, None);
+/// assert_eq!((calls[0].pointer.as_str(), calls[0].index), ("/batch/0", Some(0)));
+/// assert_eq!(calls[0].call["context"]["library"]["name"], "analytics-node", "the batch's context is merged in");
+/// ```
 pub fn calls_of(doc: &Value, default_type: Option<CallType>) -> Vec<DocumentCall> {
     match doc {
         Value::Object(map) if map.contains_key("batch") => {

@@ -17,6 +17,15 @@ use crate::destination::trigger::Trigger;
 use crate::destination::{DestinationFile, Preset};
 
 /// A preset ready to evaluate.
+///
+/// ```
+/// use cdpspec::coverage::CompiledDestination;
+///
+/// let customerio = CompiledDestination::new(&cdpspec::destination::load("customerio").unwrap()).unwrap();
+/// let preset = &customerio.presets[customerio.find("Track Page View").unwrap()];
+/// assert_eq!((preset.action.as_str(), preset.action_title.as_str()), ("trackPageView", "Track Page View"));
+/// assert!(preset.trigger.matches(&serde_json::json!({"type": "page", "name": "home"})));
+/// ```
 pub struct CompiledPreset {
     /// The preset's name (`Track Event`).
     pub name: String,
@@ -31,6 +40,15 @@ pub struct CompiledPreset {
 }
 
 /// A destination ready to evaluate.
+///
+/// ```
+/// use cdpspec::coverage::CompiledDestination;
+///
+/// let customerio = CompiledDestination::new(&cdpspec::destination::load("customerio").unwrap()).unwrap();
+/// assert_eq!(customerio.name, "Actions Customerio");
+/// assert_eq!(customerio.actions["trackEvent"], "Track Event");
+/// assert!(customerio.fields["trackEvent"].contains_key("name"));
+/// ```
 pub struct CompiledDestination {
     /// Display name.
     pub name: String,
@@ -43,6 +61,16 @@ pub struct CompiledDestination {
 }
 
 /// What one preset did with one call whose trigger it matched.
+///
+/// ```
+/// use cdpspec::coverage::CompiledDestination;
+///
+/// let customerio = CompiledDestination::new(&cdpspec::destination::load("customerio").unwrap()).unwrap();
+/// let page = serde_json::json!({"type": "page", "userId": "97980cfea0067", "name": "home"});
+/// let outcome = &customerio.evaluate(&page)[0];
+/// assert_eq!(customerio.presets[outcome.preset].name, "Track Page View");
+/// assert_eq!((outcome.ok, outcome.missing.as_slice()), (false, ["url".to_string()].as_slice()));
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outcome {
     /// Index of the preset in [`CompiledDestination::presets`].
@@ -63,6 +91,16 @@ impl CompiledDestination {
     /// A [`CompileError`] with every [`Problem`], each naming its action or preset: a field
     /// definition that is not one, a preset running an undefined action, a trigger or a mapping
     /// that does not parse.
+    ///
+    /// ```
+    /// use cdpspec::coverage::{CompiledDestination, Problem};
+    ///
+    /// let mut file = cdpspec::destination::load("customerio").unwrap();
+    /// assert!(CompiledDestination::new(&file).is_ok());
+    /// file.presets.as_mut().unwrap()[0].action = "createPerson".into();
+    /// let error = CompiledDestination::new(&file).err().unwrap();
+    /// assert!(matches!(&error.problems[0], Problem::UnknownAction { action, .. } if action == "createPerson"));
+    /// ```
     pub fn new(file: &DestinationFile) -> Result<Self, CompileError> {
         let mut problems = Vec::new();
         let mut fields = BTreeMap::new();
@@ -90,6 +128,16 @@ impl CompiledDestination {
     }
 
     /// What every preset whose trigger matches `call` does with it, in preset order.
+    ///
+    /// ```
+    /// use cdpspec::coverage::CompiledDestination;
+    ///
+    /// let customerio = CompiledDestination::new(&cdpspec::destination::load("customerio").unwrap()).unwrap();
+    /// let call = serde_json::json!({"type": "track", "userId": "97980cfea0067", "event": "Course Enrolled"});
+    /// let outcomes = customerio.evaluate(&call);
+    /// assert_eq!(outcomes.len(), 1);
+    /// assert_eq!((customerio.presets[outcomes[0].preset].name.as_str(), outcomes[0].ok), ("Track Event", true));
+    /// ```
     pub fn evaluate(&self, call: &Value) -> Vec<Outcome> {
         let mut outcomes = Vec::new();
         for (i, preset) in self.presets.iter().enumerate() {
@@ -104,6 +152,14 @@ impl CompiledDestination {
     }
 
     /// The preset named `name`, or the first preset running action `action`.
+    ///
+    /// ```
+    /// use cdpspec::coverage::CompiledDestination;
+    ///
+    /// let customerio = CompiledDestination::new(&cdpspec::destination::load("customerio").unwrap()).unwrap();
+    /// assert_eq!(customerio.find("Track Event"), customerio.find("trackEvent"));
+    /// assert_eq!(customerio.find("Track Everything"), None);
+    /// ```
     pub fn find(&self, name_or_action: &str) -> Option<usize> {
         self.presets.iter().position(|p| p.name == name_or_action).or_else(|| self.presets.iter().position(|p| p.action == name_or_action))
     }

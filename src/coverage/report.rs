@@ -15,6 +15,18 @@ use crate::words::plural;
 const EXAMPLES: usize = 3;
 
 /// One evaluated call and where it came from.
+///
+/// ```
+/// use cdpspec::coverage::{CallRecord, CompiledDestination};
+///
+/// let customerio = CompiledDestination::new(&cdpspec::destination::load("customerio").unwrap()).unwrap();
+/// let call = serde_json::json!({"type": "track", "userId": "97980cfea0067", "event": "Course Enrolled"});
+/// let record = CallRecord {
+///     path: "events.ndjson".into(), line: 12, index: None, call_type: Some("track".into()),
+///     event: Some("Course Enrolled".into()), outcomes: customerio.evaluate(&call), errors: vec![],
+/// };
+/// assert!(record.outcomes[0].ok);
+/// ```
 #[derive(Debug, Clone)]
 pub struct CallRecord {
     /// The input's path.
@@ -35,6 +47,13 @@ pub struct CallRecord {
 
 impl CallRecord {
     /// `path:line` (and `#index` in a batch or array), for examples.
+    ///
+    /// ```
+    /// use cdpspec::coverage::CallRecord;
+    ///
+    /// let record = CallRecord { path: "batch.json".into(), line: 1, index: Some(3), call_type: None, event: None, outcomes: vec![], errors: vec![] };
+    /// assert_eq!(record.place(), "batch.json:1#3");
+    /// ```
     pub fn place(&self) -> String {
         match self.index {
             Some(i) => format!("{}:{}#{i}", self.path, self.line),
@@ -44,6 +63,16 @@ impl CallRecord {
 }
 
 /// A CI gate of `--fail-on`.
+///
+/// ```
+/// use cdpspec::coverage::{CallRecord, CompiledDestination, Coverage, Gate};
+///
+/// let customerio = CompiledDestination::new(&cdpspec::destination::load("customerio").unwrap()).unwrap();
+/// let mut coverage = Coverage::new(&customerio);
+/// coverage.add(&CallRecord { path: "-".into(), line: 1, index: None, call_type: Some("track".into()), event: None, outcomes: vec![], errors: vec![] });
+/// assert_eq!(coverage.failures(None, &[Gate::Failed]), Vec::<String>::new());
+/// assert_eq!(coverage.failures(None, &[Gate::Dropped]), ["1 call reached no action (--fail-on dropped)"]);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 pub enum Gate {
@@ -53,7 +82,19 @@ pub enum Gate {
     Failed,
 }
 
-/// One preset's results.
+/// One preset's results, as [`Coverage::presets`] holds them.
+///
+/// ```
+/// use cdpspec::coverage::{CallRecord, CompiledDestination, Coverage};
+///
+/// let customerio = CompiledDestination::new(&cdpspec::destination::load("customerio").unwrap()).unwrap();
+/// let page = serde_json::json!({"type": "page", "userId": "97980cfea0067", "name": "home"});
+/// let mut coverage = Coverage::new(&customerio);
+/// coverage.add(&CallRecord { path: "pages.ndjson".into(), line: 4, index: None, call_type: Some("page".into()), event: Some("home".into()), outcomes: customerio.evaluate(&page), errors: vec![] });
+/// let stats = coverage.presets.iter().find(|p| p.preset == "Track Page View").unwrap();
+/// assert_eq!((stats.triggered, stats.ok, stats.failed), (1, 0, 1));
+/// assert_eq!(stats.missing["url"].examples, ["pages.ndjson:4"]);
+/// ```
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct PresetStats {
     /// The preset's name.
@@ -73,6 +114,17 @@ pub struct PresetStats {
 }
 
 /// How often one field was missing or invalid, with example places.
+///
+/// ```
+/// use cdpspec::coverage::{CallRecord, CompiledDestination, Coverage};
+///
+/// let customerio = CompiledDestination::new(&cdpspec::destination::load("customerio").unwrap()).unwrap();
+/// let call = serde_json::json!({"type": "group", "userId": "97980cfea0067", "traits": {"name": "Acme"}});
+/// let mut coverage = Coverage::new(&customerio);
+/// coverage.add(&CallRecord { path: "groups.ndjson".into(), line: 2, index: None, call_type: Some("group".into()), event: None, outcomes: customerio.evaluate(&call), errors: vec![] });
+/// let id = &coverage.presets[customerio.find("createUpdateObject").unwrap()].missing["id"];
+/// assert_eq!((id.count, id.examples.as_slice()), (1, ["groups.ndjson:2".to_string()].as_slice()));
+/// ```
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct FieldStats {
     /// How many calls.
@@ -81,7 +133,20 @@ pub struct FieldStats {
     pub examples: Vec<String>,
 }
 
-/// One kind of call: a call type, with its event (track) or name (page, screen).
+/// One kind of call: a call type, with its event (track) or name (page, screen), as
+/// [`Coverage::kinds`] holds them.
+///
+/// ```
+/// use cdpspec::coverage::{CallRecord, CompiledDestination, Coverage};
+///
+/// let customerio = CompiledDestination::new(&cdpspec::destination::load("customerio").unwrap()).unwrap();
+/// let call = serde_json::json!({"type": "track", "userId": "97980cfea0067", "event": "Course Enrolled"});
+/// let mut coverage = Coverage::new(&customerio);
+/// coverage.add(&CallRecord { path: "-".into(), line: 1, index: None, call_type: Some("track".into()), event: Some("Course Enrolled".into()), outcomes: customerio.evaluate(&call), errors: vec![] });
+/// let kind = &coverage.kinds[0];
+/// assert_eq!((kind.call_type.as_str(), kind.event.as_deref(), kind.covered), ("track", Some("Course Enrolled"), 1));
+/// assert_eq!(kind.actions["Track Event"], 1);
+/// ```
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct KindStats {
     /// `type`.
@@ -110,6 +175,20 @@ pub struct KindStats {
 }
 
 /// How calls that `cdpspec validate` reports errors in are counted.
+///
+/// ```
+/// use cdpspec::Rule;
+/// use cdpspec::coverage::{CallRecord, CompiledDestination, Coverage, InvalidCalls};
+///
+/// let customerio = CompiledDestination::new(&cdpspec::destination::load("customerio").unwrap()).unwrap();
+/// let call = serde_json::json!({"type": "track", "userId": 42, "event": "Course Enrolled"});
+/// let record = CallRecord { path: "-".into(), line: 1, index: None, call_type: Some("track".into()), event: None, outcomes: customerio.evaluate(&call), errors: vec![Rule::NumericIdentifier] };
+/// for (treatment, covered) in [(InvalidCalls::Evaluated, 1), (InvalidCalls::Failed, 0)] {
+///     let mut coverage = Coverage::new(&customerio).with_invalid_calls(treatment);
+///     coverage.add(&record);
+///     assert_eq!((coverage.covered, coverage.with_errors), (covered, 1));
+/// }
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum InvalidCalls {
@@ -122,6 +201,21 @@ pub enum InvalidCalls {
 }
 
 /// What the plan says the corpus lacks or has too much of.
+///
+/// ```
+/// use std::path::Path;
+/// use cdpspec::coverage::{CallRecord, CompiledDestination, Coverage};
+///
+/// let customerio = CompiledDestination::new(&cdpspec::destination::load("customerio").unwrap()).unwrap();
+/// let plan = cdpspec::plan::load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/plan/courses.yaml"))).unwrap();
+/// let call = serde_json::json!({"type": "track", "userId": "97980cfea0067", "event": "Course Enroled"});
+/// let mut coverage = Coverage::new(&customerio);
+/// coverage.add(&CallRecord { path: "-".into(), line: 1, index: None, call_type: Some("track".into()), event: Some("Course Enroled".into()), outcomes: customerio.evaluate(&call), errors: vec![] });
+/// coverage.finish(Some(&plan));
+/// let plan_stats = coverage.plan.unwrap();
+/// assert_eq!(plan_stats.unplanned["Course Enroled"], 1);
+/// assert!(plan_stats.never_seen.contains(&"Course Enrolled".to_string()));
+/// ```
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct PlanStats {
     /// Planned events never seen in the corpus.
@@ -131,6 +225,23 @@ pub struct PlanStats {
 }
 
 /// The whole report.
+///
+/// ```
+/// use cdpspec::coverage::{CallRecord, CompiledDestination, Coverage, calls_of};
+///
+/// let customerio = CompiledDestination::new(&cdpspec::destination::load("customerio").unwrap()).unwrap();
+/// let batch = serde_json::json!({"batch": [
+///     {"type": "identify", "userId": "97980cfea0067", "traits": {"email": "cool.person@example.com"}},
+///     {"type": "page", "userId": "97980cfea0067", "name": "home"},
+/// ]});
+/// let mut coverage = Coverage::new(&customerio);
+/// for call in calls_of(&batch, None) {
+///     let call_type = call.call["type"].as_str().map(String::from);
+///     coverage.add(&CallRecord { path: "batch.json".into(), line: 1, index: call.index, call_type, event: None, outcomes: customerio.evaluate(&call.call), errors: vec![] });
+/// }
+/// coverage.finish(None);
+/// assert_eq!((coverage.calls, coverage.covered, coverage.failed, coverage.dropped), (2, 1, 1, 0));
+/// ```
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Coverage {
     /// The destination's display name.
@@ -169,6 +280,15 @@ pub struct Coverage {
 
 impl Coverage {
     /// An empty report for `destination`.
+    ///
+    /// ```
+    /// use cdpspec::coverage::{CompiledDestination, Coverage};
+    ///
+    /// let customerio = CompiledDestination::new(&cdpspec::destination::load("customerio").unwrap()).unwrap();
+    /// let coverage = Coverage::new(&customerio);
+    /// assert_eq!((coverage.destination.as_str(), coverage.calls), ("Actions Customerio", 0));
+    /// assert_eq!(coverage.presets.len(), customerio.presets.len());
+    /// ```
     pub fn new(destination: &CompiledDestination) -> Self {
         let presets = destination
             .presets
@@ -186,6 +306,14 @@ impl Coverage {
     }
 
     /// Counts calls with validation errors as failed (`--invalid-as-failed`).
+    ///
+    /// ```
+    /// use cdpspec::coverage::{CompiledDestination, Coverage, InvalidCalls};
+    ///
+    /// let customerio = CompiledDestination::new(&cdpspec::destination::load("customerio").unwrap()).unwrap();
+    /// let coverage = Coverage::new(&customerio).with_invalid_calls(InvalidCalls::Failed);
+    /// assert_eq!(coverage.invalid_calls, InvalidCalls::Failed);
+    /// ```
     pub fn with_invalid_calls(mut self, treatment: InvalidCalls) -> Self {
         self.invalid_calls = treatment;
         self
@@ -205,6 +333,16 @@ impl Coverage {
     }
 
     /// Adds one evaluated call.
+    ///
+    /// ```
+    /// use cdpspec::coverage::{CallRecord, CompiledDestination, Coverage};
+    ///
+    /// let customerio = CompiledDestination::new(&cdpspec::destination::load("customerio").unwrap()).unwrap();
+    /// let call = serde_json::json!({"type": "alias", "userId": "97980cfea0067", "previousId": "a1f5e8b2"});
+    /// let mut coverage = Coverage::new(&customerio);
+    /// coverage.add(&CallRecord { path: "-".into(), line: 1, index: None, call_type: Some("alias".into()), event: None, outcomes: customerio.evaluate(&call), errors: vec![] });
+    /// assert_eq!((coverage.calls, coverage.covered), (1, 1));
+    /// ```
     pub fn add(&mut self, record: &CallRecord) {
         self.calls += 1;
         let verdict = self.verdict(record);
@@ -266,6 +404,19 @@ impl Coverage {
     }
 
     /// Compares the events seen with `plan`'s, and orders kinds for reading.
+    ///
+    /// ```
+    /// use std::path::Path;
+    /// use cdpspec::coverage::{CallRecord, CompiledDestination, Coverage};
+    ///
+    /// let customerio = CompiledDestination::new(&cdpspec::destination::load("customerio").unwrap()).unwrap();
+    /// let plan = cdpspec::plan::load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/plan/courses.yaml"))).unwrap();
+    /// let call = serde_json::json!({"type": "track", "userId": "97980cfea0067", "event": "Course Enrolled"});
+    /// let mut coverage = Coverage::new(&customerio);
+    /// coverage.add(&CallRecord { path: "-".into(), line: 1, index: None, call_type: Some("track".into()), event: Some("Course Enrolled".into()), outcomes: customerio.evaluate(&call), errors: vec![] });
+    /// coverage.finish(Some(&plan));
+    /// assert!(coverage.plan.unwrap().never_seen.contains(&"Order Completed".to_string()));
+    /// ```
     pub fn finish(&mut self, plan: Option<&Plan>) {
         self.kinds.sort_by(|a, b| (&a.call_type, &a.event).cmp(&(&b.call_type, &b.event)));
         if let Some(plan) = plan {
@@ -276,11 +427,31 @@ impl Coverage {
     }
 
     /// The share of calls covered, in percent; `None` when there was nothing to cover.
+    ///
+    /// ```
+    /// use cdpspec::coverage::{CallRecord, CompiledDestination, Coverage};
+    ///
+    /// let customerio = CompiledDestination::new(&cdpspec::destination::load("customerio").unwrap()).unwrap();
+    /// let mut coverage = Coverage::new(&customerio);
+    /// assert_eq!(coverage.percent(), None);
+    /// let call = serde_json::json!({"type": "screen", "userId": "97980cfea0067", "name": "Course List"});
+    /// coverage.add(&CallRecord { path: "-".into(), line: 1, index: None, call_type: Some("screen".into()), event: None, outcomes: customerio.evaluate(&call), errors: vec![] });
+    /// assert_eq!(coverage.percent(), Some(100.0));
+    /// ```
     pub fn percent(&self) -> Option<f64> {
         (self.calls > 0).then(|| self.covered as f64 * 100.0 / self.calls as f64)
     }
 
     /// The gates that fail, as sentences.
+    ///
+    /// ```
+    /// use cdpspec::coverage::{CompiledDestination, Coverage, Gate};
+    ///
+    /// let customerio = CompiledDestination::new(&cdpspec::destination::load("customerio").unwrap()).unwrap();
+    /// let coverage = Coverage::new(&customerio);
+    /// assert_eq!(coverage.failures(Some(80.0), &[Gate::Dropped]), ["no calls were read, so nothing is covered (--fail-under 80%)"]);
+    /// assert!(coverage.failures(None, &[Gate::Dropped, Gate::Failed]).is_empty());
+    /// ```
     pub fn failures(&self, fail_under: Option<f64>, fail_on: &[Gate]) -> Vec<String> {
         let mut out = Vec::new();
         if let Some(min) = fail_under {

@@ -48,6 +48,15 @@ use crate::records;
 use crate::rule::{Rule, Severity};
 
 /// Where a record came from, for the diagnostics about it.
+///
+/// ```
+/// use cdpspec::check::Options;
+/// use cdpspec::engine::{Engine, Origin};
+///
+/// let engine = Engine::from_options(Options::default());
+/// let line = br#"{"type":"track","userId":"97980cfea0067","event":"Course Enrolled"}"#;
+/// assert_eq!(engine.check_record(line, Origin { name: "events.ndjson", line: 42 }).errors(), 0);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Origin<'a> {
     /// The name diagnostics give the source: a path, `<stdin>`, `POST /v1/batch`, a topic.
@@ -58,12 +67,27 @@ pub struct Origin<'a> {
 
 impl<'a> Origin<'a> {
     /// A record that is a whole source of its own (a request body, a message), named `name`.
+    ///
+    /// ```
+    /// use cdpspec::engine::Origin;
+    ///
+    /// assert_eq!(Origin::whole("POST /v1/track"), Origin { name: "POST /v1/track", line: 1 });
+    /// ```
     pub fn whole(name: &'a str) -> Origin<'a> {
         Origin { name, line: 1 }
     }
 }
 
 /// The compiled schemas, plan, severities, limits and destination, ready to check records.
+///
+/// ```
+/// use cdpspec::check::Options;
+/// use cdpspec::engine::{Engine, Origin};
+///
+/// let engine = Engine::from_options(Options::default());
+/// let body = br#"{"type":"identify","userId":"97980cfea0067","traits":{"email":"cool.person@example.com"}}"#;
+/// assert_eq!(engine.check_record(body, Origin::whole("POST /v1/identify")).errors(), 0);
+/// ```
 pub struct Engine {
     options: Options,
     fast: Option<FastPath>,
@@ -101,6 +125,19 @@ impl Engine {
     }
 
     /// An engine for options whose plan is already compiled.
+    ///
+    /// ```
+    /// use std::{path::Path, sync::Arc};
+    /// use cdpspec::check::Options;
+    /// use cdpspec::engine::{Engine, Origin};
+    /// use cdpspec::plan::PlanValidator;
+    ///
+    /// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/plan/courses.yaml");
+    /// let plan = PlanValidator::new(cdpspec::plan::load(Path::new(path)).unwrap(), path).unwrap();
+    /// let engine = Engine::from_options(Options { plan: Some(Arc::new(plan)), ..Options::default() });
+    /// let call = br#"{"type":"track","userId":"97980cfea0067","event":"Course Enroled"}"#;
+    /// assert_eq!(engine.check_record(call, Origin::whole("request")).errors(), 1, "unplanned-event");
+    /// ```
     pub fn from_options(options: Options) -> Engine {
         let fast = Some(FastPath::new(&options));
         Engine { options, fast, destination: None }
@@ -108,12 +145,33 @@ impl Engine {
 
     /// The same engine checking every record with the precise path alone: the reference the
     /// fast path is tested against, and the baseline of the benchmarks.
+    ///
+    /// ```
+    /// use cdpspec::check::Options;
+    /// use cdpspec::engine::{Engine, Origin};
+    ///
+    /// let call = br#"{"type":"track","userId":42,"event":"Course Enrolled"}"#;
+    /// let fast = Engine::from_options(Options::default());
+    /// let precise = Engine::from_options(Options::default()).without_fast_path();
+    /// assert_eq!(precise.check_record(call, Origin::whole("request")), fast.check_record(call, Origin::whole("request")));
+    /// ```
     pub fn without_fast_path(mut self) -> Engine {
         self.fast = None;
         self
     }
 
     /// The same engine, with `destination` to evaluate calls against.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use cdpspec::check::Options;
+    /// use cdpspec::coverage::CompiledDestination;
+    /// use cdpspec::engine::Engine;
+    ///
+    /// let customerio = CompiledDestination::new(&cdpspec::destination::load("customerio").unwrap()).unwrap();
+    /// let engine = Engine::from_options(Options::default()).with_destination(Arc::new(customerio));
+    /// assert_eq!(engine.destination().unwrap().name, "Actions Customerio");
+    /// ```
     pub fn with_destination(mut self, destination: Arc<CompiledDestination>) -> Engine {
         self.destination = Some(destination);
         self
@@ -121,6 +179,18 @@ impl Engine {
 
     /// The same engine for records without `type` that an endpoint, a file name or a topic
     /// implies to be of `call_type` (a default type already set wins).
+    ///
+    /// ```
+    /// use cdpspec::CallType;
+    /// use cdpspec::check::Options;
+    /// use cdpspec::engine::{Engine, Origin};
+    ///
+    /// let engine = Engine::from_options(Options::default());
+    /// let body = br#"{"userId":"97980cfea0067","previousId":"a1f5e8b2"}"#;
+    /// assert_eq!(engine.check_record(body, Origin::whole("POST /v1/alias")).errors(), 1, "no `type`");
+    /// let alias = engine.with_implied_type(Some(CallType::Alias));
+    /// assert_eq!(alias.check_record(body, Origin::whole("POST /v1/alias")).errors(), 0);
+    /// ```
     pub fn with_implied_type(&self, call_type: Option<CallType>) -> Engine {
         let mut options = self.options.clone();
         options.default_type = options.default_type.or(call_type);
@@ -129,22 +199,63 @@ impl Engine {
     }
 
     /// What records are checked with.
+    ///
+    /// ```
+    /// use cdpspec::CallType;
+    /// use cdpspec::check::Options;
+    /// use cdpspec::engine::Engine;
+    ///
+    /// let engine = Engine::from_options(Options { default_type: Some(CallType::Track), ..Options::default() });
+    /// assert_eq!(engine.options().default_type, Some(CallType::Track));
+    /// assert_eq!(engine.options().limits.batch_calls, 2500);
+    /// ```
     pub fn options(&self) -> &Options {
         &self.options
     }
 
     /// The destination calls are evaluated against, if any.
+    ///
+    /// ```
+    /// use cdpspec::config::Settings;
+    /// use cdpspec::engine::Engine;
+    ///
+    /// assert!(Engine::new(&Settings::default()).unwrap().destination().is_none());
+    /// let settings = Settings { destination: Some("customerio".into()), ..Settings::default() };
+    /// let engine = Engine::new(&settings).unwrap();
+    /// assert!(engine.destination().unwrap().find("Track Event").is_some());
+    /// ```
     pub fn destination(&self) -> Option<&Arc<CompiledDestination>> {
         self.destination.as_ref()
     }
 
     /// The severity diagnostics of `rule` get, or `None` when it is off.
+    ///
+    /// ```
+    /// use cdpspec::check::Options;
+    /// use cdpspec::engine::Engine;
+    /// use cdpspec::rule::{Rule, Severity};
+    ///
+    /// let engine = Engine::from_options(Options::default());
+    /// assert_eq!(engine.severity(Rule::MissingIdentity), Some(Severity::Error));
+    /// ```
     pub fn severity(&self, rule: Rule) -> Option<Severity> {
         self.options.severities.of(rule)
     }
 
     /// Checks one record: an NDJSON line without its terminator, a request body, a message; one
     /// document (a call, a batch or an array of calls) that may span lines.
+    ///
+    /// ```
+    /// use cdpspec::check::Options;
+    /// use cdpspec::engine::{Engine, Origin};
+    ///
+    /// let engine = Engine::from_options(Options::default());
+    /// let batch = br#"{"batch": [
+    ///   {"type": "track", "userId": "97980cfea0067", "event": "Course Enrolled"},
+    ///   {"type": "page", "name": "home"}
+    /// ]}"#;
+    /// assert_eq!(engine.check_record(batch, Origin::whole("POST /v1/batch")).errors(), 1, "the page call has no identity");
+    /// ```
     pub fn check_record(&self, text: &[u8], origin: Origin<'_>) -> Outcome {
         if text.trim_ascii().is_empty() {
             return Outcome::Blank;
@@ -161,6 +272,17 @@ impl Engine {
     /// Checks a document that is already parsed: the findings of every rule that is on, call
     /// by call. Sizes are measured on its compact encoding; duplicate keys, which a parsed
     /// value has lost, are not reported.
+    ///
+    /// ```
+    /// use cdpspec::check::Options;
+    /// use cdpspec::engine::Engine;
+    /// use cdpspec::Rule;
+    ///
+    /// let engine = Engine::from_options(Options::default());
+    /// let call = serde_json::json!({"type": "track", "userId": "97980cfea0067", "event": ""});
+    /// let report = engine.check_value(&call);
+    /// assert_eq!(report.calls[0].findings[0].rule, Rule::EmptyEvent);
+    /// ```
     pub fn check_value(&self, document: &Value) -> DocumentReport {
         let mut report = check::check_document(document, &self.options);
         let on = |f: &crate::Finding| self.options.severities.of(f.rule).is_some();

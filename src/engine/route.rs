@@ -21,6 +21,18 @@ use crate::locate::{elements, span};
 use crate::rule::{Rule, Severity};
 
 /// The side of a split a line goes to.
+///
+/// ```
+/// use cdpspec::check::Options;
+/// use cdpspec::engine::{Engine, Origin};
+/// use cdpspec::route::{Side, route};
+///
+/// let record = b"{\"type\":\"track\",\"event\":\"Course Enrolled\"";
+/// let outcome = Engine::from_options(Options::default()).check_record(record, Origin::whole("events.ndjson"));
+/// let mut sides = Vec::new();
+/// route(&outcome, record, &mut |side, _| sides.push(side));
+/// assert_eq!(sides, [Side::Invalid], "a record that does not parse goes to the invalid side as read");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Side {
     /// Calls without errors.
@@ -32,6 +44,20 @@ pub enum Side {
 /// Hands each line of one record to `to`, with its side: the record's calls, each on one line
 /// (annotated when invalid), or the record itself when it did not parse or holds no call but
 /// has errors. Blank records yield nothing.
+///
+/// ```
+/// use cdpspec::check::Options;
+/// use cdpspec::engine::{Engine, Origin};
+/// use cdpspec::route::{Side, route};
+///
+/// let record = br#"[{"type":"track","userId":"97980cfea0067","event":"Course Enrolled"}, {"type":"track","event":"Course Enrolled"}]"#;
+/// let outcome = Engine::from_options(Options::default()).check_record(record, Origin::whole("events.json"));
+/// let mut lines = Vec::new();
+/// route(&outcome, record, &mut |side, line| lines.push((side, String::from_utf8(line.to_vec()).unwrap())));
+/// assert_eq!(lines[0], (Side::Valid, r#"{"type":"track","userId":"97980cfea0067","event":"Course Enrolled"}"#.to_string()));
+/// assert_eq!(lines[1].0, Side::Invalid);
+/// assert!(lines[1].1.contains(r#""violationErrors":[{"type":"Required-Missing""#));
+/// ```
 pub fn route(outcome: &Outcome, text: &[u8], to: &mut dyn FnMut(Side, &[u8])) {
     let mut write = |valid: bool, line: &[u8]| to(if valid { Side::Valid } else { Side::Invalid }, line);
     match outcome {
@@ -146,6 +172,14 @@ impl<'d> Violation<'d> {
 }
 
 /// The violation type a pipeline that annotates events would give a rule's finding.
+///
+/// ```
+/// use cdpspec::Rule;
+/// use cdpspec::route::violation_type;
+///
+/// assert_eq!(violation_type(Rule::UnplannedEvent), "Unplanned-Event");
+/// assert_eq!(violation_type(Rule::MissingIdentity), "Required-Missing");
+/// ```
 pub fn violation_type(rule: Rule) -> &'static str {
     use Rule::*;
     match rule {

@@ -9,9 +9,19 @@ use serde_json::Value;
 use crate::CallType;
 
 /// Base of every canonical `$id`; the version segment changes only on breaking changes.
+///
+/// ```
+/// let track = cdpspec::schema::load("track.schema.json");
+/// assert_eq!(track["$id"], format!("{}track.schema.json", cdpspec::schema::BASE_URI));
+/// ```
 pub const BASE_URI: &str = "https://cdpspec.dev/schema/v1/";
 
 /// Every canonical schema file: (file name, contents).
+///
+/// ```
+/// let names: Vec<&str> = cdpspec::schema::FILES.iter().map(|(name, _)| *name).collect();
+/// assert!(names.contains(&"identify.schema.json") && names.contains(&"batch.schema.json"));
+/// ```
 pub const FILES: &[(&str, &str)] = &[
     ("common.schema.json", include_str!("../../schema/common.schema.json")),
     ("context.schema.json", include_str!("../../schema/context.schema.json")),
@@ -29,12 +39,30 @@ pub const FILES: &[(&str, &str)] = &[
 ];
 
 /// The parsed schema in `file` (one of [`FILES`]).
+///
+/// # Panics
+///
+/// When `file` is not one of [`FILES`].
+///
+/// ```
+/// let alias = cdpspec::schema::load("alias.schema.json");
+/// assert!(alias["required"].as_array().unwrap().contains(&"previousId".into()));
+/// ```
 pub fn load(file: &str) -> Value {
     let (_, text) = FILES.iter().find(|(name, _)| *name == file).unwrap_or_else(|| panic!("no canonical schema named {file}"));
     serde_json::from_str(text).unwrap_or_else(|e| panic!("canonical schema {file} is not JSON: {e}"))
 }
 
 /// Validators compiled from the canonical schemas, one per call type plus the batch envelope.
+///
+/// ```
+/// use cdpspec::CallType;
+/// use cdpspec::schema::Schemas;
+///
+/// let track = serde_json::json!({"type": "track", "userId": "97980cfea0067", "event": "Course Enrolled"});
+/// assert!(Schemas::get().call(CallType::Track).is_valid(&track));
+/// assert!(!Schemas::get().call(CallType::Alias).is_valid(&track));
+/// ```
 pub struct Schemas {
     calls: Vec<Validator>,
     envelope: Validator,
@@ -42,6 +70,12 @@ pub struct Schemas {
 
 impl Schemas {
     /// The process-wide compiled schemas (compiled on first use).
+    ///
+    /// ```
+    /// use cdpspec::schema::Schemas;
+    ///
+    /// assert!(std::ptr::eq(Schemas::get(), Schemas::get()), "compiled once");
+    /// ```
     pub fn get() -> &'static Schemas {
         static SCHEMAS: LazyLock<Schemas> = LazyLock::new(Schemas::compile);
         &SCHEMAS
@@ -63,11 +97,27 @@ impl Schemas {
     }
 
     /// The validator of one call type.
+    ///
+    /// ```
+    /// use cdpspec::CallType;
+    /// use cdpspec::schema::Schemas;
+    ///
+    /// let identify = serde_json::json!({"type": "identify", "userId": "97980cfea0067", "traits": {"email": "cool.person@example.com"}});
+    /// assert!(Schemas::get().call(CallType::Identify).is_valid(&identify));
+    /// ```
     pub fn call(&self, call: CallType) -> &Validator {
         &self.calls[call as usize]
     }
 
     /// The validator of the batch envelope (everything but the items).
+    ///
+    /// ```
+    /// use cdpspec::schema::Schemas;
+    ///
+    /// // Items are checked one by one with their own call's schema, not by the envelope.
+    /// assert!(Schemas::get().envelope().is_valid(&serde_json::json!({"batch": [{"type": "nonsense"}]})));
+    /// assert!(!Schemas::get().envelope().is_valid(&serde_json::json!({"batch": "not an array"})));
+    /// ```
     pub fn envelope(&self) -> &Validator {
         &self.envelope
     }

@@ -8,6 +8,18 @@ use crate::destination::trigger::TriggerError;
 
 /// A destination that does not compile: all its problems, in file order (actions' fields first,
 /// then presets).
+///
+/// ```
+/// use cdpspec::coverage::CompiledDestination;
+///
+/// let mut file = cdpspec::destination::load("customerio").unwrap();
+/// let presets = file.presets.as_mut().unwrap();
+/// presets[0].action = "createPerson".into();
+/// presets[1].action = "createDevice".into();
+/// let error = CompiledDestination::new(&file).err().unwrap();
+/// assert_eq!(error.problems.len(), 2);
+/// assert_eq!(error.to_string().lines().count(), 2, "one problem a line");
+/// ```
 #[derive(Debug)]
 pub struct CompileError {
     /// The problems; never empty.
@@ -15,6 +27,16 @@ pub struct CompileError {
 }
 
 /// One problem of a destination file.
+///
+/// ```
+/// use cdpspec::coverage::{CompiledDestination, Problem};
+///
+/// let mut file = cdpspec::destination::load("customerio").unwrap();
+/// file.presets.as_mut().unwrap()[0].trigger = r#"type = "identify"#.into();
+/// let error = CompiledDestination::new(&file).err().unwrap();
+/// assert!(matches!(&error.problems[0], Problem::Trigger { preset, .. } if preset == "Create or Update Person"));
+/// assert!(error.problems[0].to_string().starts_with("preset `Create or Update Person`: trigger `type = \"identify`: "));
+/// ```
 #[derive(Debug)]
 pub enum Problem {
     /// A field of an action is not a valid field definition.

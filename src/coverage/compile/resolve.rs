@@ -8,6 +8,16 @@ use super::CompiledDestination;
 use crate::suggest::{closest, fold};
 
 /// A name that is neither a preset nor an action of a destination.
+///
+/// ```
+/// use cdpspec::coverage::CompiledDestination;
+///
+/// let customerio = CompiledDestination::new(&cdpspec::destination::load("customerio").unwrap()).unwrap();
+/// let unknown = customerio.resolve("Track Pageview!").unwrap_err();
+/// assert_eq!((unknown.given.as_str(), unknown.destination.as_str()), ("Track Pageview!", "Actions Customerio"));
+/// assert_eq!(unknown.closest.as_deref(), Some("Track Page View"));
+/// assert!(unknown.actions.contains(&"trackPageView (Track Page View)".to_string()));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownAction {
     /// The name as given.

@@ -8,6 +8,15 @@ use super::report::{Coverage, InvalidCalls, KindStats};
 use crate::words::plural;
 
 /// The formats `cdpspec coverage --format` accepts.
+///
+/// ```
+/// use cdpspec::coverage::{CompiledDestination, Coverage, Format, render};
+///
+/// let customerio = CompiledDestination::new(&cdpspec::destination::load("customerio").unwrap()).unwrap();
+/// let coverage = Coverage::new(&customerio);
+/// let json: serde_json::Value = serde_json::from_str(&render(&coverage, Format::Json)).unwrap();
+/// assert_eq!(json["destination"], "Actions Customerio");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 pub enum Format {
@@ -20,6 +29,19 @@ pub enum Format {
 }
 
 /// The report in `format`.
+///
+/// ```
+/// use cdpspec::coverage::{CallRecord, CompiledDestination, Coverage, Format, render};
+///
+/// let customerio = CompiledDestination::new(&cdpspec::destination::load("customerio").unwrap()).unwrap();
+/// let call = serde_json::json!({"type": "track", "userId": "97980cfea0067", "event": "Course Enrolled"});
+/// let mut coverage = Coverage::new(&customerio);
+/// coverage.add(&CallRecord { path: "-".into(), line: 1, index: None, call_type: Some("track".into()), event: Some("Course Enrolled".into()), outcomes: customerio.evaluate(&call), errors: vec![] });
+/// coverage.finish(None);
+/// let markdown = render(&coverage, Format::Markdown);
+/// assert!(markdown.starts_with("## Coverage by Actions Customerio"));
+/// assert!(markdown.contains("**100.0%** of 1 call covered: 1 covered, 0 failed, 0 dropped"));
+/// ```
 pub fn render(coverage: &Coverage, format: Format) -> String {
     match format {
         Format::Human => human::render(coverage),

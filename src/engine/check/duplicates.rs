@@ -8,6 +8,15 @@ use crate::Pointer;
 
 /// Adds a `duplicate-key` finding for every duplicate key in `text` to the call it is in
 /// (by pointer: `/batch/3/...` or `/3/...` in a batch or array), or to the document.
+///
+/// ```
+/// use cdpspec::check::{Options, check_document, duplicates};
+///
+/// let text = r#"{"type":"track","userId":"97980cfea0067","event":"Course Enrolled","userId":"u2"}"#;
+/// let mut report = check_document(&serde_json::from_str(text).unwrap(), &Options::default());
+/// duplicates::check(text.as_bytes(), &mut report);
+/// assert_eq!(report.calls[0].findings[0].rule, cdpspec::Rule::DuplicateKey);
+/// ```
 pub fn check(text: &[u8], report: &mut super::DocumentReport) {
     for dup in duplicate_keys(text) {
         let finding = crate::diagnostic::Finding::new(
@@ -30,6 +39,13 @@ pub fn check(text: &[u8], report: &mut super::DocumentReport) {
 }
 
 /// A key that appears twice in one object.
+///
+/// ```
+/// use cdpspec::check::duplicates::{DuplicateKey, duplicate_keys};
+///
+/// let found = duplicate_keys(br#"{"type":"identify","traits":{"plan":"free","plan":"premium"}}"#);
+/// assert_eq!(found, [DuplicateKey { pointer: "/traits/plan".into(), key: "plan".into() }]);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DuplicateKey {
     /// JSON pointer of the second occurrence.
@@ -39,6 +55,14 @@ pub struct DuplicateKey {
 }
 
 /// Every duplicate key in `text`, a document that parsed as JSON.
+///
+/// ```
+/// use cdpspec::check::duplicates::duplicate_keys;
+///
+/// let batch = br#"{"batch":[{"type":"page","name":"home"},{"type":"page","name":"a","name":"b"}]}"#;
+/// assert_eq!(duplicate_keys(batch)[0].pointer, "/batch/1/name");
+/// assert!(duplicate_keys(br#"{"type":"alias"}"#).is_empty());
+/// ```
 pub fn duplicate_keys(text: &[u8]) -> Vec<DuplicateKey> {
     let mut found = Vec::new();
     let mut frames: Vec<Frame<'_>> = Vec::new();

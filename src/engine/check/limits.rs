@@ -16,6 +16,16 @@ use crate::fast::json::Json;
 use crate::rule::Rule;
 
 /// The limits a pipeline puts on what it accepts.
+///
+/// ```
+/// use cdpspec::check::{Options, check_document, limits::Limits};
+/// use cdpspec::Rule;
+///
+/// let limits = Limits { message_id_chars: 10, ..Limits::default() };
+/// let call = serde_json::json!({"type": "track", "userId": "97980cfea0067", "event": "Course Enrolled", "messageId": "ajs-next-1699999999"});
+/// let findings = &check_document(&call, &Options { limits, ..Options::default() }).calls[0].findings;
+/// assert_eq!((findings[0].rule, findings[0].pointer.as_str()), (Rule::MessageIdTooLong, "/messageId"));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Largest call, in bytes.
@@ -37,6 +47,12 @@ impl Default for Limits {
 
 impl Limits {
     /// The names of the limits, as cdpspec.toml's `[limits]` and `--limit` spell them.
+    ///
+    /// ```
+    /// use cdpspec::check::limits::Limits;
+    ///
+    /// assert!(Limits::NAMES.contains(&"batch-calls"));
+    /// ```
     pub const NAMES: &'static [&'static str] = &["call-bytes", "batch-bytes", "batch-calls", "message-id-chars"];
 
     /// Sets the limit `name` (one of [`Limits::NAMES`]) to `value`.
@@ -45,6 +61,16 @@ impl Limits {
     ///
     /// [`LimitError::Zero`] when `value` is 0, [`LimitError::UnknownLimit`] (with the closest
     /// valid name) when `name` is not a limit; the limits are then unchanged.
+    ///
+    /// ```
+    /// use cdpspec::check::limits::{LimitError, Limits};
+    ///
+    /// let mut limits = Limits::default();
+    /// limits.set("batch-calls", 100).unwrap();
+    /// assert_eq!(limits.batch_calls, 100);
+    /// let error = limits.set("batch-call", 100).unwrap_err();
+    /// assert_eq!(error, LimitError::UnknownLimit { name: "batch-call".into(), closest: Some("batch-calls") });
+    /// ```
     pub fn set(&mut self, name: &str, value: usize) -> Result<(), LimitError> {
         if value == 0 {
             return Err(LimitError::Zero { name: name.to_string() });
@@ -69,6 +95,13 @@ impl Limits {
     ///
     /// [`LimitError::NotAnAssignment`] without `=`, [`LimitError::NotANumber`] when the value is
     /// not a whole number, and the errors of [`Limits::set`] for the name and value.
+    ///
+    /// ```
+    /// use cdpspec::check::limits::Limits;
+    ///
+    /// assert_eq!(Limits::parse_assignment("call-bytes = 16384").unwrap(), ("call-bytes".to_string(), 16384));
+    /// assert!(Limits::parse_assignment("call-bytes=16k").unwrap_err().to_string().contains("not a whole number"));
+    /// ```
     pub fn parse_assignment(s: &str) -> Result<(String, usize), LimitError> {
         let (name, value) = s.split_once('=').ok_or_else(|| LimitError::NotAnAssignment { text: s.to_string() })?;
         let value = value.trim().parse().map_err(|_| LimitError::NotANumber { name: name.to_string(), value: value.to_string() })?;
@@ -79,6 +112,12 @@ impl Limits {
     /// Documents this many bytes long or shorter in the source cannot break a size limit: their
     /// compact encoding is never more than twice as long (`1e2` is `100.0`), so sizes are
     /// measured only above it.
+    ///
+    /// ```
+    /// use cdpspec::check::limits::Limits;
+    ///
+    /// assert_eq!(Limits::default().unmeasured_bytes(), 16 * 1024, "half of the 32 KB call limit");
+    /// ```
     pub fn unmeasured_bytes(&self) -> usize {
         self.call_bytes.min(self.batch_bytes) / 2
     }

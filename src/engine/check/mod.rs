@@ -29,6 +29,16 @@ use crate::schema::Schemas;
 use crate::suggest;
 
 /// What the caller knows beyond the payload.
+///
+/// ```
+/// use cdpspec::CallType;
+/// use cdpspec::check::{Options, check_document};
+///
+/// // Posted to /v1/alias: the endpoint implies the type.
+/// let call = serde_json::json!({"userId": "97980cfea0067", "previousId": "a1f5e8b2"});
+/// let options = Options { default_type: Some(CallType::Alias), ..Options::default() };
+/// assert!(check_document(&call, &options).calls[0].findings.is_empty());
+/// ```
 #[derive(Clone, Default)]
 pub struct Options {
     /// The type of top-level calls without a `type` field (as when posted to `/v1/alias`).
@@ -42,6 +52,16 @@ pub struct Options {
 }
 
 /// The findings of one call.
+///
+/// ```
+/// use cdpspec::CallType;
+/// use cdpspec::check::{Options, check_document};
+///
+/// let calls = serde_json::json!([{"type": "page", "anonymousId": "a1f5e8b2", "name": "home"}]);
+/// let call = &check_document(&calls, &Options::default()).calls[0];
+/// assert_eq!((call.index, call.call_type), (Some(0), Some(CallType::Page)));
+/// assert!(call.findings.is_empty());
+/// ```
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CallReport {
     /// Position in its batch or array; `None` for a call that is the whole document.
@@ -53,6 +73,15 @@ pub struct CallReport {
 }
 
 /// The findings of one document.
+///
+/// ```
+/// use cdpspec::check::{Options, check_document};
+///
+/// let batch = serde_json::json!({"batch": [{"type": "track", "userId": "97980cfea0067", "event": "Course Enrolled"}], "sentAt": "yesterday"});
+/// let report = check_document(&batch, &Options::default());
+/// assert_eq!(report.findings[0].pointer, "/sentAt", "the envelope's own finding");
+/// assert!(report.calls[0].findings.is_empty());
+/// ```
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DocumentReport {
     /// Findings about the document itself (the batch envelope, its size), not any one call.
@@ -79,6 +108,15 @@ pub fn check_document(doc: &Value, options: &Options) -> DocumentReport {
 /// Validates a document parsed from `text_len` bytes of text, as [`check_document`] does, but
 /// measures sizes only when the text was long enough to break a limit: a short text's compact
 /// encoding is never long enough to (see [`limits::Limits::unmeasured_bytes`]).
+///
+/// ```
+/// use cdpspec::check::{Options, check_parsed};
+///
+/// let text = r#"{"type":"track","userId":"97980cfea0067","event":"Course Enrolled"}"#;
+/// let call: serde_json::Value = serde_json::from_str(text).unwrap();
+/// let report = check_parsed(&call, text.len(), &Options::default());
+/// assert!(report.findings.is_empty() && report.calls[0].findings.is_empty());
+/// ```
 pub fn check_parsed(doc: &Value, text_len: usize, options: &Options) -> DocumentReport {
     let raw_len = text_len;
     let mut report = DocumentReport::default();

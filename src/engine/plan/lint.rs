@@ -16,6 +16,15 @@ use crate::rule::Severity;
 use crate::suggest::fold;
 
 /// One problem in a plan.
+///
+/// ```
+/// use cdpspec::plan::{Format, lint::lint, parse};
+/// use cdpspec::rule::Severity;
+///
+/// let plan = parse("name: Shop\nevents:\n  - name: Order Completed\n    versions: []\n", Format::Yaml, "plan.yaml").unwrap();
+/// let lints = lint(&plan);
+/// assert_eq!((lints[0].severity, lints[0].code, lints[0].location.as_str()), (Severity::Error, "no-versions", "/events/0/versions"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Lint {
     /// Error or warning.
@@ -38,6 +47,15 @@ pub struct Lint {
 
 /// Sets the line and column of each lint from the plan file's `text` (in `format`); a location
 /// that is not in the text takes the position of its nearest enclosing value.
+///
+/// ```
+/// use cdpspec::plan::{Format, lint, parse};
+///
+/// let text = "name: Shop\nidentify:\n  traits:\n    type: object\n    required: [email]\n";
+/// let mut lints = lint::lint(&parse(text, Format::Yaml, "plan.yaml").unwrap());
+/// lint::place(&mut lints, text, Format::Yaml);
+/// assert_eq!((lints[0].code, lints[0].line, lints[0].column), ("required-traits", Some(5), Some(15)));
+/// ```
 pub fn place(lints: &mut [Lint], text: &str, format: Format) {
     for lint in lints {
         if let Some((line, column)) = super::position::line_column(text, format, &lint.location) {
@@ -48,6 +66,16 @@ pub fn place(lints: &mut [Lint], text: &str, format: Format) {
 
 /// [`place`] with the text of the plan file at `path` (YAML or JSON by extension); places
 /// nothing when the file cannot be read.
+///
+/// ```
+/// use std::path::Path;
+/// use cdpspec::plan::{lint, load};
+///
+/// let path = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/plan/courses.yaml"));
+/// let mut lints = lint::lint(&load(path).unwrap());
+/// lint::place_in_file(&mut lints, path);
+/// assert!(lints.iter().all(|l| l.line.is_some()));
+/// ```
 pub fn place_in_file(lints: &mut [Lint], path: &Path) {
     if let Ok(text) = std::fs::read_to_string(path) {
         place(lints, &text, Format::of(path));
@@ -82,6 +110,16 @@ const FORMATS: &[&str] = &[
 ];
 
 /// Every problem in `plan`, in plan order.
+///
+/// ```
+/// use std::path::Path;
+/// use cdpspec::plan::{Format, lint::lint, load, parse};
+///
+/// let courses = load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/plan/courses.yaml"))).unwrap();
+/// assert!(lint(&courses).is_empty());
+/// let typo = parse("name: Shop\ncommon:\n  context: {type: object, requried: [library]}\n", Format::Yaml, "plan.yaml").unwrap();
+/// assert!(lint(&typo)[0].message.contains("did you mean `required`?"));
+/// ```
 pub fn lint(plan: &Plan) -> Vec<Lint> {
     let mut out = Vec::new();
     let mut push = |severity, code, location: String, message: String| out.push(Lint { severity, code, location, message, line: None, column: None });

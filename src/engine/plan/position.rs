@@ -15,6 +15,15 @@ use super::Format;
 /// 1-based line and column (in characters) of the value at `pointer` (RFC 6901) in `text`, a
 /// plan file in `format`; when the pointer names something absent, of its nearest enclosing
 /// value. `None` when nothing in the text could be located.
+///
+/// ```
+/// use cdpspec::plan::{Format, position::line_column};
+///
+/// let yaml = "name: Shop\nevents:\n  - name: Order Completed\n";
+/// assert_eq!(line_column(yaml, Format::Yaml, "/events/0/name"), Some((3, 11)));
+/// let json = "{\n  \"name\": \"Shop\",\n  \"events\": []\n}";
+/// assert_eq!(line_column(json, Format::Json, "/events"), Some((3, 13)));
+/// ```
 pub fn line_column(text: &str, format: Format, pointer: &str) -> Option<(usize, usize)> {
     catch_unwind(AssertUnwindSafe(|| match format {
         Format::Json => {

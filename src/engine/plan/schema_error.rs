@@ -6,6 +6,13 @@ use jsonschema::ValidationError;
 
 /// A section schema that is not a valid JSON Schema, or uses what plan validation does not allow
 /// (a pattern the linear-time regex engine cannot run, a remote `$ref`).
+///
+/// ```
+/// use cdpspec::plan::compile_section;
+///
+/// let error = compile_section(&serde_json::json!({"type": "object", "properties": {"plan": {"type": "text"}}})).err().unwrap();
+/// assert!(error.to_string().starts_with("invalid JSON Schema: "));
+/// ```
 #[derive(Debug)]
 pub struct SchemaError {
     /// jsonschema's error, with the keyword's path in the schema.

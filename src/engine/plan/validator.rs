@@ -17,6 +17,15 @@ use crate::rule::Rule as Check;
 use crate::{CallType, Pointer};
 
 /// A plan whose schemas are compiled, ready to check calls.
+///
+/// ```
+/// use std::path::Path;
+/// use cdpspec::plan::{PlanValidator, load};
+///
+/// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/plan/courses.yaml");
+/// let plan = PlanValidator::new(load(Path::new(path)).unwrap(), "courses.yaml").unwrap();
+/// assert_eq!(plan.plan().name, "Courses app");
+/// ```
 pub struct PlanValidator {
     plan: Plan,
     /// Where the plan came from, for plan locations (`plan.yaml`).
@@ -31,6 +40,25 @@ pub struct PlanValidator {
 }
 
 /// A plan schema that does not compile: the exact keyword at fault and what it must be.
+///
+/// ```
+/// use cdpspec::plan::{Format, PlanValidator, parse};
+///
+/// let plan = parse(r#"
+/// name: Shop
+/// events:
+///   - name: Order Completed
+///     versions:
+///       - version: 1
+///         properties:
+///           type: object
+///           properties:
+///             price: {type: numbr}
+/// "#, Format::Yaml, "plan.yaml").unwrap();
+/// let error = PlanValidator::new(plan, "plan.yaml").err().unwrap();
+/// assert_eq!(error.pointer, "/events/0/versions/0/properties/properties/price/type");
+/// assert_eq!((error.line, error.column), (None, None), "`plan.yaml` is only a label here");
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlanError {
     /// The plan's name as given to [`PlanValidator::new`] (`plan.yaml`).
@@ -48,12 +76,30 @@ pub struct PlanError {
 impl PlanError {
     /// Where in the plan: the plan's name and the keyword's pointer
     /// (`plan.yaml#/events/0/versions/0/properties/properties/price/type`).
+    ///
+    /// ```
+    /// use cdpspec::plan::PlanError;
+    ///
+    /// let error = PlanError { path: "plan.yaml".into(), pointer: "/events/0/name".into(), line: None, column: None, message: "...".into() };
+    /// assert_eq!(error.location(), "plan.yaml#/events/0/name");
+    /// ```
     pub fn location(&self) -> String {
         format!("{}#{}", self.path, self.pointer)
     }
 
     /// Sets [`line`](Self::line) and [`column`](Self::column) from the plan file's `text`
     /// (in `format`); the nearest enclosing value when the keyword is not in the text.
+    ///
+    /// ```
+    /// use cdpspec::plan::{Format, PlanValidator, parse};
+    ///
+    /// let text = "name: Shop\nidentify:\n  traits:\n    type: object\n    properties:\n      plan: {type: text}\n";
+    /// let plan = parse(text, Format::Yaml, "plan.yaml").unwrap();
+    /// let mut error = PlanValidator::new(plan, "plan.yaml").err().unwrap();
+    /// error.place(text, Format::Yaml);
+    /// assert_eq!((error.line, error.column), (Some(6), Some(20)));
+    /// assert!(error.to_string().starts_with("plan.yaml:6:20: #/identify/traits/properties/plan/type: "));
+    /// ```
     pub fn place(&mut self, text: &str, format: Format) {
         if let Some((line, column)) = super::position::line_column(text, format, &self.pointer) {
             (self.line, self.column) = (Some(line), Some(column));
@@ -106,6 +152,13 @@ impl PlanValidator {
     /// # Errors
     ///
     /// A [`PlanError`] naming the plan file, the keyword's pointer (and, when the source is the plan's own file, its line and column) and what is expected there.
+    ///
+    /// ```
+    /// use cdpspec::plan::{Format, PlanValidator, parse};
+    ///
+    /// let plan = parse("name: Shop\ncommon:\n  context: {type: object, minProperties: -1}\n", Format::Yaml, "plan.yaml").unwrap();
+    /// assert_eq!(PlanValidator::new(plan, "plan.yaml").err().unwrap().pointer, "/common/context/minProperties");
+    /// ```
     pub fn new(plan: Plan, source: impl Into<String>) -> Result<Self, PlanError> {
         let source = source.into();
         match Self::compile_rules(&plan, &source) {
@@ -146,12 +199,34 @@ impl PlanValidator {
     }
 
     /// The plan being checked.
+    ///
+    /// ```
+    /// use std::path::Path;
+    /// use cdpspec::plan::{PlanValidator, load};
+    ///
+    /// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/plan/courses.yaml");
+    /// let plan = PlanValidator::new(load(Path::new(path)).unwrap(), path).unwrap();
+    /// assert!(plan.plan().event("Course Enrolled").is_some());
+    /// ```
     pub fn plan(&self) -> &Plan {
         &self.plan
     }
 
     /// Violations of the plan by `call` (an object whose type is `call_type`), found at
     /// `pointer` in its document. Alias calls are not checked, as pipelines do not check them.
+    ///
+    /// ```
+    /// use std::path::Path;
+    /// use cdpspec::{CallType, Rule};
+    /// use cdpspec::plan::{PlanValidator, load};
+    ///
+    /// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/plan/courses.yaml");
+    /// let plan = PlanValidator::new(load(Path::new(path)).unwrap(), "courses.yaml").unwrap();
+    /// let call = serde_json::json!({"type": "track", "userId": "97980cfea0067", "event": "Course Enrolled", "properties": {"class_name": "Intro", "class_code": "CIO101"}});
+    /// let mut findings = Vec::new();
+    /// plan.check(&call, CallType::Track, "", &mut findings);
+    /// assert_eq!((findings[0].rule, findings[0].pointer.as_str()), (Rule::AdvancedRule, "/properties/class_code"));
+    /// ```
     pub fn check(&self, call: &Value, call_type: CallType, pointer: &str, out: &mut Vec<Finding>) {
         let payload = match call_type {
             CallType::Identify | CallType::Group => Section::Traits,
@@ -234,6 +309,14 @@ impl PlanValidator {
 ///
 /// A [`SchemaError`] when `schema` is not a valid JSON Schema or cannot be run so (a pattern
 /// with look-around, a `$ref` that is not local).
+///
+/// ```
+/// use cdpspec::plan::compile_section;
+///
+/// let properties = compile_section(&serde_json::json!({"type": "object", "properties": {"class_code": {"pattern": "^cio[0-9]{3}$"}}})).unwrap();
+/// assert!(properties.is_valid(&serde_json::json!({"class_code": "cio101"})));
+/// assert!(compile_section(&serde_json::json!({"properties": {"id": {"pattern": "^(?!test)"}}})).is_err(), "no look-around");
+/// ```
 pub fn compile_section(schema: &Value) -> Result<Validator, SchemaError> {
     build(schema).map_err(|source| SchemaError { source })
 }

@@ -6,6 +6,14 @@ use std::fmt;
 use super::Limits;
 
 /// A limit that cannot be set, from cdpspec.toml's `[limits]` or `--limit`.
+///
+/// ```
+/// use cdpspec::check::limits::{LimitError, Limits};
+///
+/// let error = Limits::parse_assignment("batch-bytes").unwrap_err();
+/// assert_eq!(error, LimitError::NotAnAssignment { text: "batch-bytes".into() });
+/// assert_eq!(Limits::default().set("call-bytes", 0).unwrap_err().to_string(), "limit `call-bytes` must be at least 1");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LimitError {
     /// The name is none of [`Limits::NAMES`].
