@@ -126,8 +126,7 @@ impl<'e> Validation<'e> {
     ///
     /// let ndjson = br#"{"type":"identify","userId":97980,"traits":{"email":"cool.person@example.com"}}"#;
     /// let (mut fast, mut precise) = (Collect::default(), Collect::default());
-    /// for run in [Validation::new(Default::default(), &mut fast), Validation::new(Default::default(), &mut precise).without_fast_path()] {
-    ///     let mut run = run;
+    /// for mut run in [Validation::new(Default::default(), &mut fast), Validation::new(Default::default(), &mut precise).without_fast_path()] {
     ///     run.reader("events.ndjson", &ndjson[..], cdpspec::input::Layout::Lines).unwrap();
     ///     run.finish().unwrap();
     /// }

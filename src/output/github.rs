@@ -32,7 +32,7 @@ use crate::summary::Summary;
 ///     lines.next(),
 ///     Some("::error file=events.ndjson,line=1,col=9,title=CDP102 unknown-type::`identity` is not a call type; did you mean `identify`? (at /type)%0Asuggestion: identify")
 /// );
-/// assert!(lines.next().unwrap().starts_with("::notice title=cdpspec::Checked 1 call in 1 file"));
+/// assert!(lines.next().unwrap().starts_with("::notice title=cdpspec::Checked 1 call"));
 /// ```
 pub struct Github<'a> {
     out: Box<dyn Write + 'a>,

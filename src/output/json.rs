@@ -24,7 +24,7 @@ use crate::summary::Summary;
 /// drop(json);
 /// let line: serde_json::Value = serde_json::from_slice(&out).unwrap();
 /// assert_eq!((line["code"].as_str(), line["rule"].as_str()), (Some("CDP104"), Some("missing-required")));
-/// assert!(String::from_utf8(err).unwrap().starts_with("Checked 1 call in 1 file"));
+/// assert!(String::from_utf8(err).unwrap().starts_with("Checked 1 call"));
 /// ```
 pub struct JsonLines<'a> {
     out: Box<dyn Write + 'a>,
