@@ -18,6 +18,22 @@ use crate::split::Split;
 use crate::summary::{About, Summary};
 
 /// One validation run over any number of sources.
+///
+/// ```
+/// use cdpspec::input::expand;
+/// use cdpspec::output::Collect;
+/// use cdpspec::validate::Validation;
+///
+/// let (sources, errors) = expand(&[concat!(env!("CARGO_MANIFEST_DIR"), "/examples/broken").to_string()]);
+/// assert!(errors.is_empty());
+/// let mut collect = Collect::default();
+/// let mut run = Validation::new(Default::default(), &mut collect);
+/// for source in &sources {
+///     run.source(source).unwrap();
+/// }
+/// let summary = run.finish().unwrap();
+/// assert_eq!((summary.files, summary.unparsed, summary.with_errors), (2, 1, 1));
+/// ```
 pub struct Validation<'e> {
     engine: Engine,
     /// The engine for the source being read, when its name implies a call type.
@@ -34,11 +50,38 @@ pub struct Validation<'e> {
 
 impl<'e> Validation<'e> {
     /// A run that checks with `options` and reports to `emitter`.
+    ///
+    /// ```
+    /// use cdpspec::check::Options;
+    /// use cdpspec::output::Collect;
+    /// use cdpspec::validate::Validation;
+    ///
+    /// let mut collect = Collect::default();
+    /// let options = Options { default_type: Some(cdpspec::CallType::Track), ..Options::default() }; // `--type track`
+    /// let mut run = Validation::new(options, &mut collect);
+    /// run.reader("track.ndjson", &br#"{"userId":"97980cfea0067","event":"Course Enrolled"}"#[..], cdpspec::input::Layout::Lines).unwrap();
+    /// assert_eq!(run.finish().unwrap().valid, 1);
+    /// ```
     pub fn new(options: check::Options, emitter: &'e mut dyn Emitter) -> Self {
         Validation::with_engine(Engine::from_options(options), emitter)
     }
 
     /// A run that checks with `engine` and reports to `emitter`.
+    ///
+    /// ```
+    /// use cdpspec::Rule;
+    /// use cdpspec::config::Settings;
+    /// use cdpspec::engine::Engine;
+    /// use cdpspec::output::Collect;
+    /// use cdpspec::validate::Validation;
+    ///
+    /// let settings = Settings { plan: Some(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/plan/courses.yaml").into()), ..Settings::default() };
+    /// let mut collect = Collect::default();
+    /// let mut run = Validation::with_engine(Engine::new(&settings).unwrap(), &mut collect);
+    /// run.reader("events.ndjson", &br#"{"type":"track","userId":"97980cfea0067","event":"Course Enroled"}"#[..], cdpspec::input::Layout::Lines).unwrap();
+    /// run.finish().unwrap();
+    /// assert_eq!(collect.diagnostics[0].rule, Rule::UnplannedEvent);
+    /// ```
     pub fn with_engine(engine: Engine, emitter: &'e mut dyn Emitter) -> Self {
         Validation {
             engine,
@@ -54,6 +97,20 @@ impl<'e> Validation<'e> {
 
     /// Checks records on `jobs` threads: 0 means as many as cores (the default), 1 the calling
     /// thread alone. Output and counts are the same for any number.
+    ///
+    /// ```
+    /// use cdpspec::output::Collect;
+    /// use cdpspec::validate::Validation;
+    ///
+    /// let calls = "{\"type\":\"track\",\"userId\":\"97980cfea0067\",\"event\":\"Course Enrolled\"}\n{\"type\":\"track\"}\n".repeat(500);
+    /// let summary_on = |jobs| {
+    ///     let mut collect = Collect::default();
+    ///     let mut run = Validation::new(Default::default(), &mut collect).with_jobs(jobs);
+    ///     run.reader("events.ndjson", calls.as_bytes(), cdpspec::input::Layout::Lines).unwrap();
+    ///     run.finish().unwrap()
+    /// };
+    /// assert_eq!(summary_on(1), summary_on(4));
+    /// ```
     pub fn with_jobs(mut self, jobs: usize) -> Self {
         self.threads = Threads::new(jobs);
         self
@@ -62,18 +119,64 @@ impl<'e> Validation<'e> {
     /// Checks every record with the precise path alone (serde_json and the `jsonschema` crate),
     /// as before the fast path existed: the reference the fast path is tested against, and the
     /// baseline of the benchmarks.
+    ///
+    /// ```
+    /// use cdpspec::output::Collect;
+    /// use cdpspec::validate::Validation;
+    ///
+    /// let ndjson = br#"{"type":"identify","userId":97980,"traits":{"email":"cool.person@example.com"}}"#;
+    /// let (mut fast, mut precise) = (Collect::default(), Collect::default());
+    /// for mut run in [Validation::new(Default::default(), &mut fast), Validation::new(Default::default(), &mut precise).without_fast_path()] {
+    ///     run.reader("events.ndjson", &ndjson[..], cdpspec::input::Layout::Lines).unwrap();
+    ///     run.finish().unwrap();
+    /// }
+    /// assert_eq!(fast.diagnostics, precise.diagnostics);
+    /// ```
     pub fn without_fast_path(mut self) -> Self {
         self.engine = self.engine.without_fast_path();
         self
     }
 
     /// Writes every call to one side of `split` as well (`--valid-out`, `--invalid-out`).
+    ///
+    /// ```
+    /// use cdpspec::output::Collect;
+    /// use cdpspec::split::{Split, SplitCounts};
+    /// use cdpspec::validate::Validation;
+    ///
+    /// let mut collect = Collect::default();
+    /// let mut run = Validation::new(Default::default(), &mut collect).with_split(Split::new(None, None));
+    /// let batch = br#"{"batch":[{"type":"track","userId":"97980cfea0067","event":"Course Enrolled"},{"type":"track","userId":"97980cfea0067","event":""}]}"#;
+    /// run.reader("batch.json", &batch[..], cdpspec::input::Layout::Document).unwrap();
+    /// assert_eq!(run.finish().unwrap().split, Some(SplitCounts { valid: 1, invalid: 1 }));
+    /// ```
     pub fn with_split(mut self, split: Split) -> Self {
         self.split = Some(split);
         self
     }
 
     /// Tells `progress` how the run goes on (the command line draws a bar with it).
+    ///
+    /// ```
+    /// use std::cell::Cell;
+    /// use std::sync::Arc;
+    /// use std::sync::atomic::AtomicU64;
+    /// use cdpspec::Summary;
+    /// use cdpspec::output::Collect;
+    /// use cdpspec::validate::{Progress, Validation};
+    ///
+    /// struct Records<'a>(&'a Cell<usize>);
+    /// impl Progress for Records<'_> {
+    ///     fn counter(&self) -> Arc<AtomicU64> { Arc::default() }
+    ///     fn record(&mut self, summary: &Summary) { self.0.set(summary.records) }
+    ///     fn finish(&self) {}
+    /// }
+    /// let (seen, mut collect) = (Cell::new(0), Collect::default());
+    /// let mut run = Validation::new(Default::default(), &mut collect).with_progress(Records(&seen));
+    /// run.reader("events.ndjson", &b"{\"type\":\"track\"}\n\n{}\n"[..], cdpspec::input::Layout::Lines).unwrap();
+    /// run.finish().unwrap();
+    /// assert_eq!(seen.get(), 3);
+    /// ```
     pub fn with_progress(mut self, progress: impl Progress + 'e) -> Self {
         self.progress = Some(Box::new(progress));
         self
@@ -85,6 +188,22 @@ impl<'e> Validation<'e> {
     /// # Errors
     ///
     /// The source cannot be opened or read; what was read before the error stays reported and counted.
+    ///
+    /// ```
+    /// use cdpspec::Rule;
+    /// use cdpspec::input::Source;
+    /// use cdpspec::output::Collect;
+    /// use cdpspec::validate::Validation;
+    ///
+    /// let mut collect = Collect::default();
+    /// let mut run = Validation::new(Default::default(), &mut collect);
+    /// run.source(&Source::File(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/broken/track-without-identity.json").into())).unwrap();
+    /// assert!(run.source(&Source::File("no-such-file.ndjson".into())).is_err());
+    /// assert_eq!((run.summary.files, run.summary.io_errors), (2, 1));
+    /// run.finish().unwrap();
+    /// let rules: Vec<Rule> = collect.diagnostics.iter().map(|d| d.rule).collect();
+    /// assert_eq!(rules, [Rule::MissingIdentity, Rule::MisspelledField]);
+    /// ```
     pub fn source(&mut self, source: &Source) -> io::Result<()> {
         self.summary.files += 1;
         let name = source.display_name();
@@ -102,6 +221,20 @@ impl<'e> Validation<'e> {
     }
 
     /// Counts an input that could not even be opened.
+    ///
+    /// ```
+    /// use cdpspec::input::expand;
+    /// use cdpspec::output::Collect;
+    /// use cdpspec::validate::Validation;
+    ///
+    /// let (sources, errors) = expand(&["no-such-dir/".to_string()]);
+    /// let mut collect = Collect::default();
+    /// let mut run = Validation::new(Default::default(), &mut collect);
+    /// for _ in &errors {
+    ///     run.unreadable();
+    /// }
+    /// assert_eq!((sources.len(), run.finish().unwrap().io_errors), (0, 1));
+    /// ```
     pub fn unreadable(&mut self) {
         self.summary.io_errors += 1;
     }
@@ -113,6 +246,19 @@ impl<'e> Validation<'e> {
     /// # Errors
     ///
     /// The reader fails; the records before the error were checked and counted.
+    ///
+    /// ```
+    /// use cdpspec::input::Layout;
+    /// use cdpspec::output::Collect;
+    /// use cdpspec::validate::Validation;
+    ///
+    /// let stdin = br#"{"type":"identify","userId":"97980cfea0067","traits":{"email":"cool.person@example.com"}}
+    /// {"type":"group","userId":"97980cfea0067","groupId":"customer-io"}"#;
+    /// let mut collect = Collect::default();
+    /// let mut run = Validation::new(Default::default(), &mut collect);
+    /// run.reader("<stdin>", &stdin[..], Layout::Sniff).unwrap();
+    /// assert_eq!((run.summary.calls, run.summary.valid), (2, 2));
+    /// ```
     pub fn reader(&mut self, name: &str, reader: impl BufRead, layout: Layout) -> io::Result<()> {
         if self.output_error.is_some() {
             return Ok(());
@@ -139,6 +285,22 @@ impl<'e> Validation<'e> {
     }
 
     /// The emitter's first write error, if any (a closed pipe, a full disk).
+    ///
+    /// ```
+    /// use std::io::{self, Write};
+    /// use cdpspec::output::Github;
+    /// use cdpspec::validate::Validation;
+    ///
+    /// struct ClosedPipe;
+    /// impl Write for ClosedPipe {
+    ///     fn write(&mut self, _: &[u8]) -> io::Result<usize> { Err(io::ErrorKind::BrokenPipe.into()) }
+    ///     fn flush(&mut self) -> io::Result<()> { Ok(()) }
+    /// }
+    /// let mut github = Github::new(Box::new(ClosedPipe));
+    /// let mut run = Validation::new(Default::default(), &mut github);
+    /// run.reader("events.ndjson", &br#"{"type":"track","userId":"97980cfea0067"}"#[..], cdpspec::input::Layout::Lines).unwrap();
+    /// assert_eq!(run.output_error().map(io::Error::kind), Some(io::ErrorKind::BrokenPipe));
+    /// ```
     pub fn output_error(&self) -> Option<&io::Error> {
         self.output_error.as_ref()
     }
@@ -149,6 +311,19 @@ impl<'e> Validation<'e> {
     /// # Errors
     ///
     /// The first write error of either output, naming it.
+    ///
+    /// ```
+    /// use cdpspec::output::Collect;
+    /// use cdpspec::split::{Output, Split};
+    /// use cdpspec::validate::Validation;
+    ///
+    /// let valid = Output::create(&std::env::temp_dir().join("cdpspec-doc-finish-split.ndjson")).unwrap();
+    /// let mut collect = Collect::default();
+    /// let mut run = Validation::new(Default::default(), &mut collect).with_split(Split::new(Some(valid), None));
+    /// run.reader("events.ndjson", &br#"{"type":"alias","userId":"97980cfea0067","previousId":"2c4e6a8b"}"#[..], cdpspec::input::Layout::Lines).unwrap();
+    /// run.finish_split().unwrap();
+    /// assert_eq!(run.summary.split.map(|s| s.valid), Some(1));
+    /// ```
     pub fn finish_split(&mut self) -> io::Result<()> {
         let Some(split) = self.split.take() else { return Ok(()) };
         self.summary.split = Some(split.counts());
@@ -161,6 +336,18 @@ impl<'e> Validation<'e> {
     /// # Errors
     ///
     /// The emitter's first write error, during the run or now.
+    ///
+    /// ```
+    /// use cdpspec::output::Collect;
+    /// use cdpspec::validate::Validation;
+    ///
+    /// let mut collect = Collect::default();
+    /// let mut run = Validation::new(Default::default(), &mut collect);
+    /// run.reader("events.ndjson", &br#"{"type":"track","userId":"97980cfea0067","event":"Course Enrolled"}"#[..], cdpspec::input::Layout::Lines).unwrap();
+    /// let summary = run.finish().unwrap();
+    /// assert_eq!(summary.to_human(), "Checked 1 call in 0 files: 1 valid, 0 with errors. Read 1 record (1 parsed, 0 did not parse, 0 blank). 0 errors, 0 warnings.");
+    /// assert_eq!(collect.summary, Some(summary));
+    /// ```
     pub fn finish(mut self) -> io::Result<Summary> {
         if let Some(progress) = &self.progress {
             progress.finish();
@@ -178,6 +365,29 @@ impl<'e> Validation<'e> {
 
 /// What a run tells whoever shows its progress: the bytes read (through a shared counter the
 /// sources add to, before decompression), the counts after each record, and the end.
+///
+/// ```
+/// use std::sync::Arc;
+/// use std::sync::atomic::{AtomicU64, Ordering};
+/// use cdpspec::Summary;
+/// use cdpspec::input::Source;
+/// use cdpspec::output::Collect;
+/// use cdpspec::validate::{Progress, Validation};
+///
+/// /// A progress bar that only keeps what it would draw.
+/// struct Bar(Arc<AtomicU64>);
+/// impl Progress for Bar {
+///     fn counter(&self) -> Arc<AtomicU64> { Arc::clone(&self.0) }
+///     fn record(&mut self, _: &Summary) {}
+///     fn finish(&self) {}
+/// }
+/// let (bytes, mut collect) = (Arc::new(AtomicU64::new(0)), Collect::default());
+/// let mut run = Validation::new(Default::default(), &mut collect).with_progress(Bar(Arc::clone(&bytes)));
+/// let source = Source::File(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/sdk/rudderstack.ndjson").into());
+/// run.source(&source).unwrap();
+/// run.finish().unwrap();
+/// assert_eq!(Some(bytes.load(Ordering::Relaxed)), source.size());
+/// ```
 pub trait Progress {
     /// The counter the sources add the bytes they read to.
     fn counter(&self) -> std::sync::Arc<std::sync::atomic::AtomicU64>;

@@ -9,6 +9,17 @@ use crate::check::limits::LimitError;
 use crate::rule::SeverityError;
 
 /// A `cdpspec.toml` that cannot be used.
+///
+/// ```
+/// use cdpspec::config::{ConfigFileError, load};
+///
+/// let dir = std::env::temp_dir().join("cdpspec-doc-config-file-error");
+/// std::fs::create_dir_all(&dir).unwrap();
+/// std::fs::write(dir.join("cdpspec.toml"), "deny_warnings = true\n").unwrap();
+/// let err = load(&dir.join("cdpspec.toml")).unwrap_err();
+/// assert!(matches!(err, ConfigFileError::UnknownKey { closest: Some("deny-warnings"), .. }));
+/// assert!(err.to_string().ends_with("unknown key `deny_warnings`; did you mean `deny-warnings`?"));
+/// ```
 #[derive(Debug)]
 pub enum ConfigFileError {
     /// The file could not be read.
@@ -59,6 +70,12 @@ pub enum ConfigFileError {
 
 impl ConfigFileError {
     /// The config file the error is about.
+    ///
+    /// ```
+    /// let missing = std::env::temp_dir().join("cdpspec-doc-no-such-project/cdpspec.toml");
+    /// let err = cdpspec::config::load(&missing).unwrap_err();
+    /// assert_eq!(err.path(), missing);
+    /// ```
     pub fn path(&self) -> &std::path::Path {
         match self {
             ConfigFileError::Read { path, .. }

@@ -32,9 +32,26 @@ use crate::check::limits::Limits;
 use crate::rule::Severities;
 
 /// The file name looked for.
+///
+/// ```
+/// let dir = std::env::temp_dir().join("cdpspec-doc-file-name");
+/// std::fs::create_dir_all(&dir).unwrap();
+/// std::fs::write(dir.join(cdpspec::config::FILE_NAME), "deny-warnings = true\n").unwrap();
+/// assert_eq!(cdpspec::config::discover(&dir), Some(dir.join("cdpspec.toml")));
+/// ```
 pub const FILE_NAME: &str = "cdpspec.toml";
 
 /// Settings of one project.
+///
+/// ```
+/// use cdpspec::CallType;
+/// use cdpspec::config::{Config, Overrides, resolve};
+///
+/// let config = Config { call_type: Some(CallType::Track), deny_warnings: true, ..Config::default() };
+/// let settings = resolve(&config, &Overrides::default()).unwrap();
+/// assert_eq!(settings.call_type, Some(CallType::Track));
+/// assert!(settings.deny_warnings);
+/// ```
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Config {
     /// The file the settings came from.
@@ -77,6 +94,13 @@ struct File {
 const KEYS: &[&str] = &["plan", "type", "paths", "destination", "deny-warnings", "rules", "limits"];
 
 /// The nearest `cdpspec.toml` in `start` or a folder above it.
+///
+/// ```
+/// let project = std::env::temp_dir().join("cdpspec-doc-discover");
+/// std::fs::create_dir_all(project.join("events/2024")).unwrap();
+/// std::fs::write(project.join("cdpspec.toml"), "paths = [\"events/\"]\n").unwrap();
+/// assert_eq!(cdpspec::config::discover(&project.join("events/2024")), Some(project.join("cdpspec.toml")));
+/// ```
 pub fn discover(start: &Path) -> Option<PathBuf> {
     start.ancestors().map(|dir| dir.join(FILE_NAME)).find(|p| p.is_file())
 }
@@ -89,6 +113,20 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
 /// has a value of the wrong type ([`ConfigFileError::Toml`]), has a key that is not a setting (with
 /// the closest one), a `type` that is not a call type, or a `[rules]` or `[limits]` line that
 /// names no rule, severity or limit.
+///
+/// ```
+/// use cdpspec::config::load;
+/// use cdpspec::{CallType, Rule, Severity};
+///
+/// let dir = std::env::temp_dir().join("cdpspec-doc-load");
+/// std::fs::create_dir_all(&dir).unwrap();
+/// let toml = "plan = \"tracking-plan.yaml\"\ntype = \"track\"\n\n[rules]\nunplanned-event = \"warning\"\n";
+/// std::fs::write(dir.join("cdpspec.toml"), toml).unwrap();
+/// let config = load(&dir.join("cdpspec.toml")).unwrap();
+/// assert_eq!(config.plan, Some(dir.join("tracking-plan.yaml")));
+/// assert_eq!(config.call_type, Some(CallType::Track));
+/// assert_eq!(config.severities.of(Rule::UnplannedEvent), Some(Severity::Warning));
+/// ```
 pub fn load(path: &Path) -> Result<Config, ConfigFileError> {
     let text = std::fs::read_to_string(path).map_err(|source| ConfigFileError::Read { path: path.to_path_buf(), source })?;
     let toml_error = |source| ConfigFileError::Toml { path: path.to_path_buf(), source };

@@ -15,6 +15,19 @@ use crate::plan::PlanError;
 use crate::rule::{Level, Rule, Severities};
 
 /// What a run checks with, after the config file and the overrides were merged.
+///
+/// ```
+/// use cdpspec::CallType;
+/// use cdpspec::config::{Config, Overrides, resolve};
+/// use cdpspec::engine::Engine;
+///
+/// let overrides = Overrides { call_type: Some(CallType::Track), ..Overrides::default() };
+/// let settings = resolve(&Config::default(), &overrides).unwrap();
+/// let engine = Engine::new(&settings).unwrap();
+/// let report = engine.check_value(&serde_json::json!({"userId": "97980cfea0067", "event": "Course Enrolled"}));
+/// assert_eq!(report.calls[0].call_type, Some(CallType::Track));
+/// assert!(report.calls[0].findings.is_empty());
+/// ```
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Settings {
     /// The type of top-level payloads without `type`.
@@ -34,6 +47,18 @@ pub struct Settings {
 }
 
 /// What a command line says on top of the config file; every field wins over it.
+///
+/// ```
+/// use cdpspec::Rule;
+/// use cdpspec::config::{Config, Overrides, resolve};
+/// use cdpspec::rule::Level;
+///
+/// let config = Config { paths: vec!["events/".into()], ..Config::default() };
+/// let overrides = Overrides { paths: vec!["captures/".into()], severities: vec![(Rule::InvalidEmail, Level::Off)], ..Overrides::default() };
+/// let settings = resolve(&config, &overrides).unwrap();
+/// assert_eq!(settings.paths, ["captures/"]);
+/// assert_eq!(settings.severities.of(Rule::InvalidEmail), None);
+/// ```
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Overrides {
     /// `--type`.
@@ -53,6 +78,17 @@ pub struct Overrides {
 }
 
 /// Why settings could not be resolved or compiled into an engine.
+///
+/// ```
+/// use cdpspec::config::{Config, ConfigError, Overrides, Settings, resolve};
+/// use cdpspec::engine::Engine;
+///
+/// let overrides = Overrides { limits: vec![("batch-call".into(), 100)], ..Overrides::default() };
+/// assert!(matches!(resolve(&Config::default(), &overrides), Err(ConfigError::Limit(_))));
+///
+/// let settings = Settings { plan: Some(std::env::temp_dir().join("cdpspec-doc-no-such-plan.yaml")), ..Settings::default() };
+/// assert!(matches!(Engine::new(&settings), Err(ConfigError::PlanFile(_))));
+/// ```
 #[derive(Debug)]
 pub enum ConfigError {
     /// The config file cannot be read or has a wrong key or value.
@@ -109,6 +145,17 @@ impl std::error::Error for ConfigError {
 /// # Errors
 ///
 /// The file cannot be read, or has an unknown key or a wrong value.
+///
+/// ```
+/// use cdpspec::CallType;
+/// use cdpspec::config::find;
+///
+/// let project = std::env::temp_dir().join("cdpspec-doc-find");
+/// std::fs::create_dir_all(project.join("events")).unwrap();
+/// std::fs::write(project.join("cdpspec.toml"), "type = \"track\"\n").unwrap();
+/// let config = find(None, &project.join("events")).unwrap();
+/// assert_eq!((config.path, config.call_type), (Some(project.join("cdpspec.toml")), Some(CallType::Track)));
+/// ```
 pub fn find(explicit: Option<&Path>, dir: &Path) -> Result<Config, ConfigError> {
     let path = explicit.map(PathBuf::from).or_else(|| config::discover(dir));
     Ok(path.map(|p| config::load(&p)).transpose().map_err(ConfigError::File)?.unwrap_or_default())

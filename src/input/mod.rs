@@ -18,6 +18,15 @@ use crate::CallType;
 pub use crate::records::Record;
 
 /// One input named on the command line, after directories were expanded.
+///
+/// ```
+/// use cdpspec::input::{Layout, Source};
+///
+/// let source = Source::File("captures/track/0001.ndjson.gz".into());
+/// assert_eq!(source.display_name(), "captures/track/0001.ndjson.gz");
+/// assert_eq!(source.implied_type(), Some(cdpspec::CallType::Track));
+/// assert_eq!(source.layout(), Layout::Lines);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
     /// A file.
@@ -28,6 +37,13 @@ pub enum Source {
 
 impl Source {
     /// The name diagnostics give this source.
+    ///
+    /// ```
+    /// use cdpspec::input::Source;
+    ///
+    /// assert_eq!(Source::File("events/2024-06-01.ndjson".into()).display_name(), "events/2024-06-01.ndjson");
+    /// assert_eq!(Source::Stdin.display_name(), "<stdin>");
+    /// ```
     pub fn display_name(&self) -> String {
         match self {
             Source::File(path) => path.display().to_string(),
@@ -38,6 +54,15 @@ impl Source {
     /// The call type its name implies for payloads without `type`, as an endpoint does: a file
     /// named after a call (`alias.json`, `alias.ndjson`) or a file in a directory named after
     /// one (`captures/alias/0001.json`). `--type` takes precedence.
+    ///
+    /// ```
+    /// use cdpspec::CallType;
+    /// use cdpspec::input::Source;
+    ///
+    /// assert_eq!(Source::File("captures/alias/0001.json".into()).implied_type(), Some(CallType::Alias));
+    /// assert_eq!(Source::File("identify.ndjson.gz".into()).implied_type(), Some(CallType::Identify));
+    /// assert_eq!(Source::File("events/2024-06-01.ndjson".into()).implied_type(), None);
+    /// ```
     pub fn implied_type(&self) -> Option<CallType> {
         let Source::File(path) = self else { return None };
         let inner = if has_extension(path, &["gz"]) { Path::new(path.file_stem().unwrap_or_default()) } else { path.as_path() };
@@ -47,6 +72,14 @@ impl Source {
     }
 
     /// Its size in bytes, when it is a file.
+    ///
+    /// ```
+    /// use cdpspec::input::Source;
+    ///
+    /// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/seed/track.json");
+    /// assert_eq!(Source::File(path.into()).size(), Some(std::fs::metadata(path).unwrap().len()));
+    /// assert_eq!(Source::Stdin.size(), None);
+    /// ```
     pub fn size(&self) -> Option<u64> {
         match self {
             Source::File(path) => fs::metadata(path).ok().map(|m| m.len()),
@@ -55,6 +88,14 @@ impl Source {
     }
 
     /// How the bytes of this source are laid out, by its extension (`.gz` looked through).
+    ///
+    /// ```
+    /// use cdpspec::input::{Layout, Source};
+    ///
+    /// assert_eq!(Source::File("events.jsonl.gz".into()).layout(), Layout::Lines);
+    /// assert_eq!(Source::File("batch.json".into()).layout(), Layout::Document);
+    /// assert_eq!(Source::Stdin.layout(), Layout::Sniff);
+    /// ```
     pub fn layout(&self) -> Layout {
         let Source::File(path) = self else { return Layout::Sniff };
         let inner = if has_extension(path, &["gz"]) { Path::new(path.file_stem().unwrap_or_default()) } else { path.as_path() };
@@ -73,6 +114,17 @@ impl Source {
     /// # Errors
     ///
     /// The file cannot be opened, or its first bytes cannot be read.
+    ///
+    /// ```
+    /// use std::io::Read;
+    /// use cdpspec::input::Source;
+    ///
+    /// let source = Source::File(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/seed/track.json").into());
+    /// let mut text = String::new();
+    /// source.open().unwrap().read_to_string(&mut text).unwrap();
+    /// assert!(text.contains(r#""event": "Course Enrolled""#));
+    /// assert!(Source::File("no-such-file.ndjson".into()).open().is_err());
+    /// ```
     pub fn open(&self) -> io::Result<Box<dyn io::BufRead + Send>> {
         self.open_counted(None)
     }
@@ -83,6 +135,17 @@ impl Source {
     /// # Errors
     ///
     /// The file cannot be opened, or its first bytes cannot be read.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use std::sync::atomic::{AtomicU64, Ordering};
+    /// use cdpspec::input::Source;
+    ///
+    /// let source = Source::File(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/sdk/rudderstack.ndjson").into());
+    /// let read = Arc::new(AtomicU64::new(0));
+    /// std::io::copy(&mut source.open_counted(Some(Arc::clone(&read))).unwrap(), &mut std::io::sink()).unwrap();
+    /// assert_eq!(Some(read.load(Ordering::Relaxed)), source.size());
+    /// ```
     pub fn open_counted(&self, count: Option<Arc<AtomicU64>>) -> io::Result<Box<dyn io::BufRead + Send>> {
         let mut raw: Box<dyn io::Read + Send> = match self {
             Source::Stdin => Box::new(io::stdin()),
@@ -108,12 +171,35 @@ impl Source {
     /// # Errors
     ///
     /// The source cannot be opened or read; the records before the error were handed on.
+    ///
+    /// ```
+    /// use cdpspec::input::{Record, Source};
+    ///
+    /// let source = Source::File(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/sdk/rudderstack.ndjson").into());
+    /// let mut types = Vec::new();
+    /// source.records(&mut |record| if let Record::Parsed { value, .. } = record { types.push(value["type"].to_string()) }).unwrap();
+    /// assert_eq!(types, [r#""identify""#, r#""track""#, r#""group""#]);
+    /// ```
     pub fn records(&self, visit: &mut dyn FnMut(Record<'_>)) -> io::Result<()> {
         crate::records::read(self.open()?, self.layout(), visit)
     }
 }
 
 /// How a source's bytes are split into documents.
+///
+/// ```
+/// use cdpspec::input::Layout;
+/// use cdpspec::output::Collect;
+/// use cdpspec::validate::Validation;
+///
+/// // Sniffed: a first line that is a whole object makes the input NDJSON, one call per line.
+/// let ndjson = br#"{"type":"track","userId":"97980cfea0067","event":"Course Enrolled"}
+/// {"type":"page","userId":"97980cfea0067","name":"Pricing"}"#;
+/// let mut collect = Collect::default();
+/// let mut run = Validation::new(Default::default(), &mut collect);
+/// run.reader("<stdin>", &ndjson[..], Layout::Sniff).unwrap();
+/// assert_eq!(run.finish().unwrap().records, 2);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Layout {
     /// One document per line (`.ndjson`, `.jsonl`).
@@ -129,6 +215,10 @@ pub enum Layout {
 
 /// File extensions a directory is searched for (`.gz` files whose inner extension is one of
 /// these are searched too).
+///
+/// ```
+/// assert!(cdpspec::input::EXTENSIONS.contains(&"ndjson"));
+/// ```
 pub const EXTENSIONS: &[&str] = &["json", "ndjson", "jsonl"];
 
 fn has_extension(path: &Path, extensions: &[&str]) -> bool {
@@ -140,6 +230,17 @@ fn has_extension(path: &Path, extensions: &[&str]) -> bool {
 /// cannot be read come back as errors, in order, beside the sources that can, and so does a
 /// directory that holds no input file: a run that checks nothing because a path is wrong must
 /// not pass.
+///
+/// ```
+/// use cdpspec::input::{Source, expand};
+///
+/// let seed = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/seed");
+/// let (sources, errors) = expand(&[seed.to_string(), "-".to_string(), "no-such-dir/".to_string()]);
+/// assert_eq!(sources.len(), 7, "six calls and stdin");
+/// assert!(sources[0].display_name().ends_with("alias.json"));
+/// assert_eq!(sources[6], Source::Stdin);
+/// assert_eq!(errors[0].0, "no-such-dir/");
+/// ```
 pub fn expand(paths: &[String]) -> (Vec<Source>, Vec<(String, io::Error)>) {
     let mut sources = Vec::new();
     let mut errors = Vec::new();
@@ -193,12 +294,31 @@ fn walk(dir: &Path, sources: &mut Vec<Source>, errors: &mut Vec<(String, io::Err
 
 /// Whether a line looks like a whole JSON document (an object or array opened and closed on
 /// it), which makes a sniffed source NDJSON.
+///
+/// ```
+/// use cdpspec::input::looks_like_document_line;
+///
+/// assert!(looks_like_document_line(br#"{"type":"track","userId":"97980cfea0067","event":"Course Enrolled"}"#));
+/// assert!(!looks_like_document_line(b"{")); // the first line of a pretty-printed document
+/// ```
 pub fn looks_like_document_line(line: &[u8]) -> bool {
     let t = line.trim_ascii();
     matches!((t.first(), t.last()), (Some(b'{'), Some(b'}')) | (Some(b'['), Some(b']')))
 }
 
 /// A reader that adds the bytes it reads to a shared count.
+///
+/// ```
+/// use std::io::Read;
+/// use std::sync::Arc;
+/// use std::sync::atomic::{AtomicU64, Ordering};
+/// use cdpspec::input::Counting;
+///
+/// let count = Arc::new(AtomicU64::new(0));
+/// let mut text = String::new();
+/// Counting::new(&b"{\"type\":\"screen\"}\n"[..], Arc::clone(&count)).read_to_string(&mut text).unwrap();
+/// assert_eq!(count.load(Ordering::Relaxed), 18);
+/// ```
 pub struct Counting<R> {
     inner: R,
     count: Arc<AtomicU64>,
@@ -206,6 +326,16 @@ pub struct Counting<R> {
 
 impl<R> Counting<R> {
     /// `inner`, counted into `count`.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use std::sync::atomic::{AtomicU64, Ordering};
+    /// use cdpspec::input::Counting;
+    ///
+    /// let count = Arc::new(AtomicU64::new(0));
+    /// std::io::copy(&mut Counting::new(&b"{}\n{}\n"[..], Arc::clone(&count)), &mut std::io::sink()).unwrap();
+    /// assert_eq!(count.load(Ordering::Relaxed), 6);
+    /// ```
     pub fn new(inner: R, count: Arc<AtomicU64>) -> Self {
         Counting { inner, count }
     }

@@ -11,6 +11,16 @@ use crate::locate::line_column;
 use crate::rule::Rule;
 
 /// One record of a source.
+///
+/// ```
+/// use cdpspec::Rule;
+/// use cdpspec::input::{Record, Source};
+///
+/// let broken = Source::File(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/broken/identify-trailing-comma.json").into());
+/// let mut rules = Vec::new();
+/// broken.records(&mut |record| if let Record::Unparsed { rule, .. } = record { rules.push(rule) }).unwrap();
+/// assert_eq!(rules, [Rule::InvalidJson]);
+/// ```
 pub enum Record<'a> {
     /// A line of only white space.
     Blank,
@@ -40,6 +50,15 @@ pub enum Record<'a> {
 
 impl<'a> Record<'a> {
     /// The record's bytes as read (empty for a blank line).
+    ///
+    /// ```
+    /// use cdpspec::input::{Record, Source};
+    ///
+    /// let source = Source::File(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/sdk/rudderstack.ndjson").into());
+    /// let mut lengths = Vec::new();
+    /// source.records(&mut |record: Record<'_>| lengths.push(record.text().len())).unwrap();
+    /// assert_eq!((lengths.len(), lengths[2]), (4, 0), "line 3 is blank");
+    /// ```
     pub fn text(&self) -> &'a [u8] {
         match self {
             Record::Blank => b"",
@@ -49,6 +68,15 @@ impl<'a> Record<'a> {
 
     /// The line the value at JSON `pointer` is on, in a record that parsed (its nearest
     /// enclosing value when it is missing).
+    ///
+    /// ```
+    /// use cdpspec::input::Source;
+    ///
+    /// let track = Source::File(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/seed/track.json").into());
+    /// let mut lines = Vec::new();
+    /// track.records(&mut |record| lines.push((record.line_of_pointer("/event"), record.line_of_pointer("/properties/class_code")))).unwrap();
+    /// assert_eq!(lines, [(Some(12), Some(8))]);
+    /// ```
     pub fn line_of_pointer(&self, pointer: &str) -> Option<usize> {
         let Record::Parsed { text, first_line, .. } = self else { return None };
         Some(place(text, *first_line, crate::locate::locate(text, pointer)).0)

@@ -12,6 +12,14 @@
 include!(concat!(env!("OUT_DIR"), "/calls.rs"));
 
 /// A call type that is not one of the six, with the closest one.
+///
+/// ```
+/// use cdpspec::{CallType, parse_call_type};
+///
+/// let err = parse_call_type("identity").unwrap_err();
+/// assert_eq!((err.given.as_str(), err.closest), ("identity", Some(CallType::Identify)));
+/// assert!(err.to_string().starts_with("`identity` is not a call type; did you mean `identify`?"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownCallType {
     /// The name as given.

@@ -5,6 +5,15 @@ use crate::rule::{Rule, Severity};
 
 /// A problem found in one call, before it is placed in a file. Checks produce these; the input
 /// layer turns them into [`Diagnostic`]s by locating `pointer` in the source text.
+///
+/// ```
+/// use cdpspec::Rule;
+/// use cdpspec::check::{Options, check_document};
+///
+/// let call = serde_json::json!({"type": "track", "userId": "97980cfea0067", "event": "Course Enrolled", "timestamp": "yesterday"});
+/// let finding = &check_document(&call, &Options::default()).calls[0].findings[0];
+/// assert_eq!((finding.rule, finding.pointer.as_str()), (Rule::InvalidTimestamp, "/timestamp"));
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
     /// Which check found it.
@@ -23,17 +32,40 @@ pub struct Finding {
 
 impl Finding {
     /// A finding without a suggestion.
+    ///
+    /// ```
+    /// use cdpspec::{Finding, Rule};
+    ///
+    /// let finding = Finding::new(Rule::EmptyEvent, "/event", "`event` is an empty string");
+    /// assert_eq!(finding.pointer, "/event");
+    /// assert_eq!((finding.suggestion, finding.plan_location), (None, None));
+    /// ```
     pub fn new(rule: Rule, pointer: impl Into<String>, message: impl Into<String>) -> Self {
         Finding { rule, pointer: pointer.into(), message: message.into(), suggestion: None, plan_location: None }
     }
 
     /// The same finding, demanded by the plan rule at `location`.
+    ///
+    /// ```
+    /// use cdpspec::{Finding, Rule};
+    ///
+    /// let finding = Finding::new(Rule::UnplannedEvent, "/event", "`Course Enroled` is not in the plan")
+    ///     .at_plan("courses.yaml#/events");
+    /// assert_eq!(finding.plan_location.as_deref(), Some("courses.yaml#/events"));
+    /// ```
     pub fn at_plan(mut self, location: impl Into<String>) -> Self {
         self.plan_location = Some(location.into());
         self
     }
 
     /// The same finding with a suggested fix.
+    ///
+    /// ```
+    /// use cdpspec::{Finding, Rule};
+    ///
+    /// let finding = Finding::new(Rule::UnknownType, "/type", "`identity` is not a call type").suggest("identify");
+    /// assert_eq!(finding.suggestion.as_deref(), Some("identify"));
+    /// ```
     pub fn suggest(mut self, suggestion: impl Into<String>) -> Self {
         self.suggestion = Some(suggestion.into());
         self
@@ -41,6 +73,20 @@ impl Finding {
 }
 
 /// A finding placed in its input: the unit every output format renders.
+///
+/// ```
+/// use cdpspec::Rule;
+/// use cdpspec::input::Layout;
+/// use cdpspec::output::Collect;
+/// use cdpspec::validate::Validation;
+///
+/// let mut collect = Collect::default();
+/// let mut run = Validation::new(Default::default(), &mut collect);
+/// run.reader("events.ndjson", &br#"{"type":"track","userId":"97980cfea0067"}"#[..], Layout::Lines).unwrap();
+/// run.finish().unwrap();
+/// let d = &collect.diagnostics[0];
+/// assert_eq!((d.path.as_str(), d.line, d.rule), ("events.ndjson", 1, Rule::MissingRequired));
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diagnostic {
     /// The input's path as given on the command line (`<stdin>` for `-`).

@@ -8,6 +8,14 @@ pub use error::SeverityError;
 use std::fmt;
 
 /// How bad a diagnostic is. Errors fail a run (exit code 1); warnings are reported only.
+///
+/// ```
+/// use cdpspec::{Rule, Severity};
+///
+/// assert_eq!(Rule::MissingIdentity.default_severity(), Severity::Error);
+/// assert_eq!(Rule::NumericIdentifier.default_severity(), Severity::Warning);
+/// assert!(Severity::Error > Severity::Warning); // the worst of a call's diagnostics is their max
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
     /// The call is readable, but a destination may treat it differently than intended.
@@ -18,6 +26,13 @@ pub enum Severity {
 
 impl Severity {
     /// The lowercase name used in every output format (`error`, `warning`).
+    ///
+    /// ```
+    /// use cdpspec::Severity;
+    ///
+    /// assert_eq!(Severity::Warning.as_str(), "warning");
+    /// assert_eq!(Severity::Error.to_string(), "error");
+    /// ```
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Warning => "warning",
@@ -35,6 +50,14 @@ impl fmt::Display for Severity {
 macro_rules! rules {
     ($($variant:ident = $code:literal, $name:literal, $severity:ident, $summary:literal;)*) => {
         /// A check `cdpspec` runs. See `Rule::ALL` for the catalog.
+        ///
+        /// ```
+        /// use cdpspec::Rule;
+        ///
+        /// let rule = Rule::MissingRequired;
+        /// assert_eq!((rule.code(), rule.name()), ("CDP104", "missing-required"));
+        /// assert_eq!(rule.to_string(), "missing-required");
+        /// ```
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum Rule {
             $(#[doc = $summary] $variant,)*
@@ -42,29 +65,62 @@ macro_rules! rules {
 
         impl Rule {
             /// Every rule, in code order.
+            ///
+            /// ```
+            /// use cdpspec::Rule;
+            ///
+            /// assert_eq!(Rule::ALL[0], Rule::InvalidJson);
+            /// assert!(Rule::ALL.windows(2).all(|w| w[0].code() < w[1].code()));
+            /// ```
             pub const ALL: &'static [Rule] = &[$(Rule::$variant,)*];
 
             /// The stable code, such as `CDP104`.
+            ///
+            /// ```
+            /// assert_eq!(cdpspec::Rule::UnplannedEvent.code(), "CDP301");
+            /// ```
             pub fn code(self) -> &'static str {
                 match self { $(Rule::$variant => $code,)* }
             }
 
             /// The kebab-case name, such as `missing-required`.
+            ///
+            /// ```
+            /// assert_eq!(cdpspec::Rule::InvalidTimestamp.name(), "invalid-timestamp");
+            /// ```
             pub fn name(self) -> &'static str {
                 match self { $(Rule::$variant => $name,)* }
             }
 
             /// The severity a diagnostic of this rule has unless configured otherwise.
+            ///
+            /// ```
+            /// use cdpspec::{Rule, Severity};
+            ///
+            /// assert_eq!(Rule::InvalidCurrency.default_severity(), Severity::Warning);
+            /// ```
             pub fn default_severity(self) -> Severity {
                 match self { $(Rule::$variant => Severity::$severity,)* }
             }
 
             /// One sentence saying what the rule catches.
+            ///
+            /// ```
+            /// assert!(cdpspec::Rule::MessageIdTooLong.summary().contains("100 characters"));
+            /// ```
             pub fn summary(self) -> &'static str {
                 match self { $(Rule::$variant => $summary,)* }
             }
 
             /// The rule with this code or name, if any.
+            ///
+            /// ```
+            /// use cdpspec::Rule;
+            ///
+            /// assert_eq!(Rule::find("CDP112"), Some(Rule::DuplicateKey));
+            /// assert_eq!(Rule::find("duplicate-key"), Some(Rule::DuplicateKey));
+            /// assert_eq!(Rule::find("duplicate-keys"), None);
+            /// ```
             pub fn find(code_or_name: &str) -> Option<Rule> {
                 Rule::ALL.iter().copied().find(|r| r.code() == code_or_name || r.name() == code_or_name)
             }
@@ -105,6 +161,14 @@ rules! {
 }
 
 /// What a rule's diagnostics are, as configuration says: a severity, or off.
+///
+/// ```
+/// use cdpspec::rule::Level;
+///
+/// assert_eq!("warn".parse(), Ok(Level::Warning));
+/// assert_eq!("allow".parse(), Ok(Level::Off));
+/// assert!("fatal".parse::<Level>().is_err());
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
     /// Report as an error.
@@ -131,11 +195,30 @@ impl std::str::FromStr for Level {
 }
 
 /// Severity overrides per rule; rules without one keep their default.
+///
+/// ```
+/// use cdpspec::rule::{Level, Severities};
+/// use cdpspec::{Rule, Severity};
+///
+/// let mut severities = Severities::default();
+/// severities.set(Rule::UnplannedEvent, Level::Warning);
+/// assert_eq!(severities.of(Rule::UnplannedEvent), Some(Severity::Warning));
+/// assert_eq!(severities.of(Rule::MissingType), Some(Severity::Error));
+/// ```
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Severities(std::collections::BTreeMap<Rule, Level>);
 
 impl Severities {
     /// Sets `rule` to `level`.
+    ///
+    /// ```
+    /// use cdpspec::Rule;
+    /// use cdpspec::rule::{Level, Severities};
+    ///
+    /// let mut severities = Severities::default();
+    /// severities.set(Rule::NumericIdentifier, Level::Error);
+    /// assert_eq!(severities.of(Rule::NumericIdentifier), Some(cdpspec::Severity::Error));
+    /// ```
     pub fn set(&mut self, rule: Rule, level: Level) {
         self.0.insert(rule, level);
     }
@@ -147,6 +230,15 @@ impl Severities {
     /// [`SeverityError::NotAnAssignment`] without `=`, [`SeverityError::UnknownRule`] (with the
     /// closest rule name) when the rule is not one, [`SeverityError::UnknownLevel`] when the
     /// level is not one.
+    ///
+    /// ```
+    /// use cdpspec::Rule;
+    /// use cdpspec::rule::{Level, Severities, SeverityError};
+    ///
+    /// assert_eq!(Severities::parse_assignment("CDP301=off"), Ok((Rule::UnplannedEvent, Level::Off)));
+    /// assert_eq!(Severities::parse_assignment("invalid-email = warn"), Ok((Rule::InvalidEmail, Level::Warning)));
+    /// assert!(matches!(Severities::parse_assignment("invalid-email"), Err(SeverityError::NotAnAssignment { .. })));
+    /// ```
     pub fn parse_assignment(s: &str) -> Result<(Rule, Level), SeverityError> {
         let (rule, level) = s.split_once('=').ok_or_else(|| SeverityError::NotAnAssignment { text: s.to_string() })?;
         let found = Rule::find(rule.trim()).ok_or_else(|| {
@@ -157,6 +249,17 @@ impl Severities {
     }
 
     /// The severity diagnostics of `rule` get, or `None` when it is off.
+    ///
+    /// ```
+    /// use cdpspec::rule::Severities;
+    /// use cdpspec::{Rule, Severity};
+    ///
+    /// let mut severities = Severities::default();
+    /// let (rule, level) = Severities::parse_assignment("empty-identifier=off").unwrap();
+    /// severities.set(rule, level);
+    /// assert_eq!(severities.of(Rule::EmptyIdentifier), None);
+    /// assert_eq!(severities.of(Rule::InvalidJson), Some(Severity::Error));
+    /// ```
     pub fn of(&self, rule: Rule) -> Option<Severity> {
         match self.0.get(&rule) {
             None => Some(rule.default_severity()),
@@ -175,6 +278,12 @@ impl fmt::Display for Rule {
 
 /// The rule documentation as Markdown (`docs/rules.md`): why each rule matters, with a failing
 /// and a passing example.
+///
+/// ```
+/// let markdown = cdpspec::rule::docs_markdown();
+/// assert!(markdown.contains("CDP104"));
+/// assert!(markdown.contains("missing-required"));
+/// ```
 pub fn docs_markdown() -> String {
     crate::rule_docs::markdown()
 }

@@ -6,6 +6,22 @@ use crate::words::{a_or_plural, plural};
 
 /// Counts of one run. `records == parsed + unparsed + blank` always holds, and
 /// `calls == valid + with_errors`.
+///
+/// ```
+/// use cdpspec::input::Layout;
+/// use cdpspec::output::Collect;
+/// use cdpspec::validate::Validation;
+///
+/// let ndjson = br#"{"type":"track","userId":"97980cfea0067","event":"Course Enrolled"}
+/// {"type":"track","userId":"97980cfea0067"}
+/// {"type":"track","#;
+/// let mut collect = Collect::default();
+/// let mut run = Validation::new(Default::default(), &mut collect);
+/// run.reader("events.ndjson", &ndjson[..], Layout::Lines).unwrap();
+/// let summary = run.finish().unwrap();
+/// assert_eq!((summary.records, summary.parsed, summary.unparsed), (3, 2, 1));
+/// assert_eq!((summary.calls, summary.valid, summary.with_errors), (2, 1, 1));
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Summary {
     /// Sources read (files and stdin).
@@ -44,6 +60,19 @@ pub struct Summary {
 
 impl Summary {
     /// Counts a diagnostic by severity, and an error by what it is about.
+    ///
+    /// ```
+    /// use cdpspec::Summary;
+    /// use cdpspec::summary::About;
+    /// # use cdpspec::{Diagnostic, Rule, Severity};
+    /// # let diagnostic = |severity| Diagnostic { path: "events.ndjson".into(), line: 1, column: 1, severity, rule: Rule::InvalidJson,
+    /// #     pointer: String::new(), message: "expected value".into(), index: None, suggestion: None, plan_location: None, source_line: None };
+    ///
+    /// let mut summary = Summary::default();
+    /// summary.count(&diagnostic(Severity::Error), About::Record);
+    /// summary.count(&diagnostic(Severity::Warning), About::Call);
+    /// assert_eq!((summary.errors, summary.record_errors, summary.warnings), (1, 1, 1));
+    /// ```
     pub fn count(&mut self, diagnostic: &Diagnostic, about: About) {
         match diagnostic.severity {
             Severity::Error => {
@@ -59,6 +88,16 @@ impl Summary {
     }
 
     /// Counts a checked call by the worst severity among its diagnostics.
+    ///
+    /// ```
+    /// use cdpspec::{Severity, Summary};
+    ///
+    /// let mut summary = Summary::default();
+    /// summary.count_call(None);
+    /// summary.count_call(Some(Severity::Warning));
+    /// summary.count_call(Some(Severity::Error));
+    /// assert_eq!((summary.calls, summary.valid, summary.with_warnings, summary.with_errors), (3, 2, 1, 1));
+    /// ```
     pub fn count_call(&mut self, worst: Option<Severity>) {
         self.calls += 1;
         match worst {
@@ -74,6 +113,16 @@ impl Summary {
     /// One paragraph for people. The errors are broken down by what they are about whenever
     /// some are not about calls, so `0 with errors` next to `1 error` never reads as a
     /// contradiction.
+    ///
+    /// ```
+    /// use cdpspec::Summary;
+    ///
+    /// let summary = Summary { files: 1, records: 2, parsed: 2, calls: 2, valid: 1, with_errors: 1, errors: 1, ..Summary::default() };
+    /// assert_eq!(
+    ///     summary.to_human(),
+    ///     "Checked 2 calls in 1 file: 1 valid, 1 with errors. Read 2 records (2 parsed, 0 did not parse, 0 blank). 1 error, 0 warnings."
+    /// );
+    /// ```
     pub fn to_human(&self) -> String {
         let mut valid = format!("{} valid", self.valid);
         if self.with_warnings > 0 {
@@ -124,6 +173,18 @@ impl Summary {
 }
 
 /// What a diagnostic is about, for the summary's account of errors.
+///
+/// ```
+/// use cdpspec::Summary;
+/// use cdpspec::summary::About;
+/// # use cdpspec::{Diagnostic, Rule, Severity};
+/// # let too_large = Diagnostic { path: "batch.json".into(), line: 1, column: 1, severity: Severity::Error, rule: Rule::BatchTooLarge,
+/// #     pointer: String::new(), message: "the batch is larger than 500 KB".into(), index: None, suggestion: None, plan_location: None, source_line: None };
+///
+/// let mut summary = Summary { files: 1, records: 1, parsed: 1, ..Summary::default() };
+/// summary.count(&too_large, About::Document);
+/// assert!(summary.to_human().ends_with("1 error (1 about a batch as a whole), 0 warnings."));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum About {
     /// A record that did not parse.

@@ -15,12 +15,40 @@ use crate::diagnostic::Diagnostic;
 use crate::summary::Summary;
 
 /// Renders diagnostics as workflow commands.
+///
+/// ```
+/// use cdpspec::output::Github;
+/// use cdpspec::validate::Validation;
+///
+/// let mut out = Vec::new();
+/// let mut github = Github::new(Box::new(&mut out));
+/// let mut run = Validation::new(Default::default(), &mut github);
+/// run.reader("events.ndjson", &br#"{"type":"identity","userId":"97980cfea0067"}"#[..], cdpspec::input::Layout::Lines).unwrap();
+/// run.finish().unwrap();
+/// drop(github);
+/// let text = String::from_utf8(out).unwrap();
+/// let mut lines = text.lines();
+/// assert_eq!(
+///     lines.next(),
+///     Some("::error file=events.ndjson,line=1,col=9,title=CDP102 unknown-type::`identity` is not a call type; did you mean `identify`? (at /type)%0Asuggestion: identify")
+/// );
+/// assert!(lines.next().unwrap().starts_with("::notice title=cdpspec::Checked 1 call"));
+/// ```
 pub struct Github<'a> {
     out: Box<dyn Write + 'a>,
 }
 
 impl<'a> Github<'a> {
     /// Writes to `out`, which the runner reads (stdout).
+    ///
+    /// ```
+    /// use cdpspec::Summary;
+    /// use cdpspec::output::{Emitter, Github};
+    ///
+    /// let mut out = Vec::new();
+    /// Github::new(Box::new(&mut out)).finish(&Summary::default()).unwrap();
+    /// assert!(String::from_utf8(out).unwrap().starts_with("::notice title=cdpspec::"));
+    /// ```
     pub fn new(out: Box<dyn Write + 'a>) -> Self {
         Github { out }
     }

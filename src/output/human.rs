@@ -17,6 +17,23 @@ use crate::summary::Summary;
 const MAX_EXCERPT: usize = 100;
 
 /// Whether to colour the output.
+///
+/// ```
+/// use cdpspec::output::{Colour, Human};
+/// use cdpspec::validate::Validation;
+///
+/// let render = |colour| {
+///     let mut out = Vec::new();
+///     let mut human = Human::new(Box::new(&mut out), colour);
+///     let mut run = Validation::new(Default::default(), &mut human);
+///     run.reader("events.ndjson", &br#"{"type":"track","userId":"97980cfea0067"}"#[..], cdpspec::input::Layout::Lines).unwrap();
+///     run.finish().unwrap();
+///     drop(human);
+///     String::from_utf8(out).unwrap()
+/// };
+/// assert!(render(Colour::Always).contains("\x1b[1;31merror[CDP104/missing-required]\x1b[0m"));
+/// assert!(!render(Colour::Never).contains('\x1b'));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Colour {
     /// Plain text.
@@ -28,6 +45,15 @@ pub enum Colour {
 impl Colour {
     /// Colour when writing to a terminal, unless `NO_COLOR` is set to anything non-empty
     /// (<https://no-color.org>).
+    ///
+    /// ```
+    /// use std::io::IsTerminal;
+    /// use cdpspec::output::Colour;
+    ///
+    /// assert_eq!(Colour::detect(false), Colour::Never);
+    /// let colour = Colour::detect(std::io::stdout().is_terminal()); // what `--format human` does
+    /// # let _ = colour;
+    /// ```
     pub fn detect(terminal: bool) -> Colour {
         Colour::decide(terminal, std::env::var_os("NO_COLOR").as_deref())
     }
@@ -38,6 +64,21 @@ impl Colour {
 }
 
 /// Renders diagnostics for a terminal or a log.
+///
+/// ```
+/// use cdpspec::output::{Colour, Human};
+/// use cdpspec::validate::Validation;
+///
+/// let mut out = Vec::new();
+/// let mut human = Human::new(Box::new(&mut out), Colour::Never);
+/// let mut run = Validation::new(Default::default(), &mut human);
+/// run.reader("events.ndjson", &br#"{"type":"identity","userId":"97980cfea0067"}"#[..], cdpspec::input::Layout::Lines).unwrap();
+/// run.finish().unwrap();
+/// drop(human);
+/// let text = String::from_utf8(out).unwrap();
+/// assert!(text.starts_with("events.ndjson:1:9: error[CDP102/unknown-type] `identity` is not a call type; did you mean `identify`? (at /type)\n"));
+/// assert!(text.contains("\n  |         ^\n"));
+/// ```
 pub struct Human<'a> {
     out: Box<dyn Write + 'a>,
     colour: Colour,
@@ -45,6 +86,15 @@ pub struct Human<'a> {
 
 impl<'a> Human<'a> {
     /// Writes to `out`, coloured or not.
+    ///
+    /// ```
+    /// use cdpspec::Summary;
+    /// use cdpspec::output::{Colour, Emitter, Human};
+    ///
+    /// let mut out = Vec::new();
+    /// Human::new(Box::new(&mut out), Colour::Never).finish(&Summary::default()).unwrap();
+    /// assert!(String::from_utf8(out).unwrap().contains("Checked 0 calls in 0 files"));
+    /// ```
     pub fn new(out: Box<dyn Write + 'a>, colour: Colour) -> Self {
         Human { out, colour }
     }

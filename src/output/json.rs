@@ -11,6 +11,21 @@ use crate::diagnostic::Diagnostic;
 use crate::summary::Summary;
 
 /// Renders diagnostics as JSON Lines.
+///
+/// ```
+/// use cdpspec::output::JsonLines;
+/// use cdpspec::validate::Validation;
+///
+/// let (mut out, mut err) = (Vec::new(), Vec::new());
+/// let mut json = JsonLines::new(Box::new(&mut out), Box::new(&mut err));
+/// let mut run = Validation::new(Default::default(), &mut json);
+/// run.reader("events.ndjson", &br#"{"type":"track","userId":"97980cfea0067"}"#[..], cdpspec::input::Layout::Lines).unwrap();
+/// run.finish().unwrap();
+/// drop(json);
+/// let line: serde_json::Value = serde_json::from_slice(&out).unwrap();
+/// assert_eq!((line["code"].as_str(), line["rule"].as_str()), (Some("CDP104"), Some("missing-required")));
+/// assert!(String::from_utf8(err).unwrap().starts_with("Checked 1 call"));
+/// ```
 pub struct JsonLines<'a> {
     out: Box<dyn Write + 'a>,
     err: Box<dyn Write + 'a>,
@@ -18,6 +33,15 @@ pub struct JsonLines<'a> {
 
 impl<'a> JsonLines<'a> {
     /// Diagnostics to `out`, the summary to `err`.
+    ///
+    /// ```
+    /// use cdpspec::Summary;
+    /// use cdpspec::output::{Emitter, JsonLines};
+    ///
+    /// let (mut out, mut err) = (Vec::new(), Vec::new());
+    /// JsonLines::new(Box::new(&mut out), Box::new(&mut err)).finish(&Summary::default()).unwrap();
+    /// assert!(out.is_empty() && !err.is_empty());
+    /// ```
     pub fn new(out: Box<dyn Write + 'a>, err: Box<dyn Write + 'a>) -> Self {
         JsonLines { out, err }
     }

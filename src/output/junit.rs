@@ -22,6 +22,21 @@ use crate::rule::Severity;
 use crate::summary::Summary;
 
 /// Renders diagnostics as a JUnit XML report, written whole at the end (suites carry counts).
+///
+/// ```
+/// use cdpspec::output::Junit;
+/// use cdpspec::validate::Validation;
+///
+/// let mut out = Vec::new();
+/// let mut junit = Junit::new(Box::new(&mut out), Box::new(std::io::sink()));
+/// let mut run = Validation::new(Default::default(), &mut junit);
+/// run.reader("events.ndjson", &br#"{"type":"track","userId":"97980cfea0067"}"#[..], cdpspec::input::Layout::Lines).unwrap();
+/// run.finish().unwrap();
+/// drop(junit);
+/// let xml = String::from_utf8(out).unwrap();
+/// assert!(xml.contains(r#"<testsuite name="events.ndjson" tests="1" failures="1" errors="0" skipped="0">"#));
+/// assert!(xml.contains(r#"type="CDP104/missing-required""#));
+/// ```
 pub struct Junit<'a> {
     out: Box<dyn Write + 'a>,
     err: Box<dyn Write + 'a>,
@@ -57,6 +72,16 @@ impl Suite {
 
 impl<'a> Junit<'a> {
     /// The report to `out`, the summary to `err`.
+    ///
+    /// ```
+    /// use cdpspec::Summary;
+    /// use cdpspec::output::{Emitter, Junit};
+    ///
+    /// // A run without diagnostics is one passing test case, so CI shows that checks ran.
+    /// let mut out = Vec::new();
+    /// Junit::new(Box::new(&mut out), Box::new(std::io::sink())).finish(&Summary { files: 1, ..Summary::default() }).unwrap();
+    /// assert!(String::from_utf8(out).unwrap().contains(r#"<testsuites name="cdpspec" tests="1" failures="0" errors="0">"#));
+    /// ```
     pub fn new(out: Box<dyn Write + 'a>, err: Box<dyn Write + 'a>) -> Self {
         Junit { out, err, suites: Vec::new() }
     }

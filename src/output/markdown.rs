@@ -22,6 +22,21 @@ use crate::summary::Summary;
 pub(crate) const MAX_ROWS: usize = 50;
 
 /// Renders a Markdown report, written whole at the end (the counts come first).
+///
+/// ```
+/// use cdpspec::output::Markdown;
+/// use cdpspec::validate::Validation;
+///
+/// let mut out = Vec::new();
+/// let mut markdown = Markdown::new(Box::new(&mut out), 50);
+/// let mut run = Validation::new(Default::default(), &mut markdown);
+/// run.reader("events.ndjson", &br#"{"type":"track","userId":"97980cfea0067"}"#[..], cdpspec::input::Layout::Lines).unwrap();
+/// run.finish().unwrap();
+/// drop(markdown);
+/// let text = String::from_utf8(out).unwrap();
+/// assert!(text.starts_with("### cdpspec\n"));
+/// assert!(text.contains("| CDP104 | `missing-required` | error | 1 |"));
+/// ```
 pub struct Markdown<'a> {
     out: Box<dyn Write + 'a>,
     max_rows: usize,
@@ -32,6 +47,20 @@ pub struct Markdown<'a> {
 
 impl<'a> Markdown<'a> {
     /// Writes to `out`, listing at most `max_rows` diagnostics.
+    ///
+    /// ```
+    /// use cdpspec::output::Markdown;
+    /// use cdpspec::validate::Validation;
+    ///
+    /// let mut out = Vec::new();
+    /// let mut markdown = Markdown::new(Box::new(&mut out), 1);
+    /// let mut run = Validation::new(Default::default(), &mut markdown);
+    /// let calls = "{\"type\":\"track\",\"userId\":\"97980cfea0067\"}\n".repeat(3);
+    /// run.reader("events.ndjson", calls.as_bytes(), cdpspec::input::Layout::Lines).unwrap();
+    /// run.finish().unwrap();
+    /// drop(markdown);
+    /// assert!(String::from_utf8(out).unwrap().contains("The first 1 of 3 diagnostics; `--format human` lists them all."));
+    /// ```
     pub fn new(out: Box<dyn Write + 'a>, max_rows: usize) -> Self {
         Markdown { out, max_rows, counts: BTreeMap::new(), total: 0, rows: String::new() }
     }

@@ -26,6 +26,22 @@ use crate::summary::Summary;
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
 /// Renders diagnostics as a SARIF log.
+///
+/// ```
+/// use cdpspec::output::Sarif;
+/// use cdpspec::validate::Validation;
+///
+/// let mut out = Vec::new();
+/// let mut sarif = Sarif::new(Box::new(&mut out), Box::new(std::io::sink()));
+/// let mut run = Validation::new(Default::default(), &mut sarif);
+/// run.reader("events.ndjson", &br#"{"type":"track","userId":"97980cfea0067"}"#[..], cdpspec::input::Layout::Lines).unwrap();
+/// run.finish().unwrap();
+/// drop(sarif);
+/// let log: serde_json::Value = serde_json::from_slice(&out).unwrap();
+/// let result = &log["runs"][0]["results"][0];
+/// assert_eq!(result["ruleId"], "CDP104");
+/// assert_eq!(result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "events.ndjson");
+/// ```
 pub struct Sarif<'a> {
     out: Box<dyn Write + 'a>,
     err: Box<dyn Write + 'a>,
@@ -36,6 +52,16 @@ pub struct Sarif<'a> {
 
 impl<'a> Sarif<'a> {
     /// The log to `out`, the summary to `err`.
+    ///
+    /// ```
+    /// use cdpspec::Summary;
+    /// use cdpspec::output::{Emitter, Sarif};
+    ///
+    /// let mut out = Vec::new();
+    /// Sarif::new(Box::new(&mut out), Box::new(std::io::sink())).finish(&Summary::default()).unwrap();
+    /// let log: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    /// assert_eq!((log["version"].as_str(), log["runs"][0]["results"].as_array().map(Vec::len)), (Some("2.1.0"), Some(0)));
+    /// ```
     pub fn new(out: Box<dyn Write + 'a>, err: Box<dyn Write + 'a>) -> Self {
         Sarif { out, err, started: false, results: 0 }
     }

@@ -4,6 +4,14 @@
 use std::fmt;
 
 /// A severity setting that names no rule or no level.
+///
+/// ```
+/// use cdpspec::rule::{Severities, SeverityError};
+///
+/// let err = Severities::parse_assignment("unplaned-event=warning").unwrap_err();
+/// assert_eq!(err, SeverityError::UnknownRule { name: "unplaned-event".into(), closest: Some("unplanned-event") });
+/// assert_eq!(err.to_string(), "`unplaned-event` is not a rule; did you mean `unplanned-event`?");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SeverityError {
     /// The setting has no `=`.
