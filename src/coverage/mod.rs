@@ -11,4 +11,4 @@ mod report;
 pub use calls::{DocumentCall, calls_of};
 pub use compile::{CompileError, CompiledDestination, CompiledPreset, Outcome, Problem, UnknownAction};
 pub use render::{Format, render};
-pub use report::{CallRecord, Coverage, Gate, InvalidCalls};
+pub use report::{CallRecord, Coverage, FieldStats, Gate, InvalidCalls, KindStats, PlanStats, PresetStats};

@@ -35,13 +35,17 @@ pub(crate) mod timestamp;
 
 use std::sync::Arc;
 
+/// What checking one record gave: blank, did not parse, clean (with its call count), or
+/// checked (with its diagnostics, per call).
+pub use self::fast::Outcome;
+
 use serde_json::Value;
 
 use self::check::{DocumentReport, Options};
 use crate::CallType;
 use crate::config::{ConfigError, Settings};
 use crate::coverage::CompiledDestination;
-use crate::fast::outcome::{self, Outcome};
+use crate::fast::outcome;
 use crate::fast::{FastPath, Verdict};
 use crate::plan::PlanValidator;
 use crate::records;

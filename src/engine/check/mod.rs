@@ -4,7 +4,7 @@
 //!
 //! Each rule's module holds the rule twice: its precise form, which writes findings over a
 //! `serde_json::Value`, and its fast form, which only answers "would it report anything?" over
-//! the fast path's [`Json`] view (`src/fast/rules.rs` asks them in turn). A fast form may
+//! the fast path's `Json` view (`src/engine/fast/rules.rs` asks them in turn). A fast form may
 //! fail a call the precise form passes (the call then takes the precise path), never pass one
 //! the precise form reports on; `tests/differential.rs` holds the two to the same verdicts.
 
