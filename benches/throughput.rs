@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use cdpspec::check::Options;
 use cdpspec::input::Layout;
-use cdpspec::output::{Emitter, Format};
+use cdpspec::output::{Colour, Emitter, Format};
 use cdpspec::testing::fast::tape::Tape;
 use cdpspec::validate::Validation;
 use cdpspec::{Diagnostic, Summary};
@@ -69,7 +69,7 @@ fn lines(corpus: &[u8]) -> impl Iterator<Item = &[u8]> {
 /// Runs `cdpspec validate` over `corpus` in memory; returns the calls checked.
 fn validate(corpus: &[u8], jobs: usize, fast: bool, diagnostics: bool) -> usize {
     let mut count = Count(0);
-    let mut json = Format::Json.emitter(Box::new(io::sink()), Box::new(io::sink()));
+    let mut json = Format::Json.emitter(Box::new(io::sink()), Box::new(io::sink()), Colour::Never);
     let emitter: &mut dyn Emitter = if diagnostics { json.as_mut() } else { &mut count };
     let mut run = Validation::new(Options::default(), emitter).with_jobs(jobs);
     if !fast {

@@ -7,7 +7,7 @@ use crate::progress::Bar;
 use cdpspec::check::limits::Limits;
 use cdpspec::config::Overrides;
 use cdpspec::engine::Engine;
-use cdpspec::output::Format;
+use cdpspec::output::{Colour, Format};
 use cdpspec::rule::Severities;
 use cdpspec::split::{Output, Split};
 use cdpspec::validate::Validation;
@@ -117,7 +117,8 @@ pub fn run(args: Args) -> ExitStatus {
         Some(progress) if io::stdout().is_terminal() => Box::new(io::BufWriter::new(progress.writer(io::stdout().lock()))),
         _ => Box::new(io::BufWriter::new(io::stdout().lock())),
     };
-    let mut emitter = args.format.emitter(out, Box::new(io::stderr()));
+    let colour = Colour::detect(io::stdout().is_terminal());
+    let mut emitter = args.format.emitter(out, Box::new(io::stderr()), colour);
     let mut run = Validation::with_engine(engine, emitter.as_mut()).with_jobs(args.jobs);
     if let Some(split) = split {
         run = run.with_split(split);

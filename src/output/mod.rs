@@ -17,7 +17,7 @@ mod markdown;
 mod sarif;
 pub mod split;
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 
 pub use github::Github;
 pub use human::{Colour, Human};
@@ -147,13 +147,13 @@ impl Emitter for Collect {
 ///
 /// ```
 /// use cdpspec::input::Layout;
-/// use cdpspec::output::Format;
+/// use cdpspec::output::{Colour, Format};
 /// use cdpspec::validate::Validation;
 ///
 /// // Every format renders the same diagnostics.
 /// for format in [Format::Json, Format::Github, Format::Junit, Format::Sarif, Format::Markdown] {
 ///     let mut out = Vec::new();
-///     let mut emitter = format.emitter(Box::new(&mut out), Box::new(std::io::sink()));
+///     let mut emitter = format.emitter(Box::new(&mut out), Box::new(std::io::sink()), Colour::Never);
 ///     let mut run = Validation::new(Default::default(), &mut *emitter);
 ///     run.reader("events.ndjson", &br#"{"type":"track","userId":"97980cfea0067"}"#[..], Layout::Lines).unwrap();
 ///     run.finish().unwrap();
@@ -182,23 +182,23 @@ pub enum Format {
 }
 
 impl Format {
-    /// An emitter of this format writing diagnostics to `out` and side notes to `err`. `out` is
-    /// taken to be stdout: `human` is coloured when stdout is a terminal and `NO_COLOR` is unset.
+    /// An emitter of this format writing diagnostics to `out` and side notes to `err`; `human`
+    /// paints with `colour` (the command line decides it: [`Colour::detect`] on its stdout).
     ///
     /// ```
     /// use cdpspec::Summary;
-    /// use cdpspec::output::Format;
+    /// use cdpspec::output::{Colour, Format};
     ///
     /// let (mut out, mut err) = (Vec::new(), Vec::new());
-    /// let mut json = Format::Json.emitter(Box::new(&mut out), Box::new(&mut err));
+    /// let mut json = Format::Json.emitter(Box::new(&mut out), Box::new(&mut err), Colour::Never);
     /// json.finish(&Summary { files: 1, ..Summary::default() }).unwrap();
     /// drop(json);
     /// assert!(out.is_empty(), "stdout stays pure diagnostics");
     /// assert!(String::from_utf8(err).unwrap().starts_with("Checked 0 calls in 1 file"));
     /// ```
-    pub fn emitter<'a>(self, out: Box<dyn Write + 'a>, err: Box<dyn Write + 'a>) -> Box<dyn Emitter + 'a> {
+    pub fn emitter<'a>(self, out: Box<dyn Write + 'a>, err: Box<dyn Write + 'a>, colour: Colour) -> Box<dyn Emitter + 'a> {
         match self {
-            Format::Human => Box::new(Human::new(out, Colour::detect(std::io::stdout().is_terminal()))),
+            Format::Human => Box::new(Human::new(out, colour)),
             Format::Json => Box::new(JsonLines::new(out, err)),
             Format::Github => Box::new(Github::new(out)),
             Format::Junit => Box::new(Junit::new(out, err)),
