@@ -18,6 +18,7 @@ use super::names;
 /// let error = load(path.to_str().unwrap()).unwrap_err();
 /// assert!(matches!(&error, LoadError::UnknownBase { base, .. } if base == "segment"));
 /// assert!(error.to_string().contains("`extends` names `segment`, which is not bundled"));
+/// # std::fs::remove_dir_all(&dir).unwrap();
 /// ```
 #[derive(Debug)]
 pub enum LoadError {
