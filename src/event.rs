@@ -49,6 +49,21 @@ use crate::{Context, Group, Id, Identify, Protocols, Track};
 /// [`properties_schema`](Event::properties_schema) says what that form may be. The derive reads
 /// `#[event(name = "...", version = N, owner = "...", deprecated = "YYYY-MM-DD",
 /// label(key = "value", ...))]` and the type's doc comment.
+///
+/// ```
+/// use cdpspec::Event;
+///
+/// /// A person enrolled in a class.
+/// #[derive(serde::Serialize, schemars::JsonSchema, cdpspec::Event)]
+/// #[event(name = "Course Enrolled", version = 2, owner = "growth", label(team = "growth"))]
+/// struct CourseEnrolled {
+///     class_name: String,
+/// }
+///
+/// assert_eq!((CourseEnrolled::NAME, CourseEnrolled::VERSION), ("Course Enrolled", 2));
+/// assert_eq!(CourseEnrolled::DESCRIPTION, Some("A person enrolled in a class."));
+/// assert_eq!(CourseEnrolled::labels(), [("team", "growth")]);
+/// ```
 pub trait Event: Serialize {
     /// The event name, as sent in the call's `event` (`Course Enrolled`).
     const NAME: &'static str;
@@ -69,12 +84,41 @@ pub trait Event: Serialize {
     }
 
     /// The JSON Schema of the call's `properties` (a [`section_schema`] of the type).
+    ///
+    /// ```
+    /// use cdpspec::Event;
+    ///
+    /// #[derive(serde::Serialize, schemars::JsonSchema, cdpspec::Event)]
+    /// #[event(name = "Course Enrolled")]
+    /// struct CourseEnrolled {
+    ///     class_name: String,
+    /// }
+    ///
+    /// let schema = CourseEnrolled::properties_schema();
+    /// assert_eq!(schema["properties"]["class_name"], serde_json::json!({"type": "string"}));
+    /// assert_eq!(schema["required"], serde_json::json!(["class_name"]));
+    /// ```
     fn properties_schema() -> Value;
 
     /// The plan's event: one version, [`VERSION`](Event::VERSION), whose rule is
     /// [`properties_schema`](Event::properties_schema). The rule requires the `properties`
     /// section when the schema requires any property (as Segment Protocols rules do).
     /// [`merge_events`] joins the versions of one event.
+    ///
+    /// ```
+    /// use cdpspec::Event;
+    /// use cdpspec::plan::Section;
+    ///
+    /// #[derive(serde::Serialize, schemars::JsonSchema, cdpspec::Event)]
+    /// #[event(name = "Course Enrolled", owner = "growth")]
+    /// struct CourseEnrolled {
+    ///     class_name: String,
+    /// }
+    ///
+    /// let event = CourseEnrolled::plan_event();
+    /// assert_eq!((event.name.as_str(), event.owner.as_deref()), ("Course Enrolled", Some("growth")));
+    /// assert_eq!(event.versions[0].rule.requires, [Section::Properties]);
+    /// ```
     fn plan_event() -> plan::Event {
         let properties = Self::properties_schema();
         let requires = if requires_any(&properties) { vec![plan::Section::Properties] } else { Vec::new() };
@@ -103,6 +147,22 @@ pub trait Event: Serialize {
     /// If the value does not serialize to a JSON object: a `Serialize` implementation fails,
     /// or a map has keys that are not strings. Types that derive `Event` are structs with named
     /// fields, so only such field types can cause it.
+    ///
+    /// ```
+    /// use cdpspec::Event;
+    ///
+    /// #[derive(serde::Serialize, schemars::JsonSchema, cdpspec::Event)]
+    /// #[event(name = "Order Completed")]
+    /// struct OrderCompleted {
+    ///     order_id: String,
+    ///     revenue: f64,
+    /// }
+    ///
+    /// let call = OrderCompleted { order_id: "50314b8e9bcf000000000000".into(), revenue: 29.99 }.track("97980cfea0067");
+    /// let payload = serde_json::to_value(cdpspec::Message::from(call)).unwrap();
+    /// assert_eq!((payload["type"].as_str(), payload["userId"].as_str()), (Some("track"), Some("97980cfea0067")));
+    /// assert_eq!(payload["properties"]["revenue"], 29.99);
+    /// ```
     fn track(&self, user_id: impl Into<String>) -> Track {
         Track { user_id: Some(Some(Id::String(user_id.into()))), ..track_call(self) }
     }
@@ -113,17 +173,72 @@ pub trait Event: Serialize {
     /// # Panics
     ///
     /// As [`track`](Event::track).
+    ///
+    /// ```
+    /// use cdpspec::Event;
+    ///
+    /// #[derive(serde::Serialize, schemars::JsonSchema, cdpspec::Event)]
+    /// #[event(name = "Course Viewed")]
+    /// struct CourseViewed {
+    ///     class_name: String,
+    /// }
+    ///
+    /// let call = CourseViewed { class_name: "Customer.io Basics".into() }.track_anonymous("a1b2c3d4");
+    /// let payload = serde_json::to_value(cdpspec::Message::from(call)).unwrap();
+    /// assert_eq!(payload["anonymousId"], "a1b2c3d4");
+    /// assert!(payload.get("userId").is_none());
+    /// ```
     fn track_anonymous(&self, anonymous_id: impl Into<String>) -> Track {
         Track { anonymous_id: Some(Some(Id::String(anonymous_id.into()))), ..track_call(self) }
     }
 }
 
 /// Identify or group traits of the plan: any type that is `Serialize` and `JsonSchema`.
+///
+/// ```
+/// use cdpspec::Traits;
+///
+/// /// What we know about a person.
+/// #[derive(serde::Serialize, schemars::JsonSchema)]
+/// struct Person {
+///     email: String,
+/// }
+///
+/// assert_eq!(Person::traits_description().as_deref(), Some("What we know about a person."));
+/// assert_eq!(Person::traits_schema()["required"], serde_json::json!(["email"]));
+/// ```
 pub trait Traits: Serialize {
     /// The JSON Schema of the call's `traits` (a [`section_schema`] of the type).
+    ///
+    /// ```
+    /// use cdpspec::Traits;
+    ///
+    /// #[derive(serde::Serialize, schemars::JsonSchema)]
+    /// struct Person {
+    ///     email: String,
+    ///     #[serde(skip_serializing_if = "Option::is_none")]
+    ///     created_at: Option<String>,
+    /// }
+    ///
+    /// let schema = Person::traits_schema();
+    /// assert_eq!(schema["properties"]["created_at"], serde_json::json!({"type": "string"}));
+    /// assert_eq!(schema["required"], serde_json::json!(["email"]));
+    /// ```
     fn traits_schema() -> Value;
 
     /// The type's doc comment (the description of the plan's identify or group rule).
+    ///
+    /// ```
+    /// use cdpspec::Traits;
+    ///
+    /// /// What we know about a company.
+    /// #[derive(serde::Serialize, schemars::JsonSchema)]
+    /// struct Company {
+    ///     name: String,
+    /// }
+    ///
+    /// assert_eq!(Company::traits_description().as_deref(), Some("What we know about a company."));
+    /// ```
     fn traits_description() -> Option<String>;
 
     /// An identify call of the person known as `user_id`, with these traits (reserved traits
@@ -132,6 +247,20 @@ pub trait Traits: Serialize {
     /// # Panics
     ///
     /// If the value does not serialize to a JSON object.
+    ///
+    /// ```
+    /// use cdpspec::Traits;
+    ///
+    /// #[derive(serde::Serialize, schemars::JsonSchema)]
+    /// struct Person {
+    ///     email: String,
+    /// }
+    ///
+    /// let call = Person { email: "cool.person@example.com".into() }.identify("97980cfea0067");
+    /// let payload = serde_json::to_value(cdpspec::Message::from(call)).unwrap();
+    /// assert_eq!(payload["type"], "identify");
+    /// assert_eq!(payload["traits"]["email"], "cool.person@example.com");
+    /// ```
     fn identify(&self, user_id: impl Into<String>) -> Identify {
         Identify { user_id: Some(Some(Id::String(user_id.into()))), traits: Some(typed_object(self, "traits")), ..Default::default() }
     }
@@ -142,6 +271,21 @@ pub trait Traits: Serialize {
     /// # Panics
     ///
     /// If the value does not serialize to a JSON object.
+    ///
+    /// ```
+    /// use cdpspec::Traits;
+    ///
+    /// #[derive(serde::Serialize, schemars::JsonSchema)]
+    /// struct Company {
+    ///     name: String,
+    ///     employees: u32,
+    /// }
+    ///
+    /// let call = Company { name: "Example Co".into(), employees: 12 }.group("example-co", "97980cfea0067");
+    /// let payload = serde_json::to_value(cdpspec::Message::from(call)).unwrap();
+    /// assert_eq!((payload["groupId"].as_str(), payload["userId"].as_str()), (Some("example-co"), Some("97980cfea0067")));
+    /// assert_eq!(payload["traits"]["employees"], 12);
+    /// ```
     fn group(&self, group_id: impl Into<String>, user_id: impl Into<String>) -> Group {
         let ids = serde_json::json!({"groupId": group_id.into(), "userId": user_id.into()});
         let group = serde_json::from_value(ids).expect("a group call needs only `groupId`");
@@ -161,20 +305,92 @@ impl<T: Serialize + JsonSchema + ?Sized> Traits for T {
 
 /// A whole tracking plan, implemented by `#[derive(cdpspec::TrackingPlan)]` on an enum that
 /// lists the plan's events and traits.
+///
+/// ```
+/// use cdpspec::TrackingPlan;
+///
+/// #[derive(serde::Serialize, schemars::JsonSchema, cdpspec::Event)]
+/// #[event(name = "Course Enrolled")]
+/// struct CourseEnrolled {
+///     class_name: String,
+/// }
+///
+/// /// What we know about a person.
+/// #[derive(serde::Serialize, schemars::JsonSchema)]
+/// struct Person {
+///     email: String,
+/// }
+///
+/// #[derive(cdpspec::TrackingPlan)]
+/// #[plan(name = "Courses app", version = "1.0.0")]
+/// enum Courses {
+///     Enrolled(CourseEnrolled),
+///     #[plan(identify)]
+///     Person(Person),
+/// }
+///
+/// let plan = Courses::plan();
+/// assert_eq!((plan.name.as_str(), plan.events.len()), ("Courses app", 1));
+/// assert_eq!(plan.identify.unwrap().description.as_deref(), Some("What we know about a person."));
+/// ```
 pub trait TrackingPlan {
     /// The plan: its events in the order of the enum's variants (the versions of one event
     /// merged by [`merge_events`]), and the identify and group rules: the traits'
     /// [`section_schema`], the traits type's doc comment as the rule's description, and
     /// `requires: [traits]` when the schema requires any trait.
+    ///
+    /// ```
+    /// use cdpspec::TrackingPlan;
+    ///
+    /// #[derive(serde::Serialize, schemars::JsonSchema, cdpspec::Event)]
+    /// #[event(name = "Course Enrolled")]
+    /// struct CourseEnrolled {
+    ///     class_name: String,
+    /// }
+    ///
+    /// #[derive(serde::Serialize, schemars::JsonSchema, cdpspec::Event)]
+    /// #[event(name = "Course Enrolled", version = 2)]
+    /// struct CourseEnrolledV2 {
+    ///     class_name: String,
+    ///     class_code: String,
+    /// }
+    ///
+    /// #[derive(cdpspec::TrackingPlan)]
+    /// #[plan(name = "Courses app", version = "1.0.0")]
+    /// enum Courses {
+    ///     Enrolled(CourseEnrolled),
+    ///     EnrolledV2(CourseEnrolledV2),
+    /// }
+    ///
+    /// let plan = Courses::plan();
+    /// assert_eq!(plan.events.len(), 1);
+    /// assert_eq!(plan.events[0].versions.iter().map(|v| v.version).collect::<Vec<_>>(), [1, 2]);
+    /// ```
     fn plan() -> plan::Plan;
 
     /// A validator of calls against the plan, as `cdpspec validate --plan` runs it. Fails only
     /// when a schema does not compile (an invalid `#[schemars(regex(...))]` pattern, say).
     ///
-    /// ```text
-    /// let validator = std::sync::Arc::new(CoursesPlan::validator()?);
+    /// ```
+    /// use cdpspec::{Event, TrackingPlan};
+    ///
+    /// #[derive(serde::Serialize, schemars::JsonSchema, cdpspec::Event)]
+    /// #[event(name = "Course Enrolled")]
+    /// struct CourseEnrolled {
+    ///     class_name: String,
+    /// }
+    ///
+    /// #[derive(cdpspec::TrackingPlan)]
+    /// #[plan(name = "Courses app", version = "1.0.0")]
+    /// enum CoursesPlan {
+    ///     Enrolled(CourseEnrolled),
+    /// }
+    ///
+    /// let validator = std::sync::Arc::new(CoursesPlan::validator().unwrap());
     /// let options = cdpspec::check::Options { plan: Some(validator), ..Default::default() };
-    /// let report = cdpspec::check::check_document(&call, &options);
+    /// let call = CourseEnrolled { class_name: "Customer.io Basics".into() }.track("97980cfea0067");
+    /// let call = serde_json::to_value(cdpspec::Message::from(call)).unwrap();
+    /// assert!(cdpspec::check::check_document(&call, &options).calls[0].findings.is_empty());
     /// ```
     fn validator() -> Result<plan::PlanValidator, plan::PlanError> {
         let plan = Self::plan();
@@ -239,6 +455,24 @@ pub trait TrackingPlan {
 /// | object | a struct deriving `Serialize` and `JsonSchema` | its schema, inlined |
 /// | string enum | an enum of unit variants (serde renames) | `{"type": "string", "enum": [...]}` |
 /// | description | a doc comment on the field (else on the field's type) | `"description"` |
+///
+/// ```
+/// use cdpspec::event::section_schema;
+/// use serde_json::json;
+///
+/// #[derive(schemars::JsonSchema)]
+/// struct Person {
+///     /// The person's email address.
+///     email: String,
+///     #[serde(skip_serializing_if = "Option::is_none")]
+///     age: Option<u8>,
+/// }
+///
+/// let schema = section_schema::<Person>();
+/// assert_eq!(schema["properties"]["email"], json!({"type": "string", "description": "The person's email address."}));
+/// assert_eq!(schema["properties"]["age"], json!({"type": "integer", "minimum": 0, "maximum": 255}));
+/// assert_eq!(schema["required"], json!(["email"]));
+/// ```
 pub fn section_schema<T: JsonSchema + ?Sized>() -> Value {
     generate::<T>().1
 }
@@ -247,6 +481,21 @@ pub fn section_schema<T: JsonSchema + ?Sized>() -> Value {
 /// `#[schemars(transform = cdpspec::event::nullable)]` on an
 /// `Option<Option<T>>` field serialized with `skip_serializing_if = "Option::is_none"`, whose
 /// `Some(None)` is sent as `null` (see rule 6 of [`section_schema`]).
+///
+/// ```
+/// use cdpspec::event::section_schema;
+/// use serde_json::json;
+///
+/// #[derive(serde::Serialize, schemars::JsonSchema)]
+/// struct CourseEnrolled {
+///     /// Absent when no coupon was offered, `null` when one was declined.
+///     #[serde(skip_serializing_if = "Option::is_none")]
+///     #[schemars(transform = cdpspec::event::nullable)]
+///     coupon: Option<Option<String>>,
+/// }
+///
+/// assert_eq!(section_schema::<CourseEnrolled>()["properties"]["coupon"]["type"], json!(["string", "null"]));
+/// ```
 pub fn nullable(schema: &mut schemars::Schema) {
     schema.insert(NULLABLE.into(), Value::Bool(true));
 }
@@ -254,6 +503,28 @@ pub fn nullable(schema: &mut schemars::Schema) {
 /// Joins plan events that are versions of one event (the same name) into one event whose
 /// versions are sorted, keeping the order in which names first appear. The event's description,
 /// owner and labels are those of its newest version's type.
+///
+/// ```
+/// use cdpspec::Event;
+/// use cdpspec::event::merge_events;
+///
+/// #[derive(serde::Serialize, schemars::JsonSchema, cdpspec::Event)]
+/// #[event(name = "Course Enrolled", version = 2, owner = "learning")]
+/// struct CourseEnrolledV2 {
+///     class_name: String,
+/// }
+///
+/// #[derive(serde::Serialize, schemars::JsonSchema, cdpspec::Event)]
+/// #[event(name = "Course Enrolled", owner = "growth")]
+/// struct CourseEnrolled {
+///     class_name: String,
+/// }
+///
+/// let merged = merge_events([CourseEnrolledV2::plan_event(), CourseEnrolled::plan_event()]);
+/// assert_eq!(merged.len(), 1);
+/// assert_eq!(merged[0].versions.iter().map(|v| v.version).collect::<Vec<_>>(), [1, 2]);
+/// assert_eq!(merged[0].owner.as_deref(), Some("learning"));
+/// ```
 pub fn merge_events(events: impl IntoIterator<Item = plan::Event>) -> Vec<plan::Event> {
     let mut merged: Vec<plan::Event> = Vec::new();
     for event in events {

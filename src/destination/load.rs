@@ -10,6 +10,15 @@ use std::path::Path;
 use super::model::DestinationFile;
 
 /// The bundled destinations: (name, file contents).
+///
+/// ```
+/// use cdpspec::destination::{BUNDLED, DestinationFile};
+///
+/// let (name, text) = BUNDLED[0];
+/// assert_eq!(name, "customerio");
+/// let file: DestinationFile = serde_json::from_str(text).unwrap();
+/// assert_eq!(file.slug, "actions-customerio");
+/// ```
 pub const BUNDLED: &[(&str, &str)] = &[
     ("customerio", include_str!("../../destinations/customerio.json")),
     ("mixpanel", include_str!("../../destinations/mixpanel.json")),
@@ -19,6 +28,15 @@ pub const BUNDLED: &[(&str, &str)] = &[
 
 /// A bundled destination by file name (`customerio`), slug (`actions-customerio`) or display
 /// name (`Actions Customerio`), ignoring case.
+///
+/// ```
+/// use cdpspec::destination::bundled;
+///
+/// let by_slug = bundled("actions-customerio").unwrap();
+/// assert_eq!(by_slug.destination, "Actions Customerio");
+/// assert_eq!(bundled("Actions Customerio"), Some(by_slug));
+/// assert!(bundled("segment").is_none());
+/// ```
 pub fn bundled(name: &str) -> Option<DestinationFile> {
     let wanted = name.to_ascii_lowercase();
     BUNDLED.iter().find_map(|(key, text)| {
@@ -37,6 +55,14 @@ pub fn bundled(name: &str) -> Option<DestinationFile> {
 /// read ([`LoadError::Read`]), is not a destination ([`LoadError::Parse`]), has no `actions` and
 /// no `extends` ([`LoadError::NoActions`]), or extends a destination that is not bundled
 /// ([`LoadError::UnknownBase`]).
+///
+/// ```
+/// use cdpspec::destination::{LoadError, load};
+///
+/// let customerio = load("customerio").unwrap();
+/// assert_eq!(customerio.actions["createUpdatePerson"].title, "Create or Update Person");
+/// assert!(matches!(load("segment"), Err(LoadError::UnknownBundled { .. })));
+/// ```
 pub fn load(name_or_path: &str) -> Result<DestinationFile, LoadError> {
     let looks_like_path = name_or_path.ends_with(".json") || name_or_path.contains('/') || name_or_path.contains('\\');
     if !looks_like_path {
@@ -70,6 +96,10 @@ pub fn load(name_or_path: &str) -> Result<DestinationFile, LoadError> {
 }
 
 /// Names of the bundled destinations.
+///
+/// ```
+/// assert_eq!(cdpspec::destination::names(), ["customerio", "mixpanel", "amplitude", "webhook"]);
+/// ```
 pub fn names() -> Vec<&'static str> {
     BUNDLED.iter().map(|(name, _)| *name).collect()
 }

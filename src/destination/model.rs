@@ -7,6 +7,17 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// A destination as written in its file.
+///
+/// ```
+/// use cdpspec::destination::DestinationFile;
+///
+/// let file: DestinationFile = serde_json::from_value(serde_json::json!({
+///     "destination": "Customer.io EU",
+///     "extends": "customerio"
+/// })).unwrap();
+/// assert_eq!(file.extends.as_deref(), Some("customerio"));
+/// assert!(file.presets.is_none() && file.actions.is_empty());
+/// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DestinationFile {
@@ -31,6 +42,15 @@ pub struct DestinationFile {
 }
 
 /// A subscription: the calls its trigger matches run its action with its mapping.
+///
+/// ```
+/// let customerio = cdpspec::destination::load("customerio").unwrap();
+/// let preset = &customerio.presets.unwrap()[0];
+/// assert_eq!(preset.name, "Create or Update Person");
+/// assert_eq!(preset.action, "createUpdatePerson");
+/// assert_eq!(preset.trigger, r#"type = "identify""#);
+/// assert_eq!(preset.mapping["email"], serde_json::json!({"@template": "{{traits.email}}"}));
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Preset {
@@ -45,6 +65,13 @@ pub struct Preset {
 }
 
 /// An action of a destination.
+///
+/// ```
+/// let customerio = cdpspec::destination::load("customerio").unwrap();
+/// let action = &customerio.actions["trackEvent"];
+/// assert_eq!(action.title, "Track Event");
+/// assert!(action.fields.contains_key("name"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Action {

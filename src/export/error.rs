@@ -5,6 +5,18 @@ use std::fmt;
 use std::path::PathBuf;
 
 /// An export that could not be completed. Files written before the error stay on disk.
+///
+/// ```
+/// use cdpspec::export::{Draft, ExportError, Options, export};
+///
+/// // The output directory is a file.
+/// let out = std::env::temp_dir().join(format!("cdpspec-doc-export-{}-error", std::process::id()));
+/// std::fs::write(&out, "not a directory").unwrap();
+/// let error = export(&Options { out: &out, plan: None, draft: Draft::Draft202012, bundle: false }).unwrap_err();
+/// assert!(matches!(&error, ExportError::Io { path, .. } if path == &out));
+/// assert!(error.to_string().starts_with("cannot write "));
+/// # std::fs::remove_file(&out).unwrap();
+/// ```
 #[derive(Debug)]
 pub enum ExportError {
     /// A file or directory could not be written.

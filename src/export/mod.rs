@@ -45,11 +45,41 @@ use crate::schema::{BASE_URI, FILES, load};
 use bundle::{Registry, Resource};
 
 /// The name of the bundle file.
+///
+/// ```
+/// use cdpspec::export::{BUNDLE_FILE, Draft, Kind, Options, export};
+///
+/// let out = std::env::temp_dir().join(format!("cdpspec-doc-export-{}-bundle-file", std::process::id()));
+/// let written = export(&Options { out: &out, plan: None, draft: Draft::Draft202012, bundle: true }).unwrap();
+/// let bundle = written.last().unwrap();
+/// assert_eq!((bundle.relative.as_str(), bundle.kind), (BUNDLE_FILE, Kind::Bundle));
+/// assert!(out.join(BUNDLE_FILE).is_file());
+/// # std::fs::remove_dir_all(&out).unwrap();
+/// ```
 pub const BUNDLE_FILE: &str = "cdpspec.bundle.schema.json";
 /// The name of the index file.
+///
+/// ```
+/// use cdpspec::export::{Draft, INDEX_FILE, Options, export};
+///
+/// let out = std::env::temp_dir().join(format!("cdpspec-doc-export-{}-index-file", std::process::id()));
+/// let written = export(&Options { out: &out, plan: None, draft: Draft::Draft7, bundle: false }).unwrap();
+/// let index: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join(INDEX_FILE)).unwrap()).unwrap();
+/// assert_eq!(index["draft"], "07");
+/// assert_eq!(index["files"].as_array().unwrap().len(), written.len());
+/// # std::fs::remove_dir_all(&out).unwrap();
+/// ```
 pub const INDEX_FILE: &str = "index.json";
 
 /// The JSON Schema draft of the output.
+///
+/// ```
+/// use cdpspec::export::Draft;
+///
+/// assert_eq!(Draft::default(), Draft::Draft202012);
+/// assert_eq!("draft-07".parse::<Draft>(), Ok(Draft::Draft7));
+/// assert!("2019-09".parse::<Draft>().is_err());
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Draft {
     /// Draft 2020-12, the draft of the canonical schemas.
@@ -61,6 +91,13 @@ pub enum Draft {
 
 impl Draft {
     /// `2020-12` or `07`, as `--draft` takes it and `index.json` says it.
+    ///
+    /// ```
+    /// use cdpspec::export::Draft;
+    ///
+    /// assert_eq!(Draft::Draft202012.as_str(), "2020-12");
+    /// assert_eq!(Draft::Draft7.to_string(), "07");
+    /// ```
     pub fn as_str(self) -> &'static str {
         match self {
             Draft::Draft202012 => "2020-12",
@@ -69,6 +106,13 @@ impl Draft {
     }
 
     /// The `$schema` of files of this draft.
+    ///
+    /// ```
+    /// use cdpspec::export::Draft;
+    ///
+    /// assert_eq!(Draft::Draft202012.meta_schema(), "https://json-schema.org/draft/2020-12/schema");
+    /// assert!(Draft::Draft7.meta_schema().contains("draft-07"));
+    /// ```
     pub fn meta_schema(self) -> &'static str {
         match self {
             Draft::Draft202012 => "https://json-schema.org/draft/2020-12/schema",
@@ -97,6 +141,16 @@ impl FromStr for Draft {
 }
 
 /// What to export, and where.
+///
+/// ```
+/// use cdpspec::export::{Draft, Options, export};
+///
+/// let out = std::env::temp_dir().join(format!("cdpspec-doc-export-{}-options", std::process::id()));
+/// let options = Options { out: &out, plan: None, draft: Draft::Draft7, bundle: false };
+/// let written = export(&options).unwrap();
+/// assert!(written.iter().all(|w| w.draft == Draft::Draft7 && w.path.starts_with(&out)));
+/// # std::fs::remove_dir_all(&out).unwrap();
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Options<'a> {
     /// The directory to write into (created if missing).
@@ -110,6 +164,17 @@ pub struct Options<'a> {
 }
 
 /// What a written schema file is.
+///
+/// ```
+/// use cdpspec::export::{Draft, Kind, Options, export};
+///
+/// let out = std::env::temp_dir().join(format!("cdpspec-doc-export-{}-kind", std::process::id()));
+/// let written = export(&Options { out: &out, plan: None, draft: Draft::Draft202012, bundle: false }).unwrap();
+/// let track = written.iter().find(|w| w.relative == "track.schema.json").unwrap();
+/// assert_eq!(track.kind, Kind::Call);
+/// assert!(written.iter().all(|w| w.kind != Kind::Event));
+/// # std::fs::remove_dir_all(&out).unwrap();
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
     /// One of the six calls (`track.schema.json`).
@@ -134,6 +199,13 @@ pub enum Kind {
 
 impl Kind {
     /// The kebab-case name `index.json` uses.
+    ///
+    /// ```
+    /// use cdpspec::export::Kind;
+    ///
+    /// assert_eq!(Kind::PlannedCall.as_str(), "planned-call");
+    /// assert_eq!(Kind::Shared.to_string(), "shared");
+    /// ```
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Call => "call",
@@ -156,6 +228,17 @@ impl fmt::Display for Kind {
 }
 
 /// One schema file written.
+///
+/// ```
+/// use cdpspec::export::{Draft, Options, export};
+///
+/// let out = std::env::temp_dir().join(format!("cdpspec-doc-export-{}-written", std::process::id()));
+/// let written = export(&Options { out: &out, plan: None, draft: Draft::Draft202012, bundle: false }).unwrap();
+/// let track = written.iter().find(|w| w.relative == "track.schema.json").unwrap();
+/// assert_eq!(track.id, "https://cdpspec.dev/schema/v1/track.schema.json");
+/// assert_eq!(track.path, out.join("track.schema.json"));
+/// # std::fs::remove_dir_all(&out).unwrap();
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Written {
     /// Where it was written (`out` joined with `relative`).
@@ -187,6 +270,17 @@ pub(crate) struct Output {
 /// # Errors
 ///
 /// An [`ExportError`]: a file that cannot be written, a plan or `$ref` that cannot be exported, a keyword the target draft lacks, or an output its meta-schema rejects.
+///
+/// ```
+/// use cdpspec::export::{Draft, Options, export};
+///
+/// let out = std::env::temp_dir().join(format!("cdpspec-doc-export-{}-export", std::process::id()));
+/// let written = export(&Options { out: &out, plan: None, draft: Draft::Draft202012, bundle: false }).unwrap();
+/// let schema: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&written[0].path).unwrap()).unwrap();
+/// assert_eq!(schema["$schema"], Draft::Draft202012.meta_schema());
+/// assert_eq!(schema["$id"], written[0].id);
+/// # std::fs::remove_dir_all(&out).unwrap();
+/// ```
 pub fn export(options: &Options) -> Result<Vec<Written>, ExportError> {
     let mut registry = Registry::default();
     let mut outputs = Vec::new();

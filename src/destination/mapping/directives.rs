@@ -16,6 +16,18 @@ use serde_json::Value;
 use std::collections::HashMap;
 
 /// A directive that failed on this call (the reference throws and the action fails).
+///
+/// ```
+/// use cdpspec::destination::mapping::Mapping;
+/// use serde_json::json;
+///
+/// // A dynamic `@path` must resolve to a string.
+/// let mapping = Mapping::parse(&json!({"id": {"@path": {"@path": "$.traits.id_path"}}})).unwrap();
+/// let call = json!({"type": "identify", "userId": "97980cfea0067", "traits": {"id_path": 42}});
+/// let error = mapping.try_resolve(&call).unwrap_err();
+/// assert_eq!(error.pointer, "/id");
+/// assert_eq!(error.to_string(), format!("/id {}", error.message));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RunError {
     /// JSON pointer of the directive in the mapping.

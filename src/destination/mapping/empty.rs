@@ -15,6 +15,17 @@ use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
 /// Why empty-value removal drops a top-level value, or `None` when it keeps it.
+///
+/// ```
+/// use cdpspec::destination::mapping::{Field, FieldKind, drop_reason};
+/// use serde_json::json;
+///
+/// let email = Field::new("email", FieldKind::String);
+/// assert_eq!(drop_reason(&json!(""), Some(&email)), Some("\"\" is dropped from the top level of a payload"));
+/// assert!(drop_reason(&json!(null), Some(&email)).is_some());
+/// assert_eq!(drop_reason(&json!(null), None), None);
+/// assert_eq!(drop_reason(&json!("cool.person@example.com"), Some(&email)), None);
+/// ```
 pub fn drop_reason(value: &Value, field: Option<&Field>) -> Option<&'static str> {
     match value {
         Value::String(s) if s.is_empty() => Some("\"\" is dropped from the top level of a payload"),
@@ -26,6 +37,15 @@ pub fn drop_reason(value: &Value, field: Option<&Field>) -> Option<&'static str>
 /// The payload without the values the reference removes before validating (see the module
 /// documentation). A payload that is not an object, or an action without fields (which has no
 /// schema in the reference), is returned as it is.
+///
+/// ```
+/// use cdpspec::destination::mapping::{fields_from_json, remove_empty_values};
+/// use serde_json::json;
+///
+/// let fields = fields_from_json(&json!({"email": {"type": "string"}, "created_at": {"type": "datetime", "allowNull": true}})).unwrap();
+/// let payload = json!({"id": "97980cfea0067", "email": "", "created_at": null, "anonymous_id": null});
+/// assert_eq!(remove_empty_values(&payload, &fields), json!({"id": "97980cfea0067", "created_at": null, "anonymous_id": null}));
+/// ```
 pub fn remove_empty_values(payload: &Value, fields: &BTreeMap<String, Field>) -> Value {
     let Value::Object(map) = payload else { return payload.clone() };
     if fields.is_empty() {

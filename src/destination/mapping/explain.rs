@@ -12,6 +12,18 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 /// How one top-level key of a mapping resolved against a call.
+///
+/// ```
+/// use cdpspec::destination::mapping::{Mapping, Outcome};
+/// use serde_json::json;
+///
+/// let mapping = Mapping::parse(&json!({"email": {"@template": "{{traits.email}}"}})).unwrap();
+/// let call = json!({"type": "identify", "userId": "97980cfea0067", "traits": {"email": "cool.person@example.com"}});
+/// let resolution = &mapping.explain(&call)[0];
+/// assert_eq!((resolution.key.as_str(), resolution.directive.as_str()), ("email", "@template"));
+/// assert_eq!(resolution.mapping, json!({"@template": "{{traits.email}}"}));
+/// assert_eq!(resolution.outcome, Outcome::Value(json!("cool.person@example.com")));
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Resolution {
     /// The key (`""` when the whole mapping is one directive).
@@ -26,6 +38,17 @@ pub struct Resolution {
 }
 
 /// What a key resolved to.
+///
+/// ```
+/// use cdpspec::destination::mapping::{Mapping, Outcome};
+/// use serde_json::json;
+///
+/// let mapping = Mapping::parse(&json!({"anonymous_id": {"@path": "$.anonymousId"}, "email": {"@template": "{{traits.email}}"}})).unwrap();
+/// let call = json!({"type": "identify", "userId": "97980cfea0067", "traits": {}});
+/// let outcomes: Vec<String> = mapping.explain(&call).iter().map(|r| r.outcome.to_string()).collect();
+/// assert_eq!(outcomes[0], "nothing: `$.anonymousId` is not in the call (it has no `anonymousId`)");
+/// assert!(matches!(&mapping.explain(&call)[1].outcome, Outcome::Dropped { value, .. } if value == ""));
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub enum Outcome {
     /// A value the payload keeps.
@@ -44,6 +67,17 @@ pub enum Outcome {
 }
 
 /// Why a key resolved to nothing.
+///
+/// ```
+/// use cdpspec::destination::mapping::{Mapping, Nothing, Outcome};
+/// use serde_json::json;
+///
+/// let mapping = Mapping::parse(&json!({"id": {"@if": {"exists": {"@path": "$.userId"}, "then": {"@path": "$.userId"}}}})).unwrap();
+/// let call = json!({"type": "identify", "anonymousId": "a1b2c3", "traits": {"email": "cool.person@example.com"}});
+/// let why = Nothing::NoBranch { condition_held: false };
+/// assert_eq!(mapping.explain(&call)[0].outcome, Outcome::Nothing(why.clone()));
+/// assert_eq!(why.to_string(), "the @if condition did not hold and there is no (truthy) `else`");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Nothing {
     /// A path is not in the call.

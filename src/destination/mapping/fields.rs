@@ -21,6 +21,16 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// The type of an action's field.
+///
+/// ```
+/// use cdpspec::destination::mapping::{FieldKind, fields_from_json};
+///
+/// let customerio = cdpspec::destination::load("customerio").unwrap();
+/// let fields = &customerio.actions["createUpdatePerson"].fields;
+/// let fields = fields_from_json(&serde_json::to_value(fields).unwrap()).unwrap();
+/// assert_eq!(fields["id"].kind, FieldKind::String);
+/// assert_eq!(fields["convert_timestamp"].kind, FieldKind::Boolean);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FieldKind {
@@ -71,6 +81,16 @@ impl FieldKind {
 /// One field of an action, as the reference destinations declare it (the entries of an action's
 /// `fields`). Deserializes from those entries; unknown members (`label`, `description`, ...) are
 /// ignored. `name` is not in the entries: [`fields_from_json`] sets it from the key.
+///
+/// ```
+/// use cdpspec::destination::mapping::{Field, FieldKind};
+/// use serde_json::json;
+///
+/// let field: Field = serde_json::from_value(json!({"label": "Platform", "type": "string", "required": true, "choices": [{"label": "iOS", "value": "ios"}, "android"]})).unwrap();
+/// assert_eq!(field.kind, FieldKind::String);
+/// assert!(field.required && !field.multiple);
+/// assert_eq!(field.choices, Some(vec![json!("ios"), json!("android")]));
+/// ```
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct Field {
     /// The field's key.
@@ -119,6 +139,16 @@ fn choice_values<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<Value>>, 
 
 impl Field {
     /// A field of a kind, optional, not nullable, single, without choices.
+    ///
+    /// ```
+    /// use cdpspec::destination::mapping::{Field, FieldKind, check_fields};
+    /// use serde_json::json;
+    ///
+    /// let id = Field { required: true, ..Field::new("id", FieldKind::String) };
+    /// let fields = [("id".to_owned(), id)].into_iter().collect();
+    /// assert!(check_fields(&json!({"id": "97980cfea0067"}), &fields).is_ok());
+    /// assert_eq!(check_fields(&json!({"id": ""}), &fields).missing, ["id"]);
+    /// ```
     pub fn new(name: &str, kind: FieldKind) -> Field {
         Field { name: name.to_owned(), kind, required: false, allow_null: false, multiple: false, choices: None, default: None, format: None }
     }
@@ -141,6 +171,16 @@ impl Field {
 /// # Errors
 ///
 /// A field definition that is not valid JSON for a field (a wrong type, an unknown key).
+///
+/// ```
+/// use cdpspec::destination::mapping::fields_from_json;
+/// use serde_json::json;
+///
+/// let fields = fields_from_json(&json!({"email": {"label": "Email", "type": "string", "format": "email"}})).unwrap();
+/// assert_eq!(fields["email"].name, "email");
+/// assert_eq!(fields["email"].format.as_deref(), Some("email"));
+/// assert!(fields_from_json(&json!({"email": {"type": "varchar"}})).is_err());
+/// ```
 pub fn fields_from_json(fields: &Value) -> Result<BTreeMap<String, Field>, serde_json::Error> {
     let mut map: BTreeMap<String, Field> = serde_json::from_value(fields.clone())?;
     for (name, field) in &mut map {
@@ -150,6 +190,16 @@ pub fn fields_from_json(fields: &Value) -> Result<BTreeMap<String, Field>, serde
 }
 
 /// The outcome of checking a payload against an action's fields.
+///
+/// ```
+/// use cdpspec::destination::mapping::{check_fields, fields_from_json};
+/// use serde_json::json;
+///
+/// let fields = fields_from_json(&json!({"person_id": {"type": "string", "required": true}, "batch_size": {"type": "number"}})).unwrap();
+/// let check = check_fields(&json!({"batch_size": "fifty"}), &fields);
+/// assert_eq!(check.missing, ["person_id"]);
+/// assert_eq!(check.invalid[0].0, "batch_size");
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FieldCheck {
     /// Required fields that resolved to nothing (or to a value that empty-value removal drops).
@@ -160,6 +210,15 @@ pub struct FieldCheck {
 
 impl FieldCheck {
     /// Whether the action accepts the payload.
+    ///
+    /// ```
+    /// use cdpspec::destination::mapping::{check_fields, fields_from_json};
+    /// use serde_json::json;
+    ///
+    /// let fields = fields_from_json(&json!({"person_id": {"type": "string", "required": true}})).unwrap();
+    /// assert!(check_fields(&json!({"person_id": "97980cfea0067"}), &fields).is_ok());
+    /// assert!(!check_fields(&json!({}), &fields).is_ok());
+    /// ```
     pub fn is_ok(&self) -> bool {
         self.missing.is_empty() && self.invalid.is_empty()
     }
@@ -168,6 +227,17 @@ impl FieldCheck {
 /// Checks a resolved payload against an action's fields, as the reference does before calling the
 /// action: empty-value removal (so the payload may be given before or after it), then types with
 /// coercion, choices, formats, and required fields.
+///
+/// ```
+/// use cdpspec::destination::mapping::{check_fields, fields_from_json};
+/// use serde_json::json;
+///
+/// let fields = fields_from_json(&json!({"email": {"type": "string", "format": "email"}, "batch_size": {"type": "number"}})).unwrap();
+/// // `"50"` is coerced to a number, as Ajv does; the email is not one.
+/// let check = check_fields(&json!({"email": "cool.person", "batch_size": "50"}), &fields);
+/// assert!(check.missing.is_empty());
+/// assert_eq!(check.invalid.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(), ["email"]);
+/// ```
 pub fn check_fields(payload: &Value, fields: &BTreeMap<String, Field>) -> FieldCheck {
     let mut check = FieldCheck::default();
     let Value::Object(map) = payload else {

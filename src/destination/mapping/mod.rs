@@ -79,6 +79,15 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 /// A mapping that does not parse: where (a JSON pointer into the mapping) and what.
+///
+/// ```
+/// use cdpspec::destination::mapping::Mapping;
+/// use serde_json::json;
+///
+/// let error = Mapping::parse(&json!({"email": {"@lowercase": {"@path": "$.traits.email"}}})).unwrap_err();
+/// assert_eq!(error.pointer, "/email");
+/// assert_eq!(error.to_string(), format!("/email {}.", error.message));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MappingError {
     /// JSON pointer of the offending value in the mapping (`""` for the mapping itself).
@@ -97,6 +106,18 @@ impl fmt::Display for MappingError {
 impl std::error::Error for MappingError {}
 
 /// A parsed and validated mapping, compiled once and resolved against many calls.
+///
+/// ```
+/// use cdpspec::destination::mapping::Mapping;
+/// use serde_json::json;
+///
+/// let customerio = cdpspec::destination::load("customerio").unwrap();
+/// let mapping = Mapping::parse(&customerio.presets.unwrap()[0].mapping).unwrap();
+/// let call = json!({"type": "identify", "userId": "97980cfea0067", "traits": {"email": "cool.person@example.com"}});
+/// let payload = mapping.resolve(&call);
+/// assert_eq!(payload["id"], "97980cfea0067");
+/// assert_eq!(payload["email"], "cool.person@example.com");
+/// ```
 #[derive(Clone, Debug)]
 pub struct Mapping {
     source: Value,
@@ -109,6 +130,15 @@ impl Mapping {
     /// # Errors
     ///
     /// A [`MappingError`] at the JSON pointer of the first directive that does not parse, with the allowed forms.
+    ///
+    /// ```
+    /// use cdpspec::destination::mapping::Mapping;
+    /// use serde_json::json;
+    ///
+    /// assert!(Mapping::parse(&json!({"id": {"@path": "$.userId"}})).is_ok());
+    /// let error = Mapping::parse(&json!({"email": {"@json": {"value": {"@path": "$.traits"}, "mode": "ENCODE"}}})).unwrap_err();
+    /// assert_eq!(error.pointer, "/email/@json/mode");
+    /// ```
     pub fn parse(mapping: &Value) -> Result<Mapping, MappingError> {
         let mut compiler = Compiler::default();
         let root = compiler.root(mapping, &Pointer::root());
@@ -119,6 +149,16 @@ impl Mapping {
     }
 
     /// Every error of a mapping (empty when it parses).
+    ///
+    /// ```
+    /// use cdpspec::destination::mapping::Mapping;
+    /// use serde_json::json;
+    ///
+    /// let errors = Mapping::errors(&json!({"id": {"@oops": "$.userId"}, "email": {"@liquid": "{{traits.email}}"}}));
+    /// let pointers: Vec<&str> = errors.iter().map(|e| e.pointer.as_str()).collect();
+    /// assert_eq!(pointers, ["/email", "/id"]);
+    /// assert!(Mapping::errors(&json!({"id": {"@path": "$.userId"}})).is_empty());
+    /// ```
     pub fn errors(mapping: &Value) -> Vec<MappingError> {
         let mut compiler = Compiler::default();
         compiler.root(mapping, &Pointer::root());
@@ -126,6 +166,14 @@ impl Mapping {
     }
 
     /// The mapping as written.
+    ///
+    /// ```
+    /// use cdpspec::destination::mapping::Mapping;
+    /// use serde_json::json;
+    ///
+    /// let written = json!({"id": {"@path": "$.userId"}, "convert_timestamp": true});
+    /// assert_eq!(Mapping::parse(&written).unwrap().as_json(), &written);
+    /// ```
     pub fn as_json(&self) -> &Value {
         &self.source
     }
@@ -138,6 +186,17 @@ impl Mapping {
     /// # Errors
     ///
     /// A [`RunError`] when a directive fails on this call's data, as the reference engine throws.
+    ///
+    /// ```
+    /// use cdpspec::destination::mapping::Mapping;
+    /// use serde_json::json;
+    ///
+    /// let mapping = Mapping::parse(&json!({"id": {"@path": "$.userId"}, "plan": {"@json": {"value": {"@path": "$.traits.plan"}, "mode": "decode"}}})).unwrap();
+    /// let call = json!({"type": "identify", "userId": "97980cfea0067", "traits": {"plan": "{\"tier\": \"premium\"}"}});
+    /// assert_eq!(mapping.try_resolve(&call).unwrap(), json!({"id": "97980cfea0067", "plan": {"tier": "premium"}}));
+    /// let call = json!({"type": "identify", "userId": "97980cfea0067", "traits": {"plan": "premium"}});
+    /// assert_eq!(mapping.try_resolve(&call).unwrap_err().pointer, "/plan");
+    /// ```
     pub fn try_resolve(&self, call: &Value) -> Result<Value, RunError> {
         let payload = Js::Ref(call);
         Ok(directives::transform(&self.root, &payload)?.into_json().unwrap_or(Value::Null))
@@ -148,6 +207,17 @@ impl Mapping {
     /// [`Mapping::try_resolve`] or [`Mapping::explain`] to see the failure); a call that is not
     /// an object gives `{}`. The common directives (`@path`, `@if`, `@template`) copy nothing but
     /// the values they select.
+    ///
+    /// ```
+    /// use cdpspec::destination::mapping::Mapping;
+    /// use serde_json::json;
+    ///
+    /// let mapping = Mapping::parse(&json!({"id": {"@path": "$.userId"}, "plan": {"@json": {"value": {"@path": "$.traits.plan"}, "mode": "decode"}}})).unwrap();
+    /// let call = json!({"type": "identify", "userId": "97980cfea0067", "traits": {"plan": "premium"}});
+    /// // `plan` is not JSON, so `@json` fails and the key is left out.
+    /// assert_eq!(mapping.resolve(&call), json!({"id": "97980cfea0067"}));
+    /// assert_eq!(mapping.resolve(&json!("not a call")), json!({}));
+    /// ```
     pub fn resolve(&self, call: &Value) -> Value {
         if !call.is_object() {
             return Value::Object(serde_json::Map::new());
@@ -169,12 +239,35 @@ impl Mapping {
 
     /// What each top-level key resolves to against a call, or why it resolves to nothing. Without
     /// the action's fields, `null` is reported as a value; `""` as dropped.
+    ///
+    /// ```
+    /// use cdpspec::destination::mapping::{Mapping, Nothing, Outcome};
+    /// use serde_json::json;
+    ///
+    /// let mapping = Mapping::parse(&json!({"id": {"@path": "$.userId"}, "email": {"@path": "$.traits.email"}})).unwrap();
+    /// let call = json!({"type": "identify", "userId": "97980cfea0067", "traits": {}});
+    /// let [email, id] = mapping.explain(&call).try_into().unwrap();
+    /// assert_eq!((id.key.as_str(), id.outcome), ("id", Outcome::Value(json!("97980cfea0067"))));
+    /// assert!(matches!(email.outcome, Outcome::Nothing(Nothing::PathMissing { missing, .. }) if missing == "email"));
+    /// ```
     pub fn explain(&self, call: &Value) -> Vec<Resolution> {
         explain::explain(&self.root, &self.source, call, None)
     }
 
     /// Like [`Mapping::explain`], also saying what empty-value removal and the action's fields
     /// drop (`null` where the field does not allow it, keys that are not fields).
+    ///
+    /// ```
+    /// use cdpspec::destination::mapping::{Mapping, Outcome, fields_from_json};
+    /// use serde_json::json;
+    ///
+    /// let mapping = Mapping::parse(&json!({"id": {"@path": "$.userId"}, "plan": {"@path": "$.traits.plan"}})).unwrap();
+    /// let fields = fields_from_json(&json!({"id": {"type": "string", "required": true}})).unwrap();
+    /// let call = json!({"type": "identify", "userId": null, "traits": {"plan": "premium"}});
+    /// let [id, plan] = mapping.explain_for(&call, &fields).try_into().unwrap();
+    /// assert!(matches!(id.outcome, Outcome::Dropped { value, .. } if value.is_null()));
+    /// assert!(matches!(plan.outcome, Outcome::Dropped { reason, .. } if reason.contains("not a field")));
+    /// ```
     pub fn explain_for(&self, call: &Value, fields: &BTreeMap<String, Field>) -> Vec<Resolution> {
         explain::explain(&self.root, &self.source, call, Some(fields))
     }

@@ -72,6 +72,17 @@ use std::fmt;
 use serde_json::Value;
 
 /// A parsed trigger: parse once, then [`Trigger::matches`] each call without allocating.
+///
+/// ```
+/// use cdpspec::destination::trigger::Trigger;
+/// use serde_json::json;
+///
+/// let customerio = cdpspec::destination::load("customerio").unwrap();
+/// let preset = &customerio.presets.unwrap()[0];
+/// let trigger = Trigger::parse(&preset.trigger).unwrap();
+/// let call = json!({"type": "identify", "userId": "97980cfea0067", "traits": {"email": "cool.person@example.com"}});
+/// assert!(trigger.matches(&call));
+/// ```
 #[derive(Debug, Clone)]
 pub struct Trigger {
     source: String,
@@ -80,6 +91,14 @@ pub struct Trigger {
 }
 
 /// A trigger the reference engine rejects: the destination never runs its action.
+///
+/// ```
+/// use cdpspec::destination::trigger::Trigger;
+///
+/// let error = Trigger::parse(r#"type = "track" && event = "Course Enrolled""#).unwrap_err();
+/// assert_eq!(error.position, 15);
+/// assert!(error.to_string().starts_with("at character 15: invalid character `&`"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TriggerError {
     /// Character offset (0-based) in the trigger where the reference gives up.
@@ -90,6 +109,16 @@ pub struct TriggerError {
 
 /// A quirk of the reference engine that changes what a trigger means: the verdicts follow the
 /// reference, the note says how.
+///
+/// ```
+/// use cdpspec::destination::trigger::Trigger;
+///
+/// // Uppercase `AND` is not the combinator the reference knows.
+/// let trigger = Trigger::parse(r#"type = "track" AND event = "Course Enrolled""#).unwrap();
+/// let note = &trigger.notes()[0];
+/// assert_eq!((note.position, note.length), (15, 3));
+/// assert_eq!(note.to_string(), format!("at character 15: {}", note.message));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TriggerNote {
     /// Character offset (0-based) of the first character concerned.
@@ -110,6 +139,13 @@ impl Trigger {
     /// # Errors
     ///
     /// A [`TriggerError`] at the character where the subscription stops parsing.
+    ///
+    /// ```
+    /// use cdpspec::destination::trigger::Trigger;
+    ///
+    /// assert!(Trigger::parse(r#"event = "Application Installed" or event = "Application Opened""#).is_ok());
+    /// assert!(Trigger::parse(r#"(type = "track""#).is_err());
+    /// ```
     pub fn parse(source: &str) -> Result<Trigger, TriggerError> {
         let reject = |position, message: String| TriggerError { position, message: format!("{message}; {REJECTED}") };
         let tokens = lexer::lex(source).map_err(|e| reject(e.position, e.message))?;
@@ -121,17 +157,43 @@ impl Trigger {
     /// Whether the destination runs the action for `call`, as the reference engine decides.
     /// Calls are the JSON objects destinations receive; anything on which the reference throws
     /// (a `null` call) does not match.
+    ///
+    /// ```
+    /// use cdpspec::destination::trigger::Trigger;
+    /// use serde_json::json;
+    ///
+    /// let trigger = Trigger::parse(r#"type = "track" and properties.revenue > 10"#).unwrap();
+    /// assert!(trigger.matches(&json!({"type": "track", "event": "Order Completed", "properties": {"revenue": 29.99}})));
+    /// // `<`, `>`... hold only for JSON numbers.
+    /// assert!(!trigger.matches(&json!({"type": "track", "event": "Order Completed", "properties": {"revenue": "29.99"}})));
+    /// assert!(!trigger.matches(&json!(null)));
+    /// ```
     pub fn matches(&self, call: &Value) -> bool {
         eval::holds(&self.root, call).unwrap_or(false)
     }
 
     /// The quirks found while parsing, in the order of their positions. Empty for every trigger
     /// the bundled destinations ship.
+    ///
+    /// ```
+    /// use cdpspec::destination::trigger::Trigger;
+    ///
+    /// assert!(Trigger::parse(r#"type = "identify""#).unwrap().notes().is_empty());
+    /// let trigger = Trigger::parse(r#"type = 'track'"#).unwrap();
+    /// assert_eq!(trigger.notes().len(), 1);
+    /// ```
     pub fn notes(&self) -> &[TriggerNote] {
         &self.notes
     }
 
     /// The trigger as written.
+    ///
+    /// ```
+    /// use cdpspec::destination::trigger::Trigger;
+    ///
+    /// let trigger = Trigger::parse(r#"type = "page""#).unwrap();
+    /// assert_eq!(trigger.source(), r#"type = "page""#);
+    /// ```
     pub fn source(&self) -> &str {
         &self.source
     }
