@@ -1,5 +1,5 @@
 //! cdpspec: the canonical schemas of the six customer-data calls (identify, group, track, page,
-//! screen, alias), typed Rust generated from them at build time, and a validator that checks
+//! screen, alias), typed Rust generated from them, and a validator that checks
 //! payloads against them, and against a tracking plan, with diagnostics a person can act on.
 //!
 //! The `cdpspec` command line is built on the entry points below; each works on a parsed
