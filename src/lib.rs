@@ -95,6 +95,18 @@
 // the precise path, rules, plans, routing), `input` (sources and records), `output` (emitters
 // and split files), `validate` (the pipeline that wires them), `config`; then destinations,
 // coverage, export and code-first plans. The command line is the `cdpspec-cli` crate.
+/// Declares an internal module: private, but public under the `testing` feature, so that the
+/// crate's own tests, benchmarks and fuzz target reach it through [`testing`].
+macro_rules! internal {
+    ($name:ident) => {
+        #[cfg(feature = "testing")]
+        pub mod $name;
+        #[cfg(not(feature = "testing"))]
+        #[allow(dead_code, unreachable_pub)] // Parts only tests reach (through `testing`).
+        pub(crate) mod $name;
+    };
+}
+
 pub mod config;
 pub mod coverage;
 pub mod destination;

@@ -9,29 +9,13 @@
 //! diagnostics are the same either way.
 
 pub mod check;
-#[cfg(feature = "testing")]
-pub mod fast;
-#[cfg(not(feature = "testing"))]
-#[allow(dead_code, unreachable_pub)] // Parts only tests reach (through `testing`).
-pub(crate) mod fast;
-#[cfg(feature = "testing")]
-pub mod locate;
-#[cfg(not(feature = "testing"))]
-#[allow(dead_code, unreachable_pub)] // Parts only tests reach (through `testing`).
-pub(crate) mod locate;
+internal!(fast);
+internal!(locate);
 pub mod plan;
 pub mod route;
 pub mod schema;
-#[cfg(feature = "testing")]
-pub mod suggest;
-#[cfg(not(feature = "testing"))]
-#[allow(dead_code, unreachable_pub)] // Parts only tests reach (through `testing`).
-pub(crate) mod suggest;
-#[cfg(feature = "testing")]
-pub mod timestamp;
-#[cfg(not(feature = "testing"))]
-#[allow(dead_code, unreachable_pub)] // Parts only tests reach (through `testing`).
-pub(crate) mod timestamp;
+internal!(suggest);
+internal!(timestamp);
 
 use std::sync::Arc;
 

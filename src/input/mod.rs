@@ -8,11 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-#[cfg(feature = "testing")]
-pub mod records;
-#[cfg(not(feature = "testing"))]
-#[allow(dead_code, unreachable_pub)] // Parts only tests reach (through `testing`).
-pub(crate) mod records;
+internal!(records);
 
 use crate::CallType;
 pub use crate::records::Record;

@@ -4,10 +4,6 @@
 pub mod calls;
 pub mod diagnostic;
 pub mod rule;
-#[cfg(feature = "testing")]
-pub mod rule_docs;
-#[cfg(not(feature = "testing"))]
-#[allow(dead_code, unreachable_pub)] // Parts only tests reach (through `testing`).
-pub(crate) mod rule_docs;
+internal!(rule_docs);
 pub mod summary;
 pub mod words;
