@@ -98,7 +98,7 @@ pub fn run(args: Args) -> ExitStatus {
             Record::Blank => {}
             Record::Unparsed { .. } => coverage.unparsed += 1,
             ref parsed @ Record::Parsed { ref value, .. } => {
-                let report = engine.check_value(value);
+                let report = engine.check_parsed(value, parsed.text().len());
                 for (call, checked) in calls_of(value, default_type).into_iter().zip(report.calls) {
                     let line = parsed.line_of_pointer(&call.pointer).unwrap_or_default();
                     let record = CallRecord {

@@ -272,7 +272,24 @@ impl Engine {
     /// assert_eq!(report.calls[0].findings[0].rule, Rule::EmptyEvent);
     /// ```
     pub fn check_value(&self, document: &Value) -> DocumentReport {
-        let mut report = check::check_document(document, &self.options);
+        self.check_parsed(document, usize::MAX)
+    }
+
+    /// Checks a document parsed from `text_len` bytes of text, as [`Engine::check_value`] does,
+    /// but measures sizes only when the text was long enough to break a limit (see
+    /// [`check::check_parsed`]): a reader that has the text saves serialising every document.
+    ///
+    /// ```
+    /// use cdpspec::check::Options;
+    /// use cdpspec::engine::Engine;
+    ///
+    /// let engine = Engine::from_options(Options::default());
+    /// let text = r#"{"type": "track", "userId": "97980cfea0067", "event": "Course Enrolled"}"#;
+    /// let call: serde_json::Value = serde_json::from_str(text).unwrap();
+    /// assert_eq!(engine.check_parsed(&call, text.len()), engine.check_value(&call));
+    /// ```
+    pub fn check_parsed(&self, document: &Value, text_len: usize) -> DocumentReport {
+        let mut report = check::check_parsed(document, text_len, &self.options);
         let on = |f: &crate::Finding| self.options.severities.of(f.rule).is_some();
         report.findings.retain(on);
         for call in &mut report.calls {
