@@ -114,6 +114,7 @@ pub mod engine;
 pub mod event;
 pub mod export;
 pub mod input;
+pub mod intake;
 pub mod model;
 pub mod output;
 pub mod validate;

@@ -154,18 +154,7 @@ fn label(call: &Value) -> Option<String> {
 }
 
 fn per_call(record: &CallRecord, destination: &CompiledDestination) -> Value {
-    let actions: Vec<Value> = record
-        .outcomes
-        .iter()
-        .map(|o| {
-            let preset = &destination.presets[o.preset];
-            let mut entry = json!({"preset": preset.name, "action": preset.action, "ok": o.ok, "missing": o.missing});
-            if !o.invalid.is_empty() {
-                entry["invalid"] = o.invalid.iter().map(|(f, why)| json!({"field": f, "reason": why})).collect();
-            }
-            entry
-        })
-        .collect();
+    let actions: Vec<Value> = record.outcomes.iter().map(|o| destination.describe(o)).collect();
     let mut object = json!({"path": record.path, "line": record.line, "type": record.call_type, "event": record.event, "actions": actions});
     if !record.errors.is_empty() {
         object["errors"] = record.errors.iter().map(|r| json!({"code": r.code(), "rule": r.name()})).collect();

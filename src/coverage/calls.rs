@@ -39,7 +39,11 @@ pub fn calls_of(doc: &Value, default_type: Option<CallType>) -> Vec<DocumentCall
     match doc {
         Value::Object(map) if map.contains_key("batch") => {
             let items = map.get("batch").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
-            items.iter().enumerate().map(|(i, item)| DocumentCall { pointer: format!("/batch/{i}"), index: Some(i), call: with_envelope(item, map) }).collect()
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| DocumentCall { pointer: format!("/batch/{i}"), index: Some(i), call: with_envelope(item.clone(), map) })
+                .collect()
         }
         Value::Array(items) => items
             .iter()
@@ -50,15 +54,16 @@ pub fn calls_of(doc: &Value, default_type: Option<CallType>) -> Vec<DocumentCall
     }
 }
 
-fn with_type(mut call: Value, default_type: Option<CallType>) -> Value {
+pub(crate) fn with_type(mut call: Value, default_type: Option<CallType>) -> Value {
     if let (Value::Object(map), Some(t)) = (&mut call, default_type) {
         map.entry("type").or_insert_with(|| Value::String(t.as_str().to_string()));
     }
     call
 }
 
-fn with_envelope(item: &Value, envelope: &Map<String, Value>) -> Value {
-    let mut call = item.clone();
+/// `item` of a batch as the pipeline sees it: the batch's `context` and `integrations` merged in,
+/// the call's own keys winning.
+pub(crate) fn with_envelope(mut call: Value, envelope: &Map<String, Value>) -> Value {
     let Value::Object(map) = &mut call else { return call };
     for key in ["context", "integrations"] {
         if let Some(Value::Object(shared)) = envelope.get(key)

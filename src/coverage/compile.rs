@@ -151,6 +151,29 @@ impl CompiledDestination {
         outcomes
     }
 
+    /// One outcome of [`CompiledDestination::evaluate`] as JSON: the destination, the preset, its
+    /// action, whether it succeeded, the required fields that resolved to nothing, and (when
+    /// there are any) the fields with invalid values and why. `coverage --per-call` and the
+    /// collector print actions so.
+    ///
+    /// ```
+    /// use cdpspec::coverage::CompiledDestination;
+    ///
+    /// let customerio = CompiledDestination::new(&cdpspec::destination::load("customerio").unwrap()).unwrap();
+    /// let page = serde_json::json!({"type": "page", "userId": "97980cfea0067", "name": "home"});
+    /// let action = customerio.describe(&customerio.evaluate(&page)[0]);
+    /// assert_eq!(action, serde_json::json!({"destination": "Actions Customerio", "preset": "Track Page View", "action": "trackPageView", "ok": false, "missing": ["url"]}));
+    /// ```
+    pub fn describe(&self, outcome: &Outcome) -> Value {
+        let preset = &self.presets[outcome.preset];
+        let mut entry =
+            serde_json::json!({"destination": self.name, "preset": preset.name, "action": preset.action, "ok": outcome.ok, "missing": outcome.missing});
+        if !outcome.invalid.is_empty() {
+            entry["invalid"] = outcome.invalid.iter().map(|(f, why)| serde_json::json!({"field": f, "reason": why})).collect();
+        }
+        entry
+    }
+
     /// The preset named `name`, or the first preset running action `action`.
     ///
     /// ```

@@ -9,6 +9,7 @@ mod render;
 mod report;
 
 pub use calls::{DocumentCall, calls_of};
+pub(crate) use calls::{with_envelope, with_type};
 pub use compile::{CompileError, CompiledDestination, CompiledPreset, Outcome, Problem, UnknownAction};
 pub use render::{Format, render};
 pub use report::{CallRecord, Coverage, FieldStats, Gate, InvalidCalls, KindStats, PlanStats, PresetStats};

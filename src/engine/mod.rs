@@ -305,8 +305,18 @@ fn load_plan(path: &std::path::Path) -> Result<PlanValidator, ConfigError> {
     PlanValidator::new(plan, path.display().to_string()).map_err(ConfigError::Plan)
 }
 
-/// Loads and compiles a destination: bundled by name, or a file.
-fn load_destination(name: &str) -> Result<CompiledDestination, ConfigError> {
+/// Loads and compiles a destination: bundled by name (`customerio`), or a file.
+///
+/// # Errors
+///
+/// A destination that cannot be read or does not compile, naming it and the place.
+///
+/// ```
+/// let customerio = cdpspec::engine::load_destination("customerio").unwrap();
+/// assert_eq!(customerio.name, "Actions Customerio");
+/// assert!(cdpspec::engine::load_destination("customer.io.json").is_err());
+/// ```
+pub fn load_destination(name: &str) -> Result<CompiledDestination, ConfigError> {
     let file = crate::destination::load(name).map_err(ConfigError::DestinationFile)?;
     CompiledDestination::new(&file).map_err(|source| ConfigError::Destination { name: name.to_string(), source })
 }

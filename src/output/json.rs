@@ -84,6 +84,21 @@ impl<'d> From<&'d Diagnostic> for Record<'d> {
     }
 }
 
+/// One diagnostic as the JSON object `--format json` prints for it.
+///
+/// ```
+/// use cdpspec::check::Options;
+/// use cdpspec::engine::{Engine, Origin, Outcome};
+///
+/// let engine = Engine::from_options(Options::default());
+/// let Outcome::Checked { calls, .. } = engine.check_record(br#"{"type":"track","event":"Signed Up"}"#, Origin::whole("call")) else { panic!() };
+/// let json = cdpspec::output::json::to_value(&calls[0][0]);
+/// assert_eq!((json["code"].as_str(), json["pointer"].as_str()), (Some("CDP103"), Some("")));
+/// ```
+pub fn to_value(d: &Diagnostic) -> serde_json::Value {
+    serde_json::to_value(Record::from(d)).unwrap_or_default()
+}
+
 impl Emitter for JsonLines<'_> {
     fn diagnostic(&mut self, d: &Diagnostic) -> io::Result<()> {
         let mut line = serde_json::to_string(&Record::from(d)).unwrap_or_default();

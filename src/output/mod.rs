@@ -11,7 +11,7 @@
 
 mod github;
 mod human;
-mod json;
+pub mod json;
 mod junit;
 mod markdown;
 mod sarif;
