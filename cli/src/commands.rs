@@ -3,7 +3,7 @@
 use clap::{Parser, Subcommand};
 
 use crate::exit::ExitStatus;
-use crate::{codegen, coverage, map, plan, schema, validate};
+use crate::{codegen, coverage, map, plan, schema, serve, validate};
 
 /// Schemas, typed events and CI checks for customer-data pipeline calls.
 #[derive(Parser)]
@@ -26,6 +26,10 @@ enum Command {
     /// Show the payload one call produces for one destination action, and why each field
     /// resolved as it did ("test mapping"). Exit code 1 when the action would fail.
     Map(map::Args),
+    /// Run a local collector that the official SDKs send calls to: every call is checked as
+    /// `validate` checks it, evaluated against destinations, stored in SQLite, and listed by
+    /// an API for tests (/_cdpspec/calls, /_cdpspec/counts).
+    Serve(serve::Args),
     /// Generate typed Rust events (one type per event version, per trait set) from a plan.
     Codegen(codegen::Args),
     /// Work with tracking plans: import, check, diff.
@@ -56,6 +60,7 @@ pub fn run() -> ExitStatus {
         Command::Validate(args) => validate::run(args),
         Command::Coverage(args) => coverage::run(args),
         Command::Map(args) => map::run(args),
+        Command::Serve(args) => serve::run(args),
         Command::Codegen(args) => codegen::run(args),
         Command::Plan(command) => plan::run(command),
         Command::Schema(command) => schema::run(command),

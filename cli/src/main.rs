@@ -11,6 +11,7 @@ mod map;
 mod plan;
 mod progress;
 mod schema;
+mod serve;
 mod validate;
 
 fn main() -> std::process::ExitCode {

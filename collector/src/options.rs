@@ -1,0 +1,74 @@
+//! How a collector runs: where it listens, where it stores, whom it accepts, and the bounds
+//! that keep it serving whatever clients do.
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use crate::store::DbPath;
+
+/// Everything `cdpspec serve` is told, bar the engine's settings.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The address to listen on (`--host`, default loopback).
+    pub host: IpAddr,
+    /// The port (`--port`; 0 for any free one).
+    pub port: u16,
+    /// The database (`--db`).
+    pub db: DbPath,
+    /// The write keys accepted (`--write-key`); empty: any key, recorded.
+    pub write_keys: Vec<String>,
+    /// Refuse (400) requests holding a call with errors (`--strict`); a request can ask for it
+    /// with `X-Strict-Mode: 1`.
+    pub strict: bool,
+    /// Keep only the newest this many calls (`--max-events`).
+    pub max_events: Option<u64>,
+    /// No line per call on stderr (`--quiet`).
+    pub quiet: bool,
+    /// Bounds on clients.
+    pub bounds: Bounds,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            host: IpAddr::from([127, 0, 0, 1]),
+            port: 4318,
+            db: DbPath::default_file(),
+            write_keys: Vec::new(),
+            strict: false,
+            max_events: None,
+            quiet: false,
+            bounds: Bounds::default(),
+        }
+    }
+}
+
+/// What a client may cost the collector: time to send its headers and body, connections
+/// open at once, request bodies held at once. Past these it is answered 408, or waits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bounds {
+    /// Time from a connection's first byte (or the end of its last request) to the end of the
+    /// next request's headers.
+    pub header_timeout: Duration,
+    /// Time to receive a request body.
+    pub body_timeout: Duration,
+    /// Connections open at once; more wait in the listen queue.
+    pub max_connections: usize,
+    /// Request bodies being read and checked at once; more wait their turn. Each holds at
+    /// most the batch limit (500 KB) plus its parsed form.
+    pub max_requests: usize,
+    /// Longest `wait` a query may ask for.
+    pub max_wait: Duration,
+}
+
+impl Default for Bounds {
+    fn default() -> Self {
+        Bounds {
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(30),
+            max_connections: 8192,
+            max_requests: 64,
+            max_wait: Duration::from_secs(300),
+        }
+    }
+}

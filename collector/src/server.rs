@@ -1,0 +1,129 @@
+//! Accepting connections: HTTP/1.1 (keep-alive) and HTTP/2 on one port, with a deadline for
+//! each request's headers, a bound on open connections, and a graceful stop that lets
+//! requests in flight finish (and so store what they were answered 200 for).
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use cdpspec::intake::Intake;
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto;
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+
+use crate::http::{App, router, untag};
+use crate::log::Log;
+use crate::options::Options;
+use crate::store::{Store, StoreError};
+
+/// How long a stop waits for requests in flight.
+const DRAIN: Duration = Duration::from_secs(5);
+
+/// Why a collector could not start.
+#[derive(Debug)]
+pub enum StartError {
+    /// The database could not be opened.
+    Store(StoreError),
+    /// The address could not be bound.
+    Bind {
+        /// The address.
+        address: SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+impl std::fmt::Display for StartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StartError::Store(e) => e.fmt(f),
+            StartError::Bind { address, source } => write!(f, "cannot listen on {address}: {source}"),
+        }
+    }
+}
+
+impl std::error::Error for StartError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            StartError::Store(e) => Some(e),
+            StartError::Bind { source, .. } => Some(source),
+        }
+    }
+}
+
+/// A collector bound to its address, with its database open, ready to [`Collector::run`].
+pub struct Collector {
+    app: Arc<App>,
+    listener: TcpListener,
+}
+
+impl Collector {
+    /// Opens the database and binds the address `options` name; calls are checked and
+    /// evaluated by `intake`.
+    ///
+    /// # Errors
+    ///
+    /// The database cannot be opened, or the address bound.
+    pub async fn bind(intake: Intake, options: Options) -> Result<Collector, StartError> {
+        let store = Store::open(&options.db, options.max_events).map_err(StartError::Store)?;
+        let address = SocketAddr::new(options.host, options.port);
+        let listener = TcpListener::bind(address).await.map_err(|source| StartError::Bind { address, source })?;
+        let address = listener.local_addr().unwrap_or(address);
+        let app = App { intake, store, log: Log::new(options.quiet), bodies: Semaphore::new(options.bounds.max_requests), options, address };
+        Ok(Collector { app: Arc::new(app), listener })
+    }
+
+    /// The address it listens on (with the port chosen, for port 0).
+    pub fn address(&self) -> SocketAddr {
+        self.app.address
+    }
+
+    /// Serves until `stop` completes, then lets requests in flight finish (for up to 5 s)
+    /// and closes the database.
+    pub async fn run(self, stop: impl Future<Output = ()>) {
+        let Collector { app, listener } = self;
+        let bounds = app.options.bounds;
+        let service = tower::ServiceExt::map_request(router(Arc::clone(&app)), untag::<Incoming>);
+        let mut builder = auto::Builder::new(TokioExecutor::new());
+        builder.http1().timer(TokioTimer::new()).header_read_timeout(bounds.header_timeout).keep_alive(true);
+        builder.http2().timer(TokioTimer::new());
+        let graceful = GracefulShutdown::new();
+        let connections = Arc::new(Semaphore::new(bounds.max_connections));
+        tokio::pin!(stop);
+        loop {
+            let permit = tokio::select! {
+                permit = Arc::clone(&connections).acquire_owned() => permit,
+                () = &mut stop => break,
+            };
+            let Ok(permit) = permit else { break };
+            let stream = tokio::select! {
+                accepted = listener.accept() => accepted,
+                () = &mut stop => break,
+            };
+            let stream = match stream {
+                Ok((stream, _)) => stream,
+                // Out of file descriptors, or a connection reset before it was accepted:
+                // wait a moment and go on serving the others.
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                    continue;
+                }
+            };
+            let _ = stream.set_nodelay(true);
+            let connection = builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service.clone())).into_owned();
+            let connection = graceful.watch(connection);
+            tokio::spawn(async move {
+                let _ = connection.await;
+                drop(permit);
+            });
+        }
+        drop(listener);
+        let _ = tokio::time::timeout(DRAIN, graceful.shutdown()).await;
+        app.store.close().await;
+    }
+}
