@@ -26,6 +26,9 @@ pub struct Options {
     pub quiet: bool,
     /// Bounds on clients.
     pub bounds: Bounds,
+    /// Receive request bodies and answer 200 without checking or storing anything: the
+    /// baseline the benchmark measures the collector against (HTTP alone).
+    pub http_only: bool,
 }
 
 impl Default for Options {
@@ -39,6 +42,7 @@ impl Default for Options {
             max_events: None,
             quiet: false,
             bounds: Bounds::default(),
+            http_only: false,
         }
     }
 }

@@ -87,6 +87,9 @@ async fn read(app: &App, arrival: &Arrival, endpoint: Endpoint, headers: &Header
         Ok(Err(e)) => return Err(app.refuse(arrival, StatusCode::BAD_REQUEST, "unreadable-body", &format!("the body could not be read: {e}"), None).await),
         Ok(Ok(collected)) => collected.to_bytes(),
     };
+    if app.options.http_only {
+        return Ok(accepted());
+    }
     let received = intake::decode(&raw, encoding, limit).and_then(|body| app.intake.read(&body, endpoint));
     let received = match received {
         Ok(received) => received,
