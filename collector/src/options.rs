@@ -49,6 +49,8 @@ impl Default for Options {
 
 /// What a client may cost the collector: time to send its headers and body, connections
 /// open at once, request bodies held at once. Past these it is answered 408, or waits.
+/// A connection that sends nothing is closed after `header_timeout`, like one that stalls in
+/// its headers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Bounds {
     /// Time from a connection's first byte (or the end of its last request) to the end of the
@@ -58,8 +60,12 @@ pub struct Bounds {
     pub body_timeout: Duration,
     /// Connections open at once; more wait in the listen queue.
     pub max_connections: usize,
-    /// Request bodies being read and checked at once; more wait their turn. Each holds at
-    /// most the batch limit (500 KB) plus its parsed form.
+    /// Bytes of request bodies being received at once (by their `Content-Length`, or the
+    /// limit when they give none); more wait their turn. Clients that stall hold only what
+    /// they said they would send, so many small stalled requests cannot lock others out.
+    pub body_bytes: usize,
+    /// Requests checked at once, once their bodies are in; more wait their turn. Each holds
+    /// at most the batch limit (500 KB) plus its parsed form.
     pub max_requests: usize,
     /// Longest `wait` a query may ask for.
     pub max_wait: Duration,
@@ -71,6 +77,7 @@ impl Default for Bounds {
             header_timeout: Duration::from_secs(10),
             body_timeout: Duration::from_secs(30),
             max_connections: 8192,
+            body_bytes: 32 * 1024 * 1024,
             max_requests: 64,
             max_wait: Duration::from_secs(300),
         }

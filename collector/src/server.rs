@@ -1,4 +1,4 @@
-//! Accepting connections: HTTP/1.1 (keep-alive) and HTTP/2 on one port, with a deadline for
+//! Accepting connections: HTTP/1.1 with keep-alive, with a deadline for
 //! each request's headers, a bound on open connections, and a graceful stop that lets
 //! requests in flight finish (and so store what they were answered 200 for).
 
@@ -9,11 +9,11 @@ use std::time::Duration;
 
 use cdpspec::intake::Intake;
 use hyper::body::Incoming;
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-use hyper_util::server::conn::auto;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpSocket};
 use tokio::sync::Semaphore;
 
 use crate::http::{App, router, untag};
@@ -23,6 +23,19 @@ use crate::store::{Store, StoreError};
 
 /// How long a stop waits for requests in flight.
 const DRAIN: Duration = Duration::from_secs(5);
+
+/// Connections the kernel queues before they are accepted: a burst of SDK clients should not
+/// lose SYNs (the default of 128 does).
+const BACKLOG: u32 = 4096;
+
+/// A listener on `address` with a deep accept queue.
+fn listen(address: SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = if address.is_ipv4() { TcpSocket::new_v4()? } else { TcpSocket::new_v6()? };
+    #[cfg(unix)]
+    socket.set_reuseaddr(true)?;
+    socket.bind(address)?;
+    socket.listen(BACKLOG)
+}
 
 /// Why a collector could not start.
 #[derive(Debug)]
@@ -72,9 +85,18 @@ impl Collector {
     pub async fn bind(intake: Intake, options: Options) -> Result<Collector, StartError> {
         let store = Store::open(&options.db, options.max_events).map_err(StartError::Store)?;
         let address = SocketAddr::new(options.host, options.port);
-        let listener = TcpListener::bind(address).await.map_err(|source| StartError::Bind { address, source })?;
+        let listener = listen(address).map_err(|source| StartError::Bind { address, source })?;
         let address = listener.local_addr().unwrap_or(address);
-        let app = App { intake, store, log: Log::new(options.quiet), bodies: Semaphore::new(options.bounds.max_requests), options, address };
+        let bounds = options.bounds;
+        let app = App {
+            intake,
+            store,
+            log: Log::new(options.quiet),
+            receiving: Semaphore::new(bounds.body_bytes.min(Semaphore::MAX_PERMITS)),
+            checking: Semaphore::new(bounds.max_requests),
+            options,
+            address,
+        };
         Ok(Collector { app: Arc::new(app), listener })
     }
 
@@ -89,9 +111,10 @@ impl Collector {
         let Collector { app, listener } = self;
         let bounds = app.options.bounds;
         let service = tower::ServiceExt::map_request(router(Arc::clone(&app)), untag::<Incoming>);
-        let mut builder = auto::Builder::new(TokioExecutor::new());
-        builder.http1().timer(TokioTimer::new()).header_read_timeout(bounds.header_timeout).keep_alive(true);
-        builder.http2().timer(TokioTimer::new());
+        // HTTP/1.1 only, as every SDK sends: hyper's header timeout then runs from a
+        // connection's first byte (HTTP/2 detection would wait for bytes without a deadline).
+        let mut builder = http1::Builder::new();
+        builder.timer(TokioTimer::new()).header_read_timeout(bounds.header_timeout).keep_alive(true).half_close(true);
         let graceful = GracefulShutdown::new();
         let connections = Arc::new(Semaphore::new(bounds.max_connections));
         tokio::pin!(stop);
@@ -115,7 +138,7 @@ impl Collector {
                 }
             };
             let _ = stream.set_nodelay(true);
-            let connection = builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service.clone())).into_owned();
+            let connection = builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service.clone()));
             let connection = graceful.watch(connection);
             tokio::spawn(async move {
                 let _ = connection.await;

@@ -51,11 +51,13 @@ pub(crate) async fn ingest(
         );
         return app.refuse(&arrival, StatusCode::NOT_FOUND, "no-such-endpoint", &message, None).await;
     };
-    // Bodies held at once are bounded; more requests wait here for their turn.
-    let Ok(_permit) = app.bodies.acquire().await else { return error(StatusCode::SERVICE_UNAVAILABLE, "shutting-down", "the collector is stopping", None) };
     match read(&app, &arrival, endpoint, &headers, body).await {
         Ok(response) | Err(response) => response,
     }
+}
+
+fn stopping() -> Response {
+    error(StatusCode::SERVICE_UNAVAILABLE, "shutting-down", "the collector is stopping", None)
 }
 
 async fn read(app: &App, arrival: &Arrival, endpoint: Endpoint, headers: &HeaderMap, body: Body) -> Result<Response, Response> {
@@ -74,6 +76,10 @@ async fn read(app: &App, arrival: &Arrival, endpoint: Endpoint, headers: &Header
         Encoding::Identity => limit,
         Encoding::Gzip => limit + GZIP_SLACK,
     };
+    // Bodies being received are bounded in bytes, by what each says it will send.
+    let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<usize>().ok()).unwrap_or(cap).clamp(1, cap);
+    let permits = u32::try_from(declared.min(app.options.bounds.body_bytes)).unwrap_or(u32::MAX);
+    let Ok(_receiving) = app.receiving.acquire_many(permits).await else { return Err(stopping()) };
     let collected = tokio::time::timeout(app.options.bounds.body_timeout, Limited::new(body, cap).collect()).await;
     let raw = match collected {
         Err(_) => {
@@ -90,6 +96,8 @@ async fn read(app: &App, arrival: &Arrival, endpoint: Endpoint, headers: &Header
     if app.options.http_only {
         return Ok(accepted());
     }
+    // Requests checked at once are bounded; more wait here, their bodies in.
+    let Ok(_checking) = app.checking.acquire().await else { return Err(stopping()) };
     let received = intake::decode(&raw, encoding, limit).and_then(|body| app.intake.read(&body, endpoint));
     let received = match received {
         Ok(received) => received,

@@ -34,8 +34,10 @@ pub(crate) struct App {
     pub(crate) store: Store,
     pub(crate) options: Options,
     pub(crate) log: Log,
-    /// Permits to hold a request body (`Bounds::max_requests`).
-    pub(crate) bodies: Semaphore,
+    /// Bytes of bodies being received (`Bounds::body_bytes`).
+    pub(crate) receiving: Semaphore,
+    /// Requests being checked (`Bounds::max_requests`).
+    pub(crate) checking: Semaphore,
     /// The address the collector listens on, for settings asked without a `Host`.
     pub(crate) address: SocketAddr,
 }
