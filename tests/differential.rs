@@ -113,7 +113,7 @@ fn run_paths(paths: &[String], options: &Options, path: Route) -> (Vec<Diagnosti
 /// record by record. Independent of `src/engine/fast/`, so it also checks the new reader.
 fn reference_run(name: &str, text: &[u8], layout: Layout, options: &Options, summary: &mut Summary) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    records::read(text, layout, &mut |record| {
+    records::read(text, layout, &options.limits, &mut |record| {
         summary.records += 1;
         match record {
             Record::Blank => summary.blank += 1,
@@ -590,7 +590,8 @@ fn options_variants() -> Vec<(Options, bool)> {
     louder.severities.set(Rule::InvalidCurrency, Level::Error);
     let typed = Options { default_type: Some(CallType::Track), ..Options::default() };
     // Limits far below the pipeline's, so that real payloads break them.
-    let tight = Options { limits: Limits { call_bytes: 600, batch_bytes: 4000, batch_calls: 3, message_id_chars: 20 }, ..Options::default() };
+    let tight =
+        Options { limits: Limits { call_bytes: 600, batch_bytes: 4000, batch_calls: 3, message_id_chars: 20, record_bytes: 3000 }, ..Options::default() };
     vec![(Options::default(), true), (quiet, false), (louder, true), (typed, true), (tight, true)]
 }
 
@@ -882,6 +883,12 @@ fn large_inputs_span_many_batches_in_order() {
     long.push(b'\n');
     long.extend(&lines[0]);
     assert_same_run(&long, Layout::Lines, &Options::default());
+    // Lines over the record limit, read through while batches fill: one longer than a batch, and
+    // many around the limit, anywhere in a batch.
+    let limited = |record_bytes| Options { limits: Limits { record_bytes, ..Limits::default() }, ..Options::default() };
+    assert_same_run(&long, Layout::Lines, &limited(1 << 20));
+    assert_same_run(&long, Layout::Sniff, &limited(1 << 20));
+    assert_same_run(&text, Layout::Lines, &limited(300));
 }
 
 #[test]

@@ -153,6 +153,7 @@ rules! {
     BatchTooLarge = "CDP207", "batch-too-large", Error, "A batch request is larger than 500 KB.";
     BatchTooManyCalls = "CDP208", "batch-too-many-calls", Error, "A batch holds more than 2500 calls.";
     InvalidEmail = "CDP209", "invalid-email", Warning, "A reserved `email` (top level or trait) does not look like an email address.";
+    RecordTooLarge = "CDP210", "record-too-large", Error, "A record (an NDJSON line or a whole-file document) is larger than 16 MiB; it is read through unchecked.";
     UnplannedEvent = "CDP301", "unplanned-event", Error, "A track call's event is not in the tracking plan.";
     RequiredMissing = "CDP302", "required-missing", Error, "A property, trait or section the tracking plan requires is missing.";
     DatatypeMismatch = "CDP303", "datatype-mismatch", Error, "A value's JSON type differs from the type the tracking plan gives it.";

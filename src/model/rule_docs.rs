@@ -146,6 +146,11 @@ docs! {
         failing: r#"{"type": "identify", "userId": "u1", "traits": {"email": "n/a"}}"#,
         passing: r#"{"type": "identify", "userId": "u1", "traits": {"email": "cool.person@example.com"}}"#
     }
+    RecordTooLarge {
+        why: "cdpspec holds one record at a time, so a record is also what bounds its memory: a 10 GB line (a log that lost its line ends, a base64 dump) would take 10 GB to check. A record over the limit (`record-bytes`, 16 MiB, 32 times the largest request the pipeline accepts) is read through without being held and reported with its line and size, and the next line is read as usual. The pipeline rejects it anyway.",
+        failing: "",
+        passing: ""
+    }
     UnplannedEvent {
         why: "An event the tracking plan does not define is usually a typo or an unreviewed addition; no dashboard expects it.",
         failing: r#"{"type": "track", "userId": "u1", "event": "Course Enroled", "properties": {"class_name": "Basics", "class_code": "cio101"}}"#,
