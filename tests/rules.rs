@@ -226,6 +226,25 @@ fn records_over_the_record_limit() {
 }
 
 #[test]
+fn lone_surrogates() {
+    // Read as U+FFFD, the call checked as usual, and a warning at each string or key holding one.
+    let diagnostics = |text: &str| {
+        let mut sink = Collect::default();
+        Validation::new(Options::default(), &mut sink).reader("events.ndjson", text.as_bytes(), Layout::Lines).unwrap();
+        sink.diagnostics.into_iter().map(|d| (d.rule, d.pointer)).collect::<Vec<_>>()
+    };
+    let cut = r#"{"type":"track","userId":"u1","event":"Shared","properties":{"title":"Best day \ud83d"}}"#;
+    assert_eq!(diagnostics(cut), [(Rule::LoneSurrogate, "/properties/title".to_string())]);
+    assert_eq!(diagnostics(&cut.replace("\\ud83d", "\\ud83d\\ude00")), [], "a pair is a character");
+    let missing = r#"{"type":"track","event":"Shared \udc00"}"#;
+    assert_eq!(diagnostics(missing), [(Rule::MissingIdentity, String::new()), (Rule::LoneSurrogate, "/event".to_string())]);
+    // In a key: the member, by the key destinations see; two such keys are one to them.
+    let keys = r#"{"type":"track","userId":"u1","event":"E","properties":{"a\ud800":1,"a\udbff":2}}"#;
+    let key = "/properties/a\u{FFFD}".to_string();
+    assert_eq!(diagnostics(keys), [(Rule::DuplicateKey, key.clone()), (Rule::LoneSurrogate, key.clone()), (Rule::LoneSurrogate, key)]);
+}
+
+#[test]
 fn not_objects_and_arrays_of_calls() {
     assert_only(json!("track"), Rule::NotAnObject, "");
     assert_only(json!([track(), 42]), Rule::NotAnObject, "/1");

@@ -192,7 +192,9 @@ pub fn violation_type(rule: Rule) -> &'static str {
         AdditionalProperties => "Additional-Properties",
         AdvancedRule | InvalidValue | EmptyEvent | UnknownType | InvalidTimestamp | TimestampNotRfc3339 | InvalidDateTrait | InvalidCurrency | InvalidEmail
         | MessageIdTooLong | EmptyIdentifier => "Advance-Rules-Violation",
-        InvalidJson | InvalidUtf8 | MisspelledField | DuplicateKey | CallTooLarge | BatchTooLarge | BatchTooManyCalls | RecordTooLarge => "Unknown-Violation",
+        InvalidJson | InvalidUtf8 | LoneSurrogate | MisspelledField | DuplicateKey | CallTooLarge | BatchTooLarge | BatchTooManyCalls | RecordTooLarge => {
+            "Unknown-Violation"
+        }
     }
 }
 

@@ -294,7 +294,8 @@ pub(crate) fn document(text: &[u8], first_line: usize, whole_file: bool) -> Reco
             message: "file is empty; expected a call, a batch or an array of calls".into(),
         };
     }
-    match serde_json::from_slice(text) {
+    // Escaped lone surrogates are read as U+FFFD, as destinations read them (`lone-surrogate`).
+    match crate::check::surrogates::parse(text) {
         Ok(value) => Record::Parsed { text, first_line, value },
         Err(e) => {
             let (line, column) = place(text, first_line, parse_error_offset(text, &e));

@@ -132,6 +132,7 @@ rules! {
     InvalidJson = "CDP001", "invalid-json", Error, "The input is not valid JSON (reported at the parser's position, with its reason).";
     InvalidUtf8 = "CDP002", "invalid-utf8", Error, "The input is not valid UTF-8, which JSON requires.";
     NotAnObject = "CDP003", "not-an-object", Error, "A call, a batch or a batch item is not a JSON object.";
+    LoneSurrogate = "CDP004", "lone-surrogate", Warning, "A string or key holds an escaped lone UTF-16 surrogate (`\\ud83d` without its pair), which destinations read as U+FFFD.";
     MissingType = "CDP101", "missing-type", Error, "A call has no `type` and none was given with `--type`.";
     UnknownType = "CDP102", "unknown-type", Error, "A call's `type` is not one of identify, group, track, page, screen, alias.";
     MissingIdentity = "CDP103", "missing-identity", Error, "A call has neither a usable `userId` nor `anonymousId`.";

@@ -41,6 +41,11 @@ docs! {
         failing: r#"{"batch": [{"type": "track", "userId": "u1", "event": "Signed Up"}, "Signed Up"]}"#,
         passing: r#"{"batch": [{"type": "track", "userId": "u1", "event": "Signed Up"}]}"#
     }
+    LoneSurrogate {
+        why: "`JSON.stringify` escapes half of a UTF-16 pair when a string is cut inside an emoji (`text.slice(0, 100)`). Go, and so most pipelines, read it as U+FFFD (�), JavaScript keeps the lone code unit, strict parsers refuse the call: the text differs by destination. cdpspec reads it as U+FFFD, checks the rest of the call, and names the string (or key) that holds it.",
+        failing: r#"{"type": "track", "userId": "u1", "event": "Shared", "properties": {"title": "Best day \ud83d"}}"#,
+        passing: r#"{"type": "track", "userId": "u1", "event": "Shared", "properties": {"title": "Best day \ud83d\ude00"}}"#
+    }
     MissingType {
         why: "The pipeline routes by `type`. Only a single-call endpoint implies it (`/v1/alias`); say so with `--type` or a file named after the call.",
         failing: r#"{"userId": "u1", "event": "Signed Up"}"#,
