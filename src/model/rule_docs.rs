@@ -42,7 +42,7 @@ docs! {
         passing: r#"{"batch": [{"type": "track", "userId": "u1", "event": "Signed Up"}]}"#
     }
     LoneSurrogate {
-        why: "`JSON.stringify` escapes half of a UTF-16 pair when a string is cut inside an emoji (`text.slice(0, 100)`). Go, and so most pipelines, read it as U+FFFD (�), JavaScript keeps the lone code unit, strict parsers refuse the call: the text differs by destination. cdpspec reads it as U+FFFD, checks the rest of the call, and names the string (or key) that holds it.",
+        why: "`JSON.stringify` escapes half of a UTF-16 pair when a string is cut inside an emoji (`text.slice(0, 100)`). Go, and so most pipelines, read it as U+FFFD (�), JavaScript keeps the lone code unit, strict parsers refuse the call: the text differs by destination. cdpspec reads it as U+FFFD, checks the rest of the call, and names the string that holds it. In a key it is read as U+FFFD too, and the member is named by the key destinations see; two keys that differ only by their lone surrogates become one, which `duplicate-key` reports as well.",
         failing: r#"{"type": "track", "userId": "u1", "event": "Shared", "properties": {"title": "Best day \ud83d"}}"#,
         passing: r#"{"type": "track", "userId": "u1", "event": "Shared", "properties": {"title": "Best day \ud83d\ude00"}}"#
     }
