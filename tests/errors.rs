@@ -44,7 +44,10 @@ fn limits() {
     let mut limits = Limits::default();
     assert_eq!(limits.set("batch-call", 3), Err(LimitError::UnknownLimit { name: "batch-call".into(), closest: Some("batch-calls") }));
     assert_eq!(limits.set("batch-call", 3).unwrap_err().to_string(), "`batch-call` is not a limit; did you mean `batch-calls`?");
-    assert_eq!(limits.set("colour", 3).unwrap_err().to_string(), "`colour` is not a limit; limits: call-bytes, batch-bytes, batch-calls, message-id-chars");
+    assert_eq!(
+        limits.set("colour", 3).unwrap_err().to_string(),
+        "`colour` is not a limit; limits: call-bytes, batch-bytes, batch-calls, message-id-chars, record-bytes"
+    );
     assert_eq!(limits.set("call-bytes", 0), Err(LimitError::Zero { name: "call-bytes".into() }));
     assert_eq!(limits.set("call-bytes", 0).unwrap_err().to_string(), "limit `call-bytes` must be at least 1");
     assert_eq!(limits, Limits::default(), "a failed set changes nothing");
@@ -53,7 +56,7 @@ fn limits() {
     assert_eq!(Limits::parse_assignment("call-bytes"), Err(LimitError::NotAnAssignment { text: "call-bytes".into() }));
     assert_eq!(
         Limits::parse_assignment("call-bytes").unwrap_err().to_string(),
-        "`call-bytes` is not NAME=VALUE (limits: call-bytes, batch-bytes, batch-calls, message-id-chars)"
+        "`call-bytes` is not NAME=VALUE (limits: call-bytes, batch-bytes, batch-calls, message-id-chars, record-bytes)"
     );
     let error = Limits::parse_assignment("call-bytes=lots").unwrap_err();
     assert_eq!(error, LimitError::NotANumber { name: "call-bytes".into(), value: "lots".into() });

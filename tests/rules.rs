@@ -1,7 +1,11 @@
 //! Every rule, on realistic calls: each broken payload yields exactly the expected rule at the
 //! expected JSON pointer, and the valid variants yield nothing.
 
+use cdpspec::check::limits::Limits;
 use cdpspec::check::{Options, check_document, check_parsed};
+use cdpspec::input::Layout;
+use cdpspec::output::Collect;
+use cdpspec::validate::Validation;
 use cdpspec::{CallType, Finding, Rule};
 use serde_json::{Value, json};
 
@@ -202,6 +206,42 @@ fn limits() {
     assert_eq!(rules, [Rule::BatchTooLarge, Rule::BatchTooManyCalls], "{found:#?}");
     let found = findings(json!({"batch": [big]}));
     assert_eq!(found.iter().map(|f| (f.rule, f.pointer.as_str())).collect::<Vec<_>>(), [(Rule::CallTooLarge, "/batch/0")]);
+}
+
+#[test]
+fn records_over_the_record_limit() {
+    // Read through without being held, reported with their line and size; the next line is
+    // checked as usual (cli/tests/memory.rs streams gigabytes).
+    let options = Options { limits: Limits { record_bytes: 1000, ..Limits::default() }, ..Options::default() };
+    let line = |blob: usize| with(track(), "/properties/blob", json!("x".repeat(blob))).to_string();
+    let text = format!("{}\n{}\n{}\n", line(1000), line(10), without(track(), "userId"));
+    let mut sink = Collect::default();
+    let mut run = Validation::new(options, &mut sink);
+    run.reader("events.ndjson", text.as_bytes(), Layout::Lines).unwrap();
+    let summary = run.finish().unwrap();
+    let found: Vec<(Rule, usize)> = sink.diagnostics.iter().map(|d| (d.rule, d.line)).collect();
+    assert_eq!(found, [(Rule::RecordTooLarge, 1), (Rule::MissingIdentity, 3)]);
+    assert!(sink.diagnostics[0].message.starts_with(&format!("record is {} bytes;", line(1000).len())), "{}", sink.diagnostics[0].message);
+    assert_eq!((summary.records, summary.unparsed, summary.valid, summary.with_errors), (3, 1, 1, 1));
+}
+
+#[test]
+fn lone_surrogates() {
+    // Read as U+FFFD, the call checked as usual, and a warning at each string or key holding one.
+    let diagnostics = |text: &str| {
+        let mut sink = Collect::default();
+        Validation::new(Options::default(), &mut sink).reader("events.ndjson", text.as_bytes(), Layout::Lines).unwrap();
+        sink.diagnostics.into_iter().map(|d| (d.rule, d.pointer)).collect::<Vec<_>>()
+    };
+    let cut = r#"{"type":"track","userId":"u1","event":"Shared","properties":{"title":"Best day \ud83d"}}"#;
+    assert_eq!(diagnostics(cut), [(Rule::LoneSurrogate, "/properties/title".to_string())]);
+    assert_eq!(diagnostics(&cut.replace("\\ud83d", "\\ud83d\\ude00")), [], "a pair is a character");
+    let missing = r#"{"type":"track","event":"Shared \udc00"}"#;
+    assert_eq!(diagnostics(missing), [(Rule::MissingIdentity, String::new()), (Rule::LoneSurrogate, "/event".to_string())]);
+    // In a key: the member, by the key destinations see; two such keys are one to them.
+    let keys = r#"{"type":"track","userId":"u1","event":"E","properties":{"a\ud800":1,"a\udbff":2}}"#;
+    let key = "/properties/a\u{FFFD}".to_string();
+    assert_eq!(diagnostics(keys), [(Rule::DuplicateKey, key.clone()), (Rule::LoneSurrogate, key.clone()), (Rule::LoneSurrogate, key)]);
 }
 
 #[test]

@@ -93,7 +93,7 @@ pub fn run(args: Args) -> ExitStatus {
     for source in &sources {
         let name = source.display_name();
         let engine = engine.with_implied_type(source.implied_type());
-        let default_type = engine.options().default_type;
+        let (default_type, limits) = (engine.options().default_type, engine.options().limits);
         let mut visit = |record: Record<'_>| match record {
             Record::Blank => {}
             Record::Unparsed { .. } => coverage.unparsed += 1,
@@ -117,7 +117,7 @@ pub fn run(args: Args) -> ExitStatus {
                 }
             }
         };
-        let result = source.records(&mut visit);
+        let result = source.records_within(&limits, &mut visit);
         if let Err(e) = result {
             eprintln!("cdpspec: cannot read {name}: {e}");
             io_errors += 1;

@@ -35,7 +35,8 @@ pub struct Args {
     #[arg(long = "severity", value_name = "RULE=LEVEL", value_parser = Severities::parse_assignment)]
     severities: Vec<(cdpspec::Rule, cdpspec::rule::Level)>,
     /// Set a limit: NAME=N, with NAME one of call-bytes, batch-bytes, batch-calls,
-    /// message-id-chars (defaults: the pipeline's 32768, 512000, 2500, 100); repeatable.
+    /// message-id-chars (defaults: the pipeline's 32768, 512000, 2500, 100), or record-bytes,
+    /// the largest record cdpspec holds (default 16777216); repeatable.
     #[arg(long = "limit", value_name = "NAME=N", value_parser = Limits::parse_assignment)]
     limits: Vec<(String, usize)>,
     /// The config file (default: the nearest cdpspec.toml from the working directory up).
@@ -53,7 +54,8 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     valid_out: Option<PathBuf>,
     /// Write every call with errors to FILE, its violations under `context.violationErrors`, and
-    /// every record that did not parse, as read. With --valid-out, each call goes to exactly one.
+    /// every record that did not parse, as read (but not one over `record-bytes`, which is never
+    /// held). With --valid-out, each call goes to exactly one.
     #[arg(long, value_name = "FILE")]
     invalid_out: Option<PathBuf>,
     /// Never show the progress bar (it shows on a terminal, outside CI, once a run takes a second).

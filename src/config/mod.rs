@@ -16,6 +16,7 @@
 //! batch-bytes = 512000          # largest batch request (default 500 KB)
 //! batch-calls = 2500            # most calls per batch
 //! message-id-chars = 100        # `messageId` must be shorter
+//! record-bytes = 16777216       # largest record cdpspec holds (default 16 MiB)
 //! ```
 
 mod error;

@@ -190,13 +190,14 @@ impl Scanner<'_> {
     }
 }
 
-/// Whether the raw JSON string `key` (with quotes) decodes to `token`.
+/// Whether the raw JSON string `key` (with quotes) decodes to `token` (an escaped lone
+/// surrogate decoding to U+FFFD, as the parser reads it).
 fn key_matches(key: &[u8], token: &str) -> bool {
     let inner = &key[1..key.len().saturating_sub(1).max(1)];
     if !inner.contains(&b'\\') {
         return inner == token.as_bytes();
     }
-    serde_json::from_slice::<String>(key).is_ok_and(|k| k == token)
+    crate::check::surrogates::decode_string(inner).is_some_and(|k| k == token)
 }
 
 #[cfg(test)]
@@ -246,6 +247,12 @@ mod tests {
         assert_eq!(items, [r#"{"a": [1, 2]}"#, r#""x,y""#, "3.5e1", "[]", "null"]);
         assert!(elements(b"[ ]", 0).is_empty());
         assert!(elements(b"{}", 0).is_empty());
+    }
+
+    #[test]
+    fn keys_with_lone_surrogates_are_found_as_the_parser_reads_them() {
+        let doc = br#"{"a": 0, "k\ud800": {"b": 1}}"#;
+        assert_eq!(line_column(doc, locate(doc, "/k\u{FFFD}/b")), (1, 27));
     }
 
     #[test]

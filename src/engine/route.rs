@@ -4,7 +4,8 @@
 //!
 //! Every call goes, unchanged, to the valid or the invalid side, one per line. Invalid calls
 //! carry their violations under `context.violationErrors`, as pipelines that annotate events do
-//! (RudderStack's tracking plans); records that did not parse go to the invalid side as read.
+//! (RudderStack's tracking plans); records that did not parse go to the invalid side as read
+//! (except those without bytes: an empty file, a record too large to hold).
 //!
 //! A call is valid when it has no diagnostic of severity error, as the summary counts it
 //! (warnings do not make a call invalid). Calls in a batch or array are written one per line,
@@ -43,7 +44,7 @@ pub enum Side {
 
 /// Hands each line of one record to `to`, with its side: the record's calls, each on one line
 /// (annotated when invalid), or the record itself when it did not parse or holds no call but
-/// has errors. Blank records yield nothing.
+/// has errors. Blank records, and records without bytes, yield nothing.
 ///
 /// ```
 /// use cdpspec::check::Options;
@@ -62,6 +63,8 @@ pub fn route(outcome: &Outcome, text: &[u8], to: &mut dyn FnMut(Side, &[u8])) {
     let mut write = |valid: bool, line: &[u8]| to(if valid { Side::Valid } else { Side::Invalid }, line);
     match outcome {
         Outcome::Blank => {}
+        // A record without bytes (an empty file, one too large to hold) has nothing to write.
+        Outcome::Unparsed(_) if text.is_empty() => {}
         Outcome::Unparsed(_) => write(false, &one_line_raw(text)),
         Outcome::Clean { calls } => {
             let found = calls_in(text);
@@ -189,7 +192,9 @@ pub fn violation_type(rule: Rule) -> &'static str {
         AdditionalProperties => "Additional-Properties",
         AdvancedRule | InvalidValue | EmptyEvent | UnknownType | InvalidTimestamp | TimestampNotRfc3339 | InvalidDateTrait | InvalidCurrency | InvalidEmail
         | MessageIdTooLong | EmptyIdentifier => "Advance-Rules-Violation",
-        InvalidJson | InvalidUtf8 | MisspelledField | DuplicateKey | CallTooLarge | BatchTooLarge | BatchTooManyCalls => "Unknown-Violation",
+        InvalidJson | InvalidUtf8 | LoneSurrogate | MisspelledField | DuplicateKey | CallTooLarge | BatchTooLarge | BatchTooManyCalls | RecordTooLarge => {
+            "Unknown-Violation"
+        }
     }
 }
 

@@ -11,6 +11,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 internal!(records);
 
 use crate::CallType;
+use crate::check::limits::Limits;
 pub use crate::records::Record;
 
 /// One input named on the command line, after directories were expanded.
@@ -177,7 +178,34 @@ impl Source {
     /// assert_eq!(types, [r#""identify""#, r#""track""#, r#""group""#]);
     /// ```
     pub fn records(&self, visit: &mut dyn FnMut(Record<'_>)) -> io::Result<()> {
-        crate::records::read(self.open()?, self.layout(), visit)
+        self.records_within(&Limits::default(), visit)
+    }
+
+    /// Reads every record of the source as [`Source::records`] does, with `limits.record_bytes`
+    /// as the largest record held: a longer one is handed on as `record-too-large`, without its
+    /// bytes, and read through (memory stays bounded whatever a line holds).
+    ///
+    /// # Errors
+    ///
+    /// The source cannot be opened or read; the records before the error were handed on.
+    ///
+    /// ```
+    /// use cdpspec::Rule;
+    /// use cdpspec::check::limits::Limits;
+    /// use cdpspec::input::{Record, Source};
+    ///
+    /// let source = Source::File(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/sdk/rudderstack.ndjson").into());
+    /// let limits = Limits { record_bytes: 520, ..Limits::default() };
+    /// let mut seen = Vec::new();
+    /// source.records_within(&limits, &mut |record| seen.push(match record {
+    ///     Record::Parsed { .. } => "parsed".to_string(),
+    ///     Record::Unparsed { rule, line, .. } => format!("{rule} on line {line}"),
+    ///     Record::Blank => "blank".to_string(),
+    /// })).unwrap();
+    /// assert_eq!(seen, ["parsed", "record-too-large on line 2", "blank", "parsed"], "line 2 is 528 bytes");
+    /// ```
+    pub fn records_within(&self, limits: &Limits, visit: &mut dyn FnMut(Record<'_>)) -> io::Result<()> {
+        crate::records::read(self.open()?, self.layout(), limits, visit)
     }
 }
 

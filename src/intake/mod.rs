@@ -168,7 +168,9 @@ impl Intake {
         &self.destinations
     }
 
-    /// Reads a decoded body sent to `endpoint` into its calls.
+    /// Reads a decoded body sent to `endpoint` into its calls. An escaped lone surrogate is read
+    /// as U+FFFD, as the pipelines read it (`check::surrogates`); the call then holds U+FFFD,
+    /// so, as for duplicate keys, which the parsed call has lost too, its checks do not warn.
     ///
     /// # Errors
     ///
@@ -186,6 +188,8 @@ impl Intake {
     /// assert_eq!(refusal.to_string(), "the body is not valid JSON: expected value at line 1, column 12");
     /// let alias = intake.read(br#"{"userId": "u1", "previousId": "a1", "writeKey": "wk"}"#, Endpoint::from_segment("a").unwrap()).unwrap();
     /// assert_eq!((alias.write_key.as_deref(), alias.calls[0].call["type"].as_str()), (Some("wk"), Some("alias")));
+    /// let cut = intake.read(br#"{"userId": "u1", "event": "Shared \ud83d"}"#, Endpoint::from_segment("t").unwrap()).unwrap();
+    /// assert_eq!(cut.calls[0].call["event"], "Shared \u{FFFD}");
     /// ```
     pub fn read(&self, body: &[u8], endpoint: Endpoint) -> Result<Received, Refusal> {
         let limits = &self.engine.options().limits;
@@ -193,7 +197,8 @@ impl Intake {
         if body.len() > limit {
             return Err(Refusal::TooLarge { bytes: body.len(), limit, what: "request body" });
         }
-        let document: Value = serde_json::from_slice(body).map_err(|e| Refusal::InvalidJson { line: e.line(), column: e.column(), reason: reason(&e) })?;
+        let document: Value =
+            crate::check::surrogates::parse(body).map_err(|e| Refusal::InvalidJson { line: e.line(), column: e.column(), reason: reason(&e) })?;
         let Value::Object(mut map) = document else { return Err(Refusal::NotAnObject) };
         let write_key = map.get("writeKey").and_then(Value::as_str).map(String::from);
         let calls = match endpoint {

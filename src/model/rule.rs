@@ -132,6 +132,7 @@ rules! {
     InvalidJson = "CDP001", "invalid-json", Error, "The input is not valid JSON (reported at the parser's position, with its reason).";
     InvalidUtf8 = "CDP002", "invalid-utf8", Error, "The input is not valid UTF-8, which JSON requires.";
     NotAnObject = "CDP003", "not-an-object", Error, "A call, a batch or a batch item is not a JSON object.";
+    LoneSurrogate = "CDP004", "lone-surrogate", Warning, "A string or key holds an escaped lone UTF-16 surrogate (`\\ud83d` without its pair), which destinations read as U+FFFD.";
     MissingType = "CDP101", "missing-type", Error, "A call has no `type` and none was given with `--type`.";
     UnknownType = "CDP102", "unknown-type", Error, "A call's `type` is not one of identify, group, track, page, screen, alias.";
     MissingIdentity = "CDP103", "missing-identity", Error, "A call has neither a usable `userId` nor `anonymousId`.";
@@ -153,6 +154,7 @@ rules! {
     BatchTooLarge = "CDP207", "batch-too-large", Error, "A batch request is larger than 500 KB.";
     BatchTooManyCalls = "CDP208", "batch-too-many-calls", Error, "A batch holds more than 2500 calls.";
     InvalidEmail = "CDP209", "invalid-email", Warning, "A reserved `email` (top level or trait) does not look like an email address.";
+    RecordTooLarge = "CDP210", "record-too-large", Error, "A record (an NDJSON line or a whole-file document) is larger than 16 MiB; it is read through unchecked.";
     UnplannedEvent = "CDP301", "unplanned-event", Error, "A track call's event is not in the tracking plan.";
     RequiredMissing = "CDP302", "required-missing", Error, "A property, trait or section the tracking plan requires is missing.";
     DatatypeMismatch = "CDP303", "datatype-mismatch", Error, "A value's JSON type differs from the type the tracking plan gives it.";

@@ -41,6 +41,11 @@ docs! {
         failing: r#"{"batch": [{"type": "track", "userId": "u1", "event": "Signed Up"}, "Signed Up"]}"#,
         passing: r#"{"batch": [{"type": "track", "userId": "u1", "event": "Signed Up"}]}"#
     }
+    LoneSurrogate {
+        why: "`JSON.stringify` escapes half of a UTF-16 pair when a string is cut inside an emoji (`text.slice(0, 100)`). Go, and so most pipelines, read it as U+FFFD (�), JavaScript keeps the lone code unit, strict parsers refuse the call: the text differs by destination. cdpspec reads it as U+FFFD, checks the rest of the call, and names the string that holds it. In a key it is read as U+FFFD too, and the member is named by the key destinations see; two keys that differ only by their lone surrogates become one, which `duplicate-key` reports as well.",
+        failing: r#"{"type": "track", "userId": "u1", "event": "Shared", "properties": {"title": "Best day \ud83d"}}"#,
+        passing: r#"{"type": "track", "userId": "u1", "event": "Shared", "properties": {"title": "Best day \ud83d\ude00"}}"#
+    }
     MissingType {
         why: "The pipeline routes by `type`. Only a single-call endpoint implies it (`/v1/alias`); say so with `--type` or a file named after the call.",
         failing: r#"{"userId": "u1", "event": "Signed Up"}"#,
@@ -145,6 +150,11 @@ docs! {
         why: "Destinations that identify or message people by email reject placeholders like `n/a` or names sent as emails.",
         failing: r#"{"type": "identify", "userId": "u1", "traits": {"email": "n/a"}}"#,
         passing: r#"{"type": "identify", "userId": "u1", "traits": {"email": "cool.person@example.com"}}"#
+    }
+    RecordTooLarge {
+        why: "cdpspec holds one record at a time, so a record is also what bounds its memory: a 10 GB line (a log that lost its line ends, a base64 dump) would take 10 GB to check. A record over the limit (`record-bytes`, 16 MiB, 32 times the largest request the pipeline accepts) is read through without being held and reported with its line and size, and the next line is read as usual. The pipeline rejects it anyway.",
+        failing: "",
+        passing: ""
     }
     UnplannedEvent {
         why: "An event the tracking plan does not define is usually a typo or an unreviewed addition; no dashboard expects it.",

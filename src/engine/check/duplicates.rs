@@ -24,17 +24,7 @@ pub fn check(text: &[u8], report: &mut super::DocumentReport) {
             dup.pointer.clone(),
             format!("key `{}` appears twice in one object; parsers keep the last value, some destinations the first: send it once", dup.key),
         );
-        let in_batch = dup.pointer.strip_prefix("/batch/");
-        let index = in_batch.or_else(|| dup.pointer.strip_prefix('/')).and_then(|rest| rest.split('/').next()).and_then(|i| i.parse::<usize>().ok());
-        let call = match (report.calls.len(), index) {
-            (1, _) if report.calls[0].index.is_none() => Some(0),
-            (_, Some(i)) if report.calls.get(i).is_some_and(|c| c.index == Some(i)) => Some(i),
-            _ => None,
-        };
-        match call {
-            Some(i) => report.calls[i].findings.push(finding),
-            None => report.findings.push(finding),
-        }
+        report.attach(finding);
     }
 }
 
@@ -137,9 +127,10 @@ fn next_non_space(text: &[u8], from: usize) -> Option<u8> {
     text[from.min(text.len())..].iter().copied().find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
 }
 
+/// The key `raw` (the bytes between its quotes) decoded, an escaped lone surrogate read as
+/// U+FFFD as the parser reads it (`surrogates::parse`).
 fn decode(raw: &[u8]) -> String {
-    let quoted = [&b"\""[..], raw, &b"\""[..]].concat();
-    serde_json::from_slice(&quoted).unwrap_or_else(|_| String::from_utf8_lossy(raw).into_owned())
+    super::surrogates::decode_string(raw).unwrap_or_else(|| String::from_utf8_lossy(raw).into_owned())
 }
 
 /// The pointer of `key` in the innermost open object.

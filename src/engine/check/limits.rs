@@ -1,7 +1,8 @@
 //! Limits JSON Schema cannot express: 32 KB per call, 500 KB per batch request, 2500 calls per
 //! batch, `messageId` under 100 characters (the pipeline's; `[limits]` in cdpspec.toml or
 //! `--limit` set others). Sizes are measured on the compact JSON encoding, as the SDKs measure
-//! before sending.
+//! before sending. And one limit of cdpspec's own: records over 16 MiB are reported and read
+//! through without being held, so memory stays bounded whatever a line holds.
 
 mod error;
 
@@ -36,12 +37,22 @@ pub struct Limits {
     pub batch_calls: usize,
     /// `messageId` must be shorter than this, in characters.
     pub message_id_chars: usize,
+    /// Largest record cdpspec holds and checks, in bytes (an NDJSON line without its
+    /// terminator, or a whole-file document); a longer one is reported as `record-too-large`
+    /// and read through without being held.
+    pub record_bytes: usize,
 }
 
 impl Default for Limits {
-    /// Customer.io Data Pipelines' and Segment's limits.
+    /// Customer.io Data Pipelines' and Segment's limits, and 16 MiB per record.
+    ///
+    /// The record limit is 32 times the largest request the pipeline accepts (a 500 KB batch),
+    /// so every record a pipeline could have sent, and captures well over its limits, are still
+    /// checked and get `call-too-large` or `batch-too-large` with their exact size. A record
+    /// over it is rejected by the pipeline in any case; checking it would cost several times its
+    /// size in memory per thread (its text and the parsed value), which is what the limit bounds.
     fn default() -> Self {
-        Limits { call_bytes: 32 * 1024, batch_bytes: 500 * 1024, batch_calls: 2500, message_id_chars: 100 }
+        Limits { call_bytes: 32 * 1024, batch_bytes: 500 * 1024, batch_calls: 2500, message_id_chars: 100, record_bytes: 16 << 20 }
     }
 }
 
@@ -53,7 +64,7 @@ impl Limits {
     ///
     /// assert!(Limits::NAMES.contains(&"batch-calls"));
     /// ```
-    pub const NAMES: &'static [&'static str] = &["call-bytes", "batch-bytes", "batch-calls", "message-id-chars"];
+    pub const NAMES: &'static [&'static str] = &["call-bytes", "batch-bytes", "batch-calls", "message-id-chars", "record-bytes"];
 
     /// Sets the limit `name` (one of [`Limits::NAMES`]) to `value`.
     ///
@@ -80,6 +91,7 @@ impl Limits {
             "batch-bytes" => &mut self.batch_bytes,
             "batch-calls" => &mut self.batch_calls,
             "message-id-chars" => &mut self.message_id_chars,
+            "record-bytes" => &mut self.record_bytes,
             _ => {
                 let closest = crate::suggest::closest(name, Self::NAMES.iter().copied());
                 return Err(LimitError::UnknownLimit { name: name.to_string(), closest });
@@ -123,9 +135,32 @@ impl Limits {
     }
 }
 
-/// `n` bytes for people: "32768 bytes (32 KB)".
+/// `n` bytes for people: "32768 bytes (32 KB)", "16777216 bytes (16 MB)".
 fn bytes(n: usize) -> String {
-    if n.is_multiple_of(1024) { format!("{n} bytes ({} KB)", n / 1024) } else { format!("{n} bytes") }
+    if n.is_multiple_of(1 << 20) {
+        format!("{n} bytes ({} MB)", n >> 20)
+    } else if n.is_multiple_of(1024) {
+        format!("{n} bytes ({} KB)", n / 1024)
+    } else {
+        format!("{n} bytes")
+    }
+}
+
+/// The message of `record-too-large`, for a record of `size` bytes (over `limits.record_bytes`).
+///
+/// ```
+/// use cdpspec::check::limits::{Limits, record_too_large};
+///
+/// let message = record_too_large(3 << 30, &Limits::default());
+/// assert!(message.starts_with("record is 3221225472 bytes; cdpspec holds records up to 16777216 bytes (16 MB)"), "{message}");
+/// ```
+pub fn record_too_large(size: u64, limits: &Limits) -> String {
+    format!(
+        "record is {size} bytes; cdpspec holds records up to {} (`record-bytes`), so it read through this one unchecked; \
+         the pipeline rejects requests over {}: split it into calls",
+        bytes(limits.record_bytes),
+        bytes(limits.batch_bytes)
+    )
 }
 
 /// Size of `v` as compact JSON. Only computed when the source text was large enough to matter:

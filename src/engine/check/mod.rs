@@ -14,6 +14,7 @@ pub(crate) mod identifiers;
 pub mod limits;
 pub(crate) mod reserved;
 mod schema_errors;
+pub mod surrogates;
 pub(crate) mod timestamps;
 
 use serde_json::{Map, Value};
@@ -88,6 +89,25 @@ pub struct DocumentReport {
     pub findings: Vec<Finding>,
     /// One report per call the document holds.
     pub calls: Vec<CallReport>,
+}
+
+impl DocumentReport {
+    /// Adds `finding`, found by scanning the source text, to the call its pointer is in
+    /// (`/batch/3/...` or `/3/...` in a batch or array, anything in a call that is the whole
+    /// document), or else to the document.
+    pub(crate) fn attach(&mut self, finding: Finding) {
+        let in_batch = finding.pointer.strip_prefix("/batch/");
+        let index = in_batch.or_else(|| finding.pointer.strip_prefix('/')).and_then(|rest| rest.split('/').next()).and_then(|i| i.parse::<usize>().ok());
+        let call = match (self.calls.len(), index) {
+            (1, _) if self.calls[0].index.is_none() => Some(0),
+            (_, Some(i)) if self.calls.get(i).is_some_and(|c| c.index == Some(i)) => Some(i),
+            _ => None,
+        };
+        match call {
+            Some(i) => self.calls[i].findings.push(finding),
+            None => self.findings.push(finding),
+        }
+    }
 }
 
 /// Validates a document: a batch (`{"batch": [...]}`), an array of calls, or one call. Size

@@ -77,7 +77,8 @@ impl FastPath {
                 return Verdict::Precise(None);
             }
             let duplicate_keys = tape.has_duplicate_keys();
-            match rules.clean_calls(tape.root(text), text.len(), duplicate_keys) {
+            let marks = rules::Marks { duplicate_keys, lone_surrogates: tape.has_lone_surrogates() };
+            match rules.clean_calls(tape.root(text), text.len(), marks) {
                 Some(calls) => Verdict::Clean(calls),
                 None => Verdict::Precise(tape.to_value(text).map(|value| Parsed { value, duplicate_keys })),
             }

@@ -69,6 +69,7 @@ pub(crate) fn parsed(name: &str, text: &[u8], first_line: usize, value: &serde_j
     if duplicates {
         check::duplicates::check(text, &mut report);
     }
+    check::surrogates::check(text, &mut report);
     let diagnose = |finding: Finding, index: Option<usize>| {
         let severity = options.severities.of(finding.rule)?;
         let (line, column) = records::place(text, first_line, locate(text, &finding.pointer));

@@ -1,7 +1,8 @@
 //! Reading a source as `records::read` does (NDJSON lines, or one JSON document after the same
 //! sniffing), but in batches of lines checked on a thread pool, each line by the fast path
 //! first and by the precise path only when something would be reported. Outcomes are handed on
-//! in input order, on the calling thread, each with the record's bytes (for `--valid-out`).
+//! in input order, on the calling thread, each with the record's bytes (for `--valid-out`). A
+//! line over the record limit is read through while the batch fills, never held.
 
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, Cursor, Read};
@@ -10,14 +11,14 @@ use std::sync::{Arc, mpsc};
 
 use super::outcome::{self, Outcome};
 use crate::engine::{Engine, Origin};
-use crate::input::{Layout, looks_like_document_line};
-use crate::records;
+use crate::input::Layout;
+use crate::records::bounded::{self, BOM, Passed};
+use crate::records::{self, Sniffed};
 
 /// A batch is cut after the line that reaches this many bytes.
 const BATCH_BYTES: usize = 1 << 20;
 /// Sources are read in pieces of at least this many bytes.
 const CHUNK_BYTES: usize = 1 << 16;
-const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Where records are checked: on the calling thread alone, or also on helper threads. The
 /// calling thread reads the source, checks batches itself when the helpers have enough, and
@@ -75,53 +76,54 @@ struct Run<'a> {
 
 /// Reads every record of `reader`, laid out as `layout` says, checks it with `engine`, and
 /// hands the outcomes to `visit` in input order, each with the record's bytes (a line without
-/// its terminator, or the whole document). Read errors end the source after the records before
-/// them were handed on, as `records::read` does.
+/// its terminator, or the whole document). A record over the engine's `record_bytes` limit is
+/// read through without being held and handed on as `record-too-large`, without bytes. Read
+/// errors end the source after the records before them were handed on, as `records::read` does.
 pub fn read(reader: impl BufRead, layout: Layout, name: &str, engine: &Engine, threads: &Threads, visit: &mut dyn FnMut(Outcome, &[u8])) -> io::Result<()> {
     let run = Run { name, engine };
+    let limits = engine.options().limits;
+    let mut reader = reader;
     if layout == Layout::Lines {
-        return lines(reader, &run, threads, visit);
+        return lines(reader, &run, threads, 0, visit);
     }
     // Sniff as `records::read` does: the first non-blank line decides between NDJSON and one
     // document. The lines read to decide are read again by whichever reads the source.
-    let mut reader = reader;
-    let mut prefix = Vec::new();
-    let mut first = true;
-    let ndjson = loop {
-        let start = prefix.len();
-        if reader.read_until(b'\n', &mut prefix)? == 0 {
-            break false;
+    match records::sniff(&mut reader, &limits)? {
+        Sniffed::Lines { prefix } => lines(Cursor::new(prefix).chain(reader), &run, threads, 0, visit),
+        Sniffed::LinesAfterTooLarge { blank, line } => {
+            for _ in 0..blank {
+                visit(Outcome::Blank, b"");
+            }
+            visit(run.too_large(blank + 1, line.line_bytes()), b"");
+            lines(reader, &run, threads, blank + 1, visit)
         }
-        let line = strip(&prefix[start..], first);
-        first = false;
-        if !line.trim_ascii().is_empty() {
-            break looks_like_document_line(line);
-        }
-    };
-    let reader = Cursor::new(prefix).chain(reader);
-    if ndjson {
-        lines(reader, &run, threads, visit)
-    } else {
-        records::read(reader, layout, &mut |record| {
+        sniffed => records::read_sniffed(sniffed, reader, layout, &limits, &mut |record| {
             let text = record.text();
             visit(outcome::from_record(name, record, &|n| n, engine.options()), text);
-        })
+        }),
     }
-}
-
-/// A line without its terminator (`\n`, `\r\n`) and, on the first line, a byte order mark.
-fn strip(line: &[u8], first: bool) -> &[u8] {
-    let line = line.strip_suffix(b"\n").unwrap_or(line);
-    let line = line.strip_suffix(b"\r").unwrap_or(line);
-    if first { line.strip_prefix(BOM).unwrap_or(line) } else { line }
 }
 
 /// Lines of a source, in one buffer.
 #[derive(Default)]
 struct Batch {
     bytes: Vec<u8>,
-    /// (start, end, line number) of each line, terminator excluded.
-    lines: Vec<(usize, usize, usize)>,
+    lines: Vec<LineAt>,
+    /// Lines over the record limit, read through while filling: where each starts in `bytes`
+    /// (an empty line stands for it there), and what it was.
+    passed: Vec<(usize, Passed)>,
+}
+
+/// Where a line of a batch is.
+#[derive(Debug, Clone, Copy)]
+struct LineAt {
+    /// Its bytes in the batch, terminator excluded (none for a line over the limit).
+    start: usize,
+    end: usize,
+    /// Its line number in the source.
+    number: usize,
+    /// The size of its record, when over the limit.
+    over: Option<u64>,
 }
 
 /// How filling a batch ended.
@@ -141,14 +143,18 @@ struct Position {
 
 /// Reads whole buffers until `batch` holds [`BATCH_BYTES`], the source ends or reading fails,
 /// and splits them into lines as `records::read` does (`\n`, then one `\r`, then on line 1 a
-/// byte order mark); a line cut by the end of the batch is carried into the next. On a read
-/// error the lines read completely are kept, as `read_until` would have handed them out.
-fn fill(reader: &mut impl BufRead, at: &mut Position, batch: &mut Batch) -> Fill {
+/// byte order mark); a line cut by the end of the batch is carried into the next. A line whose
+/// record grows past `max` bytes is read through without being held. On a read error the lines
+/// read completely are kept, as `read_until` would have handed them out.
+fn fill(reader: &mut impl BufRead, at: &mut Position, batch: &mut Batch, max: usize) -> Fill {
     batch.bytes.clear();
     batch.lines.clear();
+    batch.passed.clear();
     batch.bytes.append(&mut at.carry);
     // A batch ends at a line end: one that reaches the batch size reads on until one comes.
     let mut newline = false;
+    // Where the line being read starts.
+    let mut open = 0;
     let status = loop {
         if newline && batch.bytes.len() >= BATCH_BYTES {
             break Fill::More;
@@ -159,51 +165,99 @@ fn fill(reader: &mut impl BufRead, at: &mut Position, batch: &mut Batch) -> Fill
                 // Take what fills the batch (in-memory readers offer everything at once), and
                 // at least a chunk, so that a long line makes progress.
                 let n = buf.len().min(BATCH_BYTES.saturating_sub(batch.bytes.len()).max(CHUNK_BYTES));
-                newline |= memchr::memchr(b'\n', &buf[..n]).is_some();
+                let from = batch.bytes.len();
                 batch.bytes.extend_from_slice(&buf[..n]);
                 reader.consume(n);
+                if let Some(i) = memchr::memrchr(b'\n', &batch.bytes[from..]) {
+                    newline = true;
+                    open = from + i + 1;
+                }
+                match pass_if_over(reader, at.number == 0 && open == 0, batch, &mut open, max) {
+                    Ok(passed) => newline |= passed,
+                    Err(e) => break Fill::Failed(e),
+                }
             }
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => break Fill::Failed(e),
         }
     };
-    let Batch { bytes, lines } = batch;
+    let Batch { bytes, lines, passed } = batch;
+    let mut passed = passed.iter().peekable();
     let mut start = 0;
     for end in memchr::memchr_iter(b'\n', bytes) {
-        push_line(bytes, lines, &mut at.number, start, end);
+        let line = passed.next_if(|(at, _)| *at == start).map(|(_, line)| line);
+        push_line(bytes, lines, &mut at.number, (start, end), line, max);
         start = end + 1;
     }
     match status {
-        Fill::End if start < bytes.len() => push_line(bytes, lines, &mut at.number, start, bytes.len()),
+        Fill::End if start < bytes.len() => push_line(bytes, lines, &mut at.number, (start, bytes.len()), None, max),
         Fill::More => at.carry.extend_from_slice(&bytes[start..]),
         _ => {}
     }
     status
 }
 
-/// Adds the line `bytes[start..end]` (its `\n` excluded) to `lines`.
-fn push_line(bytes: &[u8], lines: &mut Vec<(usize, usize, usize)>, number: &mut usize, start: usize, end: usize) {
+/// When the line being read (from `*open` to the end of `batch.bytes`; line 1 of the source
+/// when `first`) is surely over `max` (past it, a `\r` and on line 1 a byte order mark), reads
+/// it through to its end, keeping only what it was, leaves an empty line in its place, and
+/// says so.
+fn pass_if_over(reader: &mut impl BufRead, first: bool, batch: &mut Batch, open: &mut usize, max: usize) -> io::Result<bool> {
+    let held = &batch.bytes[*open..];
+    if held.len() <= max.saturating_add(1 + usize::from(first) * BOM.len()) {
+        return Ok(false);
+    }
+    let mut passed = Passed::of(if first { held.strip_prefix(BOM).unwrap_or(held) } else { held });
+    batch.bytes.truncate(*open);
+    bounded::pass_line(reader, &mut passed)?;
+    batch.passed.push((*open, passed));
+    batch.bytes.push(b'\n');
+    *open = batch.bytes.len();
+    Ok(true)
+}
+
+/// Adds the line `bytes[start..end]` (its `\n` excluded) to `lines`, or the line read through
+/// there (`passed`); either is over the limit `max` unless blank.
+fn push_line(bytes: &[u8], lines: &mut Vec<LineAt>, number: &mut usize, (start, end): (usize, usize), passed: Option<&Passed>, max: usize) {
     *number += 1;
-    let line = strip(&bytes[start..end], *number == 1);
-    let from = start + usize::from(*number == 1 && bytes[start..end].starts_with(BOM)) * BOM.len();
-    lines.push((from, from + line.len(), *number));
+    let number = *number;
+    if let Some(passed) = passed {
+        lines.push(LineAt { start, end: start, number, over: (!passed.is_blank()).then_some(passed.line_bytes()) });
+        return;
+    }
+    let line = records::strip(&bytes[start..end], number == 1);
+    let from = start + usize::from(number == 1 && bytes[start..end].starts_with(BOM)) * BOM.len();
+    let over = line.len() > max && !line.trim_ascii().is_empty();
+    let end = if over { from } else { from + line.len() };
+    lines.push(LineAt { start: from, end, number, over: over.then_some(line.len() as u64) });
 }
 
-/// Checks one line (number `number`, without its terminator).
+impl Run<'_> {
+    /// The outcome of line `number`, whose record is `size` bytes, over the limit.
+    fn too_large(&self, number: usize, size: u64) -> Outcome {
+        let options = self.engine.options();
+        outcome::from_record(self.name, records::too_large(number, size, &options.limits), &|n| n, options)
+    }
+}
+
+/// Checks one line of `batch`.
 #[inline]
-fn check_line(text: &[u8], number: usize, run: &Run<'_>) -> Outcome {
-    run.engine.check_record(text, Origin { name: run.name, line: number })
+fn check_line(batch: &Batch, line: &LineAt, run: &Run<'_>) -> Outcome {
+    match line.over {
+        Some(size) => run.too_large(line.number, size),
+        None => run.engine.check_record(&batch.bytes[line.start..line.end], Origin { name: run.name, line: line.number }),
+    }
 }
 
-fn lines<R: BufRead>(mut reader: R, run: &Run<'_>, threads: &Threads, visit: &mut dyn FnMut(Outcome, &[u8])) -> io::Result<()> {
+/// Reads the lines of `reader` as NDJSON records, the first being line `after + 1`.
+fn lines<R: BufRead>(mut reader: R, run: &Run<'_>, threads: &Threads, after: usize, visit: &mut dyn FnMut(Outcome, &[u8])) -> io::Result<()> {
+    let mut at = Position { number: after, carry: Vec::new() };
     let Some(pool) = threads.pool() else {
-        let mut at = Position::default();
         let mut batch = Batch::default();
+        let max = run.engine.options().limits.record_bytes;
         loop {
-            let status = fill(&mut reader, &mut at, &mut batch);
-            for &(start, end, line) in &batch.lines {
-                let text = &batch.bytes[start..end];
-                visit(check_line(text, line, run), text);
+            let status = fill(&mut reader, &mut at, &mut batch, max);
+            for line in &batch.lines {
+                visit(check_line(&batch, line, run), &batch.bytes[line.start..line.end]);
             }
             match status {
                 Fill::More => {}
@@ -212,12 +266,12 @@ fn lines<R: BufRead>(mut reader: R, run: &Run<'_>, threads: &Threads, visit: &mu
             }
         }
     };
-    pool.in_place_scope(|scope| pipeline(scope, pool.current_num_threads(), &mut reader, run, visit))
+    pool.in_place_scope(|scope| pipeline(scope, pool.current_num_threads(), &mut reader, at, run, visit))
 }
 
 /// The outcomes of a batch's lines.
 fn check_batch(batch: &Batch, run: &Run<'_>) -> Vec<Outcome> {
-    batch.lines.iter().map(|&(start, end, line)| check_line(&batch.bytes[start..end], line, run)).collect()
+    batch.lines.iter().map(|line| check_line(batch, line, run)).collect()
 }
 
 /// The calling thread reads batches, keeps `helpers` threads supplied with two each, checks the
@@ -228,6 +282,7 @@ fn pipeline<'s, R: BufRead>(
     scope: &rayon::Scope<'s>,
     helpers: usize,
     reader: &mut R,
+    mut at: Position,
     run: &'s Run<'s>,
     visit: &mut dyn FnMut(Outcome, &[u8]),
 ) -> io::Result<()> {
@@ -235,7 +290,7 @@ fn pipeline<'s, R: BufRead>(
     let (tx, rx) = mpsc::channel::<Done>();
     let mut ready: BTreeMap<usize, (Batch, std::thread::Result<Vec<Outcome>>)> = BTreeMap::new();
     let mut free: Vec<Batch> = Vec::new();
-    let mut at = Position::default();
+    let max = run.engine.options().limits.record_bytes;
     // Batches read, handed on, and with the helpers.
     let (mut read, mut handed, mut helping) = (0, 0, 0);
     let receive = |done: Done, ready: &mut BTreeMap<usize, _>, helping: &mut usize| {
@@ -245,7 +300,7 @@ fn pipeline<'s, R: BufRead>(
     };
     loop {
         let mut batch = free.pop().unwrap_or_default();
-        let status = fill(reader, &mut at, &mut batch);
+        let status = fill(reader, &mut at, &mut batch, max);
         if batch.lines.is_empty() {
             free.push(batch);
         } else if helping < 2 * helpers {
@@ -270,8 +325,8 @@ fn pipeline<'s, R: BufRead>(
             }
             while let Some((batch, outcomes)) = ready.remove(&handed) {
                 let outcomes = outcomes.unwrap_or_else(|p| panic::resume_unwind(p));
-                for (outcome, &(start, end, _)) in outcomes.into_iter().zip(&batch.lines) {
-                    visit(outcome, &batch.bytes[start..end]);
+                for (outcome, line) in outcomes.into_iter().zip(&batch.lines) {
+                    visit(outcome, &batch.bytes[line.start..line.end]);
                 }
                 free.push(batch);
                 handed += 1;

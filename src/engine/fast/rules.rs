@@ -14,6 +14,16 @@ use crate::check::limits::{self, Limits};
 use crate::check::{Options, RulesOn, fast_call_type, identifiers, reserved, timestamps};
 use crate::rule::Rule;
 
+/// What parsing noticed about a document's text, which its value does not show: the fast forms
+/// of `duplicate-key` and `lone-surrogate`.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Marks {
+    /// Some object has a key twice.
+    pub duplicate_keys: bool,
+    /// Some string or key holds an escaped lone surrogate.
+    pub lone_surrogates: bool,
+}
+
 /// The boolean form of `check::check_document` under one set of options.
 pub(super) struct Rules {
     on: RulesOn,
@@ -30,10 +40,14 @@ impl Rules {
         Some(Rules { on: RulesOn::of(&options.severities), default_type: options.default_type, limits: options.limits })
     }
 
-    /// The number of calls in `doc` (`raw_len` bytes in the source, with `duplicate_keys`
-    /// somewhere or not) when no rule would report anything, `None` when one might.
-    pub(super) fn clean_calls<V: Json>(&self, doc: V, raw_len: usize, duplicate_keys: bool) -> Option<usize> {
-        if !limits::sizes_pass(raw_len, &self.limits) || (duplicate_keys && self.on.has(Rule::DuplicateKey)) {
+    /// The number of calls in `doc` (`raw_len` bytes in the source, with duplicate keys and
+    /// lone surrogates somewhere or not, as `marks` says) when no rule would report anything,
+    /// `None` when one might.
+    pub(super) fn clean_calls<V: Json>(&self, doc: V, raw_len: usize, marks: Marks) -> Option<usize> {
+        if !limits::sizes_pass(raw_len, &self.limits)
+            || (marks.duplicate_keys && self.on.has(Rule::DuplicateKey))
+            || (marks.lone_surrogates && self.on.has(Rule::LoneSurrogate))
+        {
             return None;
         }
         match doc.kind() {

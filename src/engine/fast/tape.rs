@@ -2,13 +2,15 @@
 //! nodes that point into the text (only strings with escapes are decoded, into the tape's own
 //! storage). The tape is reused from document to document, so parsing allocates nothing once
 //! it has grown. It also notes whether any object has a key twice, which the `duplicate-key`
-//! rule reports.
+//! rule reports, and whether any string holds an escaped lone surrogate, which it reads as
+//! U+FFFD as `check::surrogates::parse` does, and the `lone-surrogate` rule reports.
 //!
-//! It accepts a subset of what serde_json accepts and reads it the same way (the same strings,
-//! keys, numbers and nesting), and answers `false` for everything else (malformed input,
-//! nesting serde_json refuses, numbers whose range it would have to think about): the precise
-//! path then decides, with serde_json's own error. Never accepting more than serde_json is what
-//! makes the fast path safe; `tests/differential.rs` checks it on mutated inputs.
+//! It accepts a subset of what the precise path accepts (serde_json, lone surrogates read as
+//! U+FFFD) and reads it the same way (the same strings, keys, numbers and nesting), and answers
+//! `false` for everything else (malformed input, nesting serde_json refuses, numbers whose
+//! range it would have to think about): the precise path then decides, with serde_json's own
+//! error. Never accepting more than the precise path is what makes the fast path safe;
+//! `tests/differential.rs` checks it on mutated inputs.
 
 use super::json::{Json, Kind};
 
@@ -53,6 +55,7 @@ pub struct Tape {
     /// Fingerprints of the keys of the objects being parsed (duplicate detection).
     keys: Vec<u32>,
     duplicate_keys: bool,
+    lone_surrogates: bool,
 }
 
 impl Tape {
@@ -63,6 +66,7 @@ impl Tape {
         self.decoded.clear();
         self.keys.clear();
         self.duplicate_keys = false;
+        self.lone_surrogates = false;
         if u32::try_from(text.len()).is_err() {
             return false;
         }
@@ -82,6 +86,12 @@ impl Tape {
     /// Whether an object of the last document has a key twice (keys compared decoded).
     pub fn has_duplicate_keys(&self) -> bool {
         self.duplicate_keys
+    }
+
+    /// Whether a string or key of the last document holds an escaped lone surrogate (read as
+    /// U+FFFD).
+    pub fn has_lone_surrogates(&self) -> bool {
+        self.lone_surrogates
     }
 
     /// The document `text` last parsed into this tape as serde_json would have parsed it (the
@@ -485,7 +495,8 @@ impl Parser<'_, '_> {
         Some(())
     }
 
-    /// One escape after its backslash, as serde_json decodes it (UTF-16 surrogates must pair).
+    /// One escape after its backslash, as serde_json decodes it, but for a lone UTF-16
+    /// surrogate, which is read as U+FFFD (as `check::surrogates::parse` reads it) and noted.
     fn escape(&mut self, out: &mut String) -> Option<()> {
         let c = *self.bytes.get(self.pos)?;
         self.pos += 1;
@@ -499,24 +510,37 @@ impl Parser<'_, '_> {
             b'r' => '\r',
             b't' => '\t',
             b'u' => match self.hex4()? {
-                high @ 0xD800..=0xDBFF => {
-                    if self.bytes.get(self.pos..self.pos + 2)? != b"\\u" {
-                        return None;
-                    }
-                    self.pos += 2;
-                    let low = self.hex4()?;
-                    if !(0xDC00..=0xDFFF).contains(&low) {
-                        return None;
-                    }
-                    char::from_u32(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))?
-                }
-                0xDC00..=0xDFFF => return None,
+                high @ 0xD800..=0xDBFF => match self.low_surrogate() {
+                    Some(low) => char::from_u32(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))?,
+                    None => self.lone_surrogate(),
+                },
+                0xDC00..=0xDFFF => self.lone_surrogate(),
                 n => char::from_u32(n)?,
             },
             _ => return None,
         };
         out.push(decoded);
         Some(())
+    }
+
+    /// The second half of a UTF-16 pair, when a `\\uDC00` to `\\uDFFF` escape comes next (and
+    /// is then read); otherwise nothing is read.
+    fn low_surrogate(&mut self) -> Option<u32> {
+        if self.bytes.get(self.pos..self.pos + 2)? != b"\\u" {
+            return None;
+        }
+        let digits = self.bytes.get(self.pos + 2..self.pos + 6)?;
+        let low = digits.iter().try_fold(0, |n, &d| Some(n * 16 + char::from(d).to_digit(16)?))?;
+        (0xDC00..=0xDFFF).contains(&low).then(|| {
+            self.pos += 6;
+            low
+        })
+    }
+
+    /// What a lone surrogate is read as (and the tape notes it).
+    fn lone_surrogate(&mut self) -> char {
+        self.tape.lone_surrogates = true;
+        '\u{FFFD}'
     }
 
     fn hex4(&mut self) -> Option<u32> {
@@ -623,7 +647,7 @@ mod tests {
     }
 
     #[test]
-    fn refuses_what_serde_json_refuses() {
+    fn refuses_what_serde_json_refuses_but_lone_surrogates() {
         for text in [
             "",
             "{",
@@ -636,8 +660,6 @@ mod tests {
             "1e",
             ".5",
             "+1",
-            "\"\\ud800\"",
-            "\"\\udc00\"",
             "\"\\x\"",
             "\"a\tb\"",
             "tru",
@@ -652,6 +674,29 @@ mod tests {
         ] {
             assert!(!parses(text), "{text:?}");
             assert!(serde_json::from_str::<serde_json::Value>(text).is_err(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn reads_lone_surrogates_as_the_precise_path_does() {
+        let mut tape = Tape::default();
+        for (text, lone) in [
+            (r#""\ud800""#, true),
+            (r#""\udc00""#, true),
+            (r#""\ude00\ud83d""#, true),
+            (r#""\ud83d\ud83d\ude00x""#, true),
+            (r#""\ud800\n""#, true),
+            (r#"{"k\ud800":1}"#, true),
+            (r#""\ud83d\ude00""#, false),
+            (r#""\\ud800""#, false),
+        ] {
+            assert!(tape.parse(text), "{text}");
+            assert_eq!(tape.has_lone_surrogates(), lone, "{text}");
+            assert_eq!(tape.to_value(text), crate::check::surrogates::parse(text.as_bytes()).ok(), "{text}");
+        }
+        for text in [r#""\ud800\u12""#, r#""\ud800"#, r#""\ud800\x""#] {
+            assert!(!tape.parse(text), "{text}");
+            assert!(crate::check::surrogates::parse(text.as_bytes()).is_err(), "{text}");
         }
     }
 
