@@ -4,7 +4,10 @@
 //! of `src/check/` (the reference, and the only source of messages). A `None` here sends the
 //! document to the precise path, so the answer may err towards "something to report"
 //! (duplicate keys: every occurrence is checked, where the parser keeps the last) but never
-//! towards "nothing". `tests/differential.rs` holds the two to the same verdicts.
+//! towards "nothing". A tracking plan is asked last, in its boolean form (`plan::fast`).
+//! `tests/differential.rs` holds the two to the same verdicts.
+
+use std::sync::Arc;
 
 use super::json::{Json, Kind};
 use super::validators;
@@ -12,6 +15,7 @@ use crate::CallType;
 use crate::check::fields::Spellings;
 use crate::check::limits::{self, Limits};
 use crate::check::{Options, RulesOn, fast_call_type, identifiers, reserved, timestamps};
+use crate::plan::{Parts, PlanValidator};
 use crate::rule::Rule;
 
 /// The boolean form of `check::check_document` under one set of options.
@@ -19,21 +23,21 @@ pub(super) struct Rules {
     on: RulesOn,
     default_type: Option<CallType>,
     limits: Limits,
+    /// The tracking plan, asked in its boolean form too (`plan::fast`).
+    plan: Option<Arc<PlanValidator>>,
 }
 
 impl Rules {
-    /// `None` when the options need the precise path for every document (a tracking plan).
-    pub(super) fn new(options: &Options) -> Option<Rules> {
-        if options.plan.is_some() {
-            return None;
-        }
-        Some(Rules { on: RulesOn::of(&options.severities), default_type: options.default_type, limits: options.limits })
+    /// The rules of `options`.
+    pub(super) fn new(options: &Options) -> Rules {
+        Rules { on: RulesOn::of(&options.severities), default_type: options.default_type, limits: options.limits, plan: options.plan.clone() }
     }
 
     /// The number of calls in `doc` (`raw_len` bytes in the source, with `duplicate_keys`
     /// somewhere or not) when no rule would report anything, `None` when one might.
     pub(super) fn clean_calls<V: Json>(&self, doc: V, raw_len: usize, duplicate_keys: bool) -> Option<usize> {
-        if !limits::sizes_pass(raw_len, &self.limits) || (duplicate_keys && self.on.has(Rule::DuplicateKey)) {
+        // With a plan, which member the parser keeps matters everywhere: the precise path tells.
+        if !limits::sizes_pass(raw_len, &self.limits) || (duplicate_keys && (self.on.has(Rule::DuplicateKey) || self.plan.is_some())) {
             return None;
         }
         match doc.kind() {
@@ -102,6 +106,6 @@ impl Rules {
                 return false;
             }
         }
-        true
+        self.plan.as_ref().is_none_or(|plan| plan.passes(&Parts::of(v), call, on))
     }
 }
