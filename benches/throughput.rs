@@ -8,15 +8,22 @@
 //! virtual machine, 5 rounds left the two-thread figures at the mercy of the host).
 //! `CDPSPEC_BENCH_ONLY=text` runs only the measurements whose name contains `text` (for
 //! profiling); the ratios need them all.
+//!
+//! With the tracking plan `benches/plan.yaml` (every event, page, screen, identify and group call
+//! of the corpus, all valid against it), validation is measured with the plan beside validation
+//! without it, and the share of calls the fast path vouches for with the plan is printed.
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use cdpspec::check::Options;
 use cdpspec::input::Layout;
 use cdpspec::output::{Colour, Emitter, Format};
+use cdpspec::plan::PlanValidator;
+use cdpspec::testing::fast::FastPath;
 use cdpspec::testing::fast::tape::Tape;
 use cdpspec::validate::Validation;
 use cdpspec::{Diagnostic, Summary};
@@ -66,12 +73,24 @@ fn lines(corpus: &[u8]) -> impl Iterator<Item = &[u8]> {
     })
 }
 
+/// The benchmark's tracking plan (`benches/plan.yaml`), which every call of the corpus meets.
+fn plan() -> Arc<PlanValidator> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/plan.yaml");
+    let plan = cdpspec::plan::load(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    Arc::new(PlanValidator::new(plan, path.display().to_string()).unwrap_or_else(|e| panic!("{e}")))
+}
+
 /// Runs `cdpspec validate` over `corpus` in memory; returns the calls checked.
 fn validate(corpus: &[u8], jobs: usize, fast: bool, diagnostics: bool) -> usize {
+    validate_with(Options::default(), corpus, jobs, fast, diagnostics)
+}
+
+/// [`validate`] with `options` (a plan).
+fn validate_with(options: Options, corpus: &[u8], jobs: usize, fast: bool, diagnostics: bool) -> usize {
     let mut count = Count(0);
     let mut json = Format::Json.emitter(Box::new(io::sink()), Box::new(io::sink()), Colour::Never);
     let emitter: &mut dyn Emitter = if diagnostics { json.as_mut() } else { &mut count };
-    let mut run = Validation::new(Options::default(), emitter).with_jobs(jobs);
+    let mut run = Validation::new(options, emitter).with_jobs(jobs);
     if !fast {
         run = run.without_fast_path();
     }
@@ -100,6 +119,8 @@ fn main() {
     let registry = jsonschema::Registry::new().extend(resources).and_then(|b| b.prepare()).expect("canonical registry");
     let message = jsonschema::options().offline().with_registry(&registry).build(&cdpspec::schema::load("message.schema.json")).expect("message schema");
 
+    let planned = Options { plan: Some(plan()), ..Options::default() };
+    let (planned1, planned2) = (planned.clone(), planned.clone());
     let mut measures = vec![
         Measure { name: "split lines (memchr)", bytes: valid.len(), calls, best: Duration::MAX, run: Box::new(|| lines(valid).count()) },
         Measure {
@@ -162,6 +183,20 @@ fn main() {
             run: Box::new(|| validate(valid, 2, true, false)),
         },
         Measure {
+            name: "cdpspec validate, plan, 1 thread, valid",
+            bytes: valid.len(),
+            calls,
+            best: Duration::MAX,
+            run: Box::new(move || validate_with(planned1.clone(), valid, 1, true, false)),
+        },
+        Measure {
+            name: "cdpspec validate, plan, 2 threads, valid",
+            bytes: valid.len(),
+            calls,
+            best: Duration::MAX,
+            run: Box::new(move || validate_with(planned2.clone(), valid, 2, true, false)),
+        },
+        Measure {
             name: "cdpspec validate, 1 thread, 10% invalid",
             bytes: invalid.len(),
             calls,
@@ -180,6 +215,13 @@ fn main() {
     if let Ok(only) = std::env::var("CDPSPEC_BENCH_ONLY") {
         measures.retain(|m| m.name.contains(&only));
     }
+    let fast = FastPath::new(&planned);
+    let vouched = lines(valid).filter(|l| fast.clean_calls(l).is_some()).count();
+    let (compiled, sections) = planned.plan.as_ref().map_or((0, 0), |p| p.fast_sections());
+    eprintln!(
+        "plan: {compiled} of {sections} section schemas compiled for the fast path; it vouches for {vouched} of {calls} valid calls ({:.1}%)",
+        vouched as f64 * 100.0 / calls as f64
+    );
     eprintln!("{calls} calls, {:.1} MB valid, {:.1} MB 10% invalid; {rounds} rounds", valid.len() as f64 / 1e6, invalid.len() as f64 / 1e6);
     for round in 1..=rounds {
         for m in &mut measures {
@@ -215,6 +257,11 @@ fn main() {
         ),
         ("full validation, 1 thread / serde_json + jsonschema", one / mb_s("serde_json + jsonschema is_valid (message.schema.json)")),
         ("full validation, 1 thread / precise path only", one / mb_s("cdpspec validate, precise path only, 1 thread")),
+        ("with plan / without plan, 1 thread, valid (target >= 0.8)", mb_s("cdpspec validate, plan, 1 thread, valid") / one),
+        (
+            "with plan / without plan, 2 threads, valid (target >= 0.8)",
+            mb_s("cdpspec validate, plan, 2 threads, valid") / mb_s("cdpspec validate, 2 threads, valid"),
+        ),
     ];
     writeln!(out).unwrap();
     writeln!(out, "| ratio | value |").unwrap();

@@ -30,11 +30,21 @@ pub trait Json: Copy {
     fn as_str(&self) -> Option<&str>;
     /// The boolean, if it is one.
     fn as_bool(&self) -> Option<bool>;
+    /// The number, if it is one, as serde_json reads it (`1` an integer, `1.0` and `-0` floats),
+    /// for the comparisons `jsonschema` makes; `None` for other values.
+    fn as_number(&self) -> Option<serde_json::Number>;
     /// Every member of an object, in document order, duplicate keys included; none for other
     /// values.
     fn members(&self) -> impl Iterator<Item = (&str, Self)>;
     /// Every element of an array; none for other values.
     fn elements(&self) -> impl Iterator<Item = Self>;
+
+    /// The member `key` of an object, the last one when the key repeats (as serde_json keeps
+    /// it); `None` for other values.
+    #[inline]
+    fn get(&self, key: &str) -> Option<Self> {
+        self.members().filter(|(k, _)| *k == key).last().map(|(_, v)| v)
+    }
 }
 
 impl Json for &serde_json::Value {
@@ -66,6 +76,14 @@ impl Json for &serde_json::Value {
     #[inline]
     fn as_bool(&self) -> Option<bool> {
         serde_json::Value::as_bool(self)
+    }
+
+    #[inline]
+    fn as_number(&self) -> Option<serde_json::Number> {
+        match *self {
+            serde_json::Value::Number(n) => Some(n.clone()),
+            _ => None,
+        }
     }
 
     #[inline]

@@ -9,8 +9,11 @@
 //! serde_json would have built; any other line is parsed by serde_json, which also words the
 //! parse errors.
 //!
+//! With a tracking plan, the plan's rules are asked in boolean form too (`plan::fast`: each
+//! section schema compiled once into a checker over the tape), after the canonical ones.
+//!
 //! `read` checks the lines of a source in batches on a rayon pool and hands the outcomes on in
-//! input order. With a tracking plan every line takes the precise path.
+//! input order.
 
 pub mod json;
 pub(crate) mod outcome;
@@ -29,7 +32,7 @@ use tape::Tape;
 
 /// The fast path's verdict, under one set of options.
 pub struct FastPath {
-    rules: Option<rules::Rules>,
+    rules: rules::Rules,
 }
 
 /// What the fast path found out about a document.
@@ -51,7 +54,7 @@ pub(crate) struct Parsed {
 }
 
 impl FastPath {
-    /// The fast path for `options` (with a tracking plan it never vouches for a document).
+    /// The fast path for `options`.
     pub fn new(options: &Options) -> FastPath {
         FastPath { rules: rules::Rules::new(options) }
     }
@@ -70,7 +73,7 @@ impl FastPath {
         thread_local! {
             static TAPE: RefCell<Tape> = RefCell::default();
         }
-        let Some(rules) = self.rules.as_ref() else { return Verdict::Precise(None) };
+        let rules = &self.rules;
         let Ok(text) = std::str::from_utf8(text) else { return Verdict::Precise(None) };
         TAPE.with_borrow_mut(|tape| {
             if !tape.parse(text) {

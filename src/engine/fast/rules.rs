@@ -4,7 +4,10 @@
 //! of `src/check/` (the reference, and the only source of messages). A `None` here sends the
 //! document to the precise path, so the answer may err towards "something to report"
 //! (duplicate keys: every occurrence is checked, where the parser keeps the last) but never
-//! towards "nothing". `tests/differential.rs` holds the two to the same verdicts.
+//! towards "nothing". A tracking plan is asked last, in its boolean form (`plan::fast`).
+//! `tests/differential.rs` holds the two to the same verdicts.
+
+use std::sync::Arc;
 
 use super::json::{Json, Kind};
 use super::validators;
@@ -12,6 +15,7 @@ use crate::CallType;
 use crate::check::fields::Spellings;
 use crate::check::limits::{self, Limits};
 use crate::check::{Options, RulesOn, fast_call_type, identifiers, reserved, timestamps};
+use crate::plan::{Parts, PlanValidator};
 use crate::rule::Rule;
 
 /// What parsing noticed about a document's text, which its value does not show: the fast forms
@@ -29,23 +33,23 @@ pub(super) struct Rules {
     on: RulesOn,
     default_type: Option<CallType>,
     limits: Limits,
+    /// The tracking plan, asked in its boolean form too (`plan::fast`).
+    plan: Option<Arc<PlanValidator>>,
 }
 
 impl Rules {
-    /// `None` when the options need the precise path for every document (a tracking plan).
-    pub(super) fn new(options: &Options) -> Option<Rules> {
-        if options.plan.is_some() {
-            return None;
-        }
-        Some(Rules { on: RulesOn::of(&options.severities), default_type: options.default_type, limits: options.limits })
+    /// The rules of `options`.
+    pub(super) fn new(options: &Options) -> Rules {
+        Rules { on: RulesOn::of(&options.severities), default_type: options.default_type, limits: options.limits, plan: options.plan.clone() }
     }
 
     /// The number of calls in `doc` (`raw_len` bytes in the source, with duplicate keys and
     /// lone surrogates somewhere or not, as `marks` says) when no rule would report anything,
     /// `None` when one might.
     pub(super) fn clean_calls<V: Json>(&self, doc: V, raw_len: usize, marks: Marks) -> Option<usize> {
+        // With a plan, which member the parser keeps matters everywhere: the precise path tells.
         if !limits::sizes_pass(raw_len, &self.limits)
-            || (marks.duplicate_keys && self.on.has(Rule::DuplicateKey))
+            || (marks.duplicate_keys && (self.on.has(Rule::DuplicateKey) || self.plan.is_some()))
             || (marks.lone_surrogates && self.on.has(Rule::LoneSurrogate))
         {
             return None;
@@ -116,6 +120,6 @@ impl Rules {
                 return false;
             }
         }
-        true
+        self.plan.as_ref().is_none_or(|plan| plan.passes(&Parts::of(v), call, on))
     }
 }

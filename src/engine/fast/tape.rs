@@ -241,7 +241,7 @@ impl<'t> Json for Value<'t> {
     fn is_integer(&self) -> bool {
         let node = self.node();
         let text = self.doc.str(node);
-        node.tag == Tag::Number && (!text.contains(['.', 'e', 'E']) || text.parse::<f64>().is_ok_and(|f| f.fract() == 0.0))
+        node.tag == Tag::Number && (!text.bytes().any(|b| matches!(b, b'.' | b'e' | b'E')) || text.parse::<f64>().is_ok_and(|f| f.fract() == 0.0))
     }
 
     #[inline]
@@ -259,6 +259,11 @@ impl<'t> Json for Value<'t> {
         }
     }
 
+    fn as_number(&self) -> Option<serde_json::Number> {
+        let node = self.node();
+        (node.tag == Tag::Number).then(|| number(self.doc.str(node)))?
+    }
+
     #[inline]
     fn members(&self) -> impl Iterator<Item = (&str, Self)> {
         Members(self.children(Tag::Object)).map(|(key, value)| -> (&str, Self) { (key, value) })
@@ -268,6 +273,21 @@ impl<'t> Json for Value<'t> {
     fn elements(&self) -> impl Iterator<Item = Self> {
         self.children(Tag::Array)
     }
+}
+
+/// The number `text` (valid JSON) as serde_json reads it: integers that fit as `u64` or `i64`
+/// (other than `-0`), read here; anything else by serde_json itself.
+fn number(text: &str) -> Option<serde_json::Number> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    if digits.len() <= 18 && digits.bytes().all(|b| b.is_ascii_digit()) {
+        let n: i64 = digits.parse().ok()?;
+        if text.starts_with('-') {
+            // `-0` is a float to serde_json.
+            return if n == 0 { serde_json::from_str(text).ok() } else { Some((-n).into()) };
+        }
+        return Some(n.into());
+    }
+    serde_json::from_str(text).ok()
 }
 
 /// Bytes that end the plain run of a string: a quote, a backslash, a control character.
@@ -722,5 +742,34 @@ mod tests {
             assert!(tape.parse(text));
             assert_eq!(tape.root(text).is_integer(), integer, "{text}");
         }
+    }
+
+    #[test]
+    fn numbers_as_serde_json_reads_them() {
+        let mut tape = Tape::default();
+        for text in [
+            "0",
+            "-0",
+            "7",
+            "-7",
+            "1.0",
+            "-0.0",
+            "1e2",
+            "123456789012345678",
+            "-123456789012345678",
+            "9223372036854775807",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "18446744073709551615",
+            "18446744073709551616",
+            "12.34",
+            "1.7976931348623157e308",
+        ] {
+            assert!(tape.parse(text), "{text}");
+            let expected: serde_json::Number = serde_json::from_str(text).unwrap();
+            assert_eq!(tape.root(text).as_number(), Some(expected), "{text}");
+        }
+        assert!(tape.parse("\"1\""));
+        assert_eq!(tape.root("\"1\"").as_number(), None);
     }
 }

@@ -4,6 +4,7 @@
 //! location that demanded it. Every section schema is compiled once, with format checks on and
 //! the linear-time regex engine (plans are user input).
 
+use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
 
@@ -11,6 +12,7 @@ use jsonschema::error::ValidationErrorKind;
 use jsonschema::{PatternOptions, ValidationError, Validator};
 use serde_json::{Value, json};
 
+use super::select::{Applies, Parts};
 use super::{Format, Plan, Rule, SchemaError, Section};
 use crate::diagnostic::Finding;
 use crate::rule::Rule as Check;
@@ -27,16 +29,18 @@ use crate::{CallType, Pointer};
 /// assert_eq!(plan.plan().name, "Courses app");
 /// ```
 pub struct PlanValidator {
-    plan: Plan,
+    pub(super) plan: Plan,
     /// Where the plan came from, for plan locations (`plan.yaml`).
     source: String,
-    common: Compiled,
-    identify: Compiled,
-    group: Compiled,
-    pages: Vec<(String, Compiled)>,
-    screens: Vec<(String, Compiled)>,
+    pub(super) common: Compiled,
+    pub(super) identify: Compiled,
+    pub(super) group: Compiled,
+    pub(super) pages: Vec<(String, Compiled)>,
+    pub(super) screens: Vec<(String, Compiled)>,
     /// Per event, per version (in plan order).
-    events: Vec<Vec<Compiled>>,
+    pub(super) events: Vec<Vec<Compiled>>,
+    /// The index of the first event of each name.
+    pub(super) event_index: HashMap<String, usize>,
 }
 
 /// A plan schema that does not compile: the exact keyword at fault and what it must be.
@@ -136,12 +140,24 @@ impl std::error::Error for PlanError {}
 
 /// The compiled sections of one rule, with the plan pointer of the rule.
 #[derive(Default)]
-struct Compiled {
+pub(super) struct Compiled {
     pointer: String,
-    /// Each section's validator and schema (the schema for "did you mean" hints).
-    sections: Vec<(Section, Validator, Value)>,
-    requires: Vec<Section>,
+    /// Each section the rule constrains, compiled.
+    pub(super) sections: Vec<CompiledSection>,
+    /// The sections the call must carry.
+    pub(super) requires: Vec<Section>,
     description: String,
+}
+
+/// One section schema of a rule, compiled for both paths.
+pub(super) struct CompiledSection {
+    pub(super) section: Section,
+    /// `jsonschema`'s validator: the reference, and the source of every finding.
+    validator: Validator,
+    /// The schema (for "did you mean" hints).
+    schema: Value,
+    /// The fast path's checker of the same schema.
+    pub(super) fast: super::fast::Checker,
 }
 
 impl PlanValidator {
@@ -195,7 +211,11 @@ impl PlanValidator {
                 .collect::<Result<Vec<_>, _>>()?;
             events.push(versions);
         }
-        Ok(PlanValidator { plan: Plan::default(), source: String::new(), common, identify, group, pages, screens, events })
+        let mut event_index = HashMap::new();
+        for (i, event) in plan.events.iter().enumerate() {
+            event_index.entry(event.name.clone()).or_insert(i);
+        }
+        Ok(PlanValidator { plan: Plan::default(), source: String::new(), common, identify, group, pages, screens, events, event_index })
     }
 
     /// The plan being checked.
@@ -228,48 +248,22 @@ impl PlanValidator {
     /// assert_eq!((findings[0].rule, findings[0].pointer.as_str()), (Rule::AdvancedRule, "/properties/class_code"));
     /// ```
     pub fn check(&self, call: &Value, call_type: CallType, pointer: &str, out: &mut Vec<Finding>) {
-        let payload = match call_type {
-            CallType::Identify | CallType::Group => Section::Traits,
-            CallType::Track | CallType::Page | CallType::Screen => Section::Properties,
-            CallType::Alias => return,
-        };
-        self.apply(&self.common, call, pointer, &[Section::Context, payload], out);
-        let name = call.get("name").and_then(Value::as_str);
-        match call_type {
-            CallType::Identify => self.apply(&self.identify, call, pointer, &Section::ALL, out),
-            CallType::Group => self.apply(&self.group, call, pointer, &Section::ALL, out),
-            CallType::Page | CallType::Screen => {
-                let rules = if call_type == CallType::Page { &self.pages } else { &self.screens };
-                for (rule_name, compiled) in rules {
-                    if rule_name == "*" || Some(rule_name.as_str()) == name {
-                        self.apply(compiled, call, pointer, &Section::ALL, out);
-                    }
-                }
-            }
-            CallType::Track => self.check_track(call, pointer, out),
-            CallType::Alias => {}
-        }
+        self.select(&Parts::of(call), call_type, |applies| match applies {
+            Applies::Rule(compiled, only) => self.apply(compiled, call, pointer, only, out),
+            Applies::Unplanned(name) => out.push(self.unplanned(name, pointer)),
+        });
     }
 
-    fn check_track(&self, call: &Value, pointer: &str, out: &mut Vec<Finding>) {
-        let Some(name) = call.get("event").and_then(Value::as_str) else { return };
-        let Some(index) = self.plan.events.iter().position(|e| e.name == name) else {
-            let mut finding =
-                Finding::new(Check::UnplannedEvent, format!("{pointer}/event"), format!("event `{name}` is not in the tracking plan `{}`", self.plan.name));
-            let names = self.plan.events.iter().map(|e| e.name.as_str());
-            if let Some(closest) = crate::suggest::closest(name, names) {
-                finding.message.push_str(&format!("; did you mean `{closest}`?"));
-                finding = finding.suggest(closest);
-            }
-            out.push(finding.at_plan(format!("{}#/events", self.source)));
-            return;
-        };
-        let event = &self.plan.events[index];
-        let requested = call.pointer("/context/protocols/event_version").and_then(Value::as_u64);
-        if let Some(version) = event.select(requested) {
-            let j = event.versions.iter().position(|v| v.version == version.version).unwrap_or(0);
-            self.apply(&self.events[index][j], call, pointer, &Section::ALL, out);
+    /// The finding of a track call (at `pointer`) whose event `name` the plan does not have.
+    fn unplanned(&self, name: &str, pointer: &str) -> Finding {
+        let mut finding =
+            Finding::new(Check::UnplannedEvent, format!("{pointer}/event"), format!("event `{name}` is not in the tracking plan `{}`", self.plan.name));
+        let names = self.plan.events.iter().map(|e| e.name.as_str());
+        if let Some(closest) = crate::suggest::closest(name, names) {
+            finding.message.push_str(&format!("; did you mean `{closest}`?"));
+            finding = finding.suggest(closest);
         }
+        finding.at_plan(format!("{}#/events", self.source))
     }
 
     /// Checks the sections of `call` that `compiled` constrains (among `only`).
@@ -282,7 +276,7 @@ impl PlanValidator {
                 );
             }
         }
-        for (section, validator, schema) in &compiled.sections {
+        for CompiledSection { section, validator, schema, .. } in &compiled.sections {
             if !only.contains(section) {
                 continue;
             }
@@ -337,7 +331,8 @@ fn compile(source: &str, rule: Option<&Rule>, pointer: String, description: Stri
     for section in Section::ALL {
         if let Some(schema) = rule.section(section) {
             let validator = build(schema).map_err(|e| section_error(source, &format!("{pointer}/{}", section.key()), schema, &e))?;
-            sections.push((section, validator, schema.clone()));
+            let fast = super::fast::Checker::compile(schema, &validator);
+            sections.push(CompiledSection { section, validator, schema: schema.clone(), fast });
         }
     }
     Ok(Compiled { pointer, sections, requires: rule.requires.clone(), description })
