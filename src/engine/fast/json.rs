@@ -96,3 +96,40 @@ impl Json for &serde_json::Value {
         self.as_array().into_iter().flatten()
     }
 }
+
+/// Whether two texts are equal, compared in machine words when they are short (member names
+/// are), without the call `==` makes to `memcmp`.
+#[inline]
+pub(crate) fn same_text(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let word4 = |s: &[u8], at: usize| u32::from_le_bytes(s[at..at + 4].try_into().unwrap_or_default());
+    let word8 = |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().unwrap_or_default());
+    match n {
+        0..=3 => a.iter().zip(b).all(|(x, y)| x == y),
+        // Two overlapping words cover the text.
+        4..=8 => word4(a, 0) == word4(b, 0) && word4(a, n - 4) == word4(b, n - 4),
+        9..=16 => word8(a, 0) == word8(b, 0) && word8(a, n - 8) == word8(b, n - 8),
+        _ => a == b,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_text;
+
+    #[test]
+    fn texts_are_equal_exactly_when_their_bytes_are() {
+        let texts = ["", "a", "b", "ab", "abc", "abd", "name", "type", "event", "évent", "context", "contexT", "properties", "propertieZ", "class_code", "class_name"];
+        let long = ["a".repeat(17), format!("{}b", "a".repeat(16)), "x".repeat(40)];
+        let all: Vec<&str> = texts.iter().copied().chain(long.iter().map(String::as_str)).collect();
+        for a in &all {
+            for b in &all {
+                assert_eq!(same_text(a, b), a == b, "{a:?} {b:?}");
+            }
+        }
+    }
+}

@@ -15,7 +15,7 @@
 use super::Section;
 use super::validator::{Compiled, PlanValidator};
 use crate::CallType;
-use crate::fast::json::Json;
+use crate::fast::json::{Json, same_text};
 
 /// One thing the plan demands of a call.
 pub(super) enum Applies<'p, 'c> {
@@ -42,7 +42,7 @@ impl<V: Json> Parts<V> {
     }
 
     /// The members of `call` the plan reads.
-    pub(crate) fn of(call: V) -> Parts<V> {
+    pub(super) fn of(call: V) -> Parts<V> {
         let mut parts = Parts::new();
         for (key, value) in call.members() {
             parts.note(key, value);
@@ -53,15 +53,17 @@ impl<V: Json> Parts<V> {
     /// Notes the member `key` of the call, if the plan reads it.
     #[inline]
     pub(crate) fn note(&mut self, key: &str, value: V) {
-        let slot = match key {
-            "event" => &mut self.event,
-            "name" => &mut self.name,
-            "properties" => &mut self.properties,
-            "traits" => &mut self.traits,
-            "context" => &mut self.context,
+        let (slot, name) = match key.len() {
+            5 => (&mut self.event, "event"),
+            4 => (&mut self.name, "name"),
+            10 => (&mut self.properties, "properties"),
+            6 => (&mut self.traits, "traits"),
+            7 => (&mut self.context, "context"),
             _ => return,
         };
-        *slot = Some(value);
+        if same_text(key, name) {
+            *slot = Some(value);
+        }
     }
 
     /// The call's `section`, if it has one.

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use serde_json::{Map, Value};
 
 use super::leaf::Leaf;
-use super::program::{Node, Program, Schema, Types};
+use super::program::{Cold, Name, Node, Program, Schema, Types};
 
 /// Keywords that assert nothing, or hold schemas only `$ref` reaches.
 const ANNOTATIONS: &[&str] = &["title", "description", "default", "examples", "deprecated", "readOnly", "writeOnly", "$comment", "$defs", "definitions"];
@@ -31,11 +31,28 @@ pub(super) fn compile(root: &Value) -> Option<Program> {
         return None;
     }
     let mut compiler = Compiler { root, nodes: Vec::new(), refs: HashMap::new() };
-    let at = compiler.reserve();
+    let at = compiler.reserve()?;
     let node = compiler.node(root, true)?;
-    compiler.nodes[at] = node;
-    let program = Program { nodes: compiler.nodes };
-    (!loops_in_place(&program)).then_some(program)
+    compiler.nodes[at as usize] = node;
+    let mut program = Program { nodes: compiler.nodes };
+    if loops_in_place(&program) {
+        return None;
+    }
+    inline_types(&mut program);
+    Some(program)
+}
+
+/// Notes beside each property whose schema is only a `type` the types, so that checking it
+/// takes no step into another node.
+fn inline_types(program: &mut Program) {
+    let types: Vec<Option<Types>> = program.nodes.iter().map(|n| if let Node::Type(t) = n { Some(*t) } else { None }).collect();
+    for node in &mut program.nodes {
+        if let Node::Schema(s) = node {
+            for name in &mut s.names {
+                name.types = name.schema.and_then(|at| types[at as usize]);
+            }
+        }
+    }
 }
 
 /// Whether some schema of `program` reaches itself without stepping into a member or an element
@@ -55,10 +72,9 @@ fn loops_in_place(program: &Program) -> bool {
             Mark::Done => return false,
             Mark::New => marks[at] = Mark::Open,
         }
-        if let Node::Schema(s) = &program.nodes[at] {
-            let in_place = s.all_of.iter().chain(&s.any_of).chain(&s.one_of).chain(&s.not);
-            for &next in in_place {
-                if visit(program, next, marks) {
+        if let Node::Schema(Schema { cold: Some(cold), .. }) = &program.nodes[at] {
+            for next in cold.in_place() {
+                if visit(program, next as usize, marks) {
                     return true;
                 }
             }
@@ -84,40 +100,40 @@ struct Compiler<'s> {
     root: &'s Value,
     nodes: Vec<Node>,
     /// The node of each JSON pointer `$ref` reached, so that cycles close.
-    refs: HashMap<String, usize>,
+    refs: HashMap<String, u32>,
 }
 
 impl<'s> Compiler<'s> {
     /// A slot for a node compiled later.
-    fn reserve(&mut self) -> usize {
+    fn reserve(&mut self) -> Option<u32> {
         self.nodes.push(Node::Any);
-        self.nodes.len() - 1
+        u32::try_from(self.nodes.len() - 1).ok()
     }
 
     /// Compiles the subschema `schema` into a new node.
-    fn schema(&mut self, schema: &'s Value) -> Option<usize> {
-        let at = self.reserve();
-        self.nodes[at] = self.node(schema, false)?;
+    fn schema(&mut self, schema: &'s Value) -> Option<u32> {
+        let at = self.reserve()?;
+        self.nodes[at as usize] = self.node(schema, false)?;
         Some(at)
     }
 
     /// Compiles the subschemas of a non-empty list.
-    fn list(&mut self, schemas: &'s Value) -> Option<Vec<usize>> {
+    fn list(&mut self, schemas: &'s Value) -> Option<Vec<u32>> {
         let schemas = schemas.as_array().filter(|list| !list.is_empty())?;
         schemas.iter().map(|s| self.schema(s)).collect()
     }
 
     /// The node a local `$ref` points at.
-    fn reference(&mut self, reference: &str) -> Option<usize> {
+    fn reference(&mut self, reference: &str) -> Option<u32> {
         let fragment = reference.strip_prefix('#').filter(|f| f.is_empty() || f.starts_with('/'))?;
         let pointer = cdpspec_plan::pointer::percent_decode(fragment)?;
         if let Some(&at) = self.refs.get(&pointer) {
             return Some(at);
         }
         let target = self.root.pointer(&pointer)?;
-        let at = self.reserve();
+        let at = self.reserve()?;
         self.refs.insert(pointer.clone(), at);
-        self.nodes[at] = self.node(target, pointer.is_empty())?;
+        self.nodes[at as usize] = self.node(target, pointer.is_empty())?;
         Some(at)
     }
 
@@ -129,63 +145,90 @@ impl<'s> Compiler<'s> {
             Value::Object(map) => map,
             _ => return None,
         };
-        let mut s = Schema::default();
+        let mut s = Schema {
+            types: None,
+            min_length: 0,
+            max_length: u64::MAX,
+            required: 0,
+            additional_properties: None,
+            items: None,
+            names: Box::default(),
+            enumeration: None,
+            string: None,
+            number: None,
+            cold: None,
+        };
+        let mut names: Vec<Name> = Vec::new();
+        let mut cold = Cold::default();
         for (key, value) in map {
             match key.as_str() {
                 "type" => s.types = Some(types(value)?),
-                "const" => s.constant = Some(value.clone()),
-                "enum" => s.enumeration = Some(value.as_array()?.clone()),
-                "minLength" => s.min_length = Some(value.as_u64()?),
-                "maxLength" => s.max_length = Some(value.as_u64()?),
+                "const" => cold.constant = Some(value.clone()),
+                "enum" => s.enumeration = Some(value.as_array()?.clone().into_boxed_slice()),
+                "minLength" => s.min_length = value.as_u64()?,
+                "maxLength" => s.max_length = value.as_u64()?,
                 "required" => {
                     for name in value.as_array()? {
-                        s.name(name.as_str()?).required = true;
+                        name_mut(&mut names, name.as_str()?).required = true;
                     }
                 }
                 "properties" => {
                     for (name, sub) in value.as_object()? {
                         let at = self.schema(sub)?;
-                        s.name(name).schema = Some(at);
+                        name_mut(&mut names, name).schema = Some(at);
                     }
                 }
                 "patternProperties" => {
                     for (pattern, sub) in value.as_object()? {
                         let leaf = Leaf::pattern(pattern).ok()?;
                         let at = self.schema(sub)?;
-                        s.pattern_properties.push((leaf, at));
+                        cold.pattern_properties.push((leaf, at));
                     }
                 }
                 "additionalProperties" => s.additional_properties = Some(self.schema(value)?),
-                "minProperties" => s.min_properties = Some(value.as_u64()?),
-                "maxProperties" => s.max_properties = Some(value.as_u64()?),
-                "prefixItems" => s.prefix_items = self.list(value)?,
+                "minProperties" => cold.min_properties = Some(value.as_u64()?),
+                "maxProperties" => cold.max_properties = Some(value.as_u64()?),
+                "prefixItems" => cold.prefix_items = self.list(value)?,
                 "items" if value.is_object() || value.is_boolean() => s.items = Some(self.schema(value)?),
-                "minItems" => s.min_items = Some(value.as_u64()?),
-                "maxItems" => s.max_items = Some(value.as_u64()?),
-                "uniqueItems" => s.unique_items = value.as_bool()?,
-                "allOf" => s.all_of.extend(self.list(value)?),
-                "anyOf" => s.any_of = self.list(value)?,
-                "oneOf" => s.one_of = self.list(value)?,
-                "not" => s.not = Some(self.schema(value)?),
+                "minItems" => cold.min_items = Some(value.as_u64()?),
+                "maxItems" => cold.max_items = Some(value.as_u64()?),
+                "uniqueItems" => cold.unique_items = value.as_bool()?,
+                "allOf" => cold.all_of.extend(self.list(value)?),
+                "anyOf" => cold.any_of = self.list(value)?,
+                "oneOf" => cold.one_of = self.list(value)?,
+                "not" => cold.not = Some(self.schema(value)?),
                 "$ref" => {
                     let at = self.reference(value.as_str()?)?;
-                    s.all_of.push(at);
+                    cold.all_of.push(at);
                 }
                 "$schema" if root && is_draft_2020_12(value) => {}
                 k if STRING_LEAF.contains(&k) || NUMBER_LEAF.contains(&k) || ANNOTATIONS.contains(&k) => {}
                 _ => return None,
             }
         }
-        s.required = s.names.iter().filter(|n| n.required).count();
-        s.string = leaf(map, STRING_LEAF)?;
-        s.number = leaf(map, NUMBER_LEAF)?;
-        s.applicators = !s.all_of.is_empty() || !s.any_of.is_empty() || !s.one_of.is_empty() || s.not.is_some();
+        s.required = u32::try_from(names.iter().filter(|n| n.required).count()).ok()?;
+        s.names = names.into_boxed_slice();
+        s.string = leaf(map, STRING_LEAF)?.map(Box::new);
+        s.number = leaf(map, NUMBER_LEAF)?.map(Box::new);
+        s.cold = (!cold.is_empty()).then(|| Box::new(cold));
         let asserts = |k: &String| !ANNOTATIONS.contains(&k.as_str()) && k != "$schema";
         Some(match s.types {
             Some(types) if map.keys().filter(|k| asserts(k)).count() == 1 => Node::Type(types),
-            _ => Node::Schema(Box::new(s)),
+            _ => Node::Schema(s),
         })
     }
+}
+
+/// The entry of `name` among `names`, added when missing.
+fn name_mut<'n>(names: &'n mut Vec<Name>, name: &str) -> &'n mut Name {
+    let at = match names.iter().position(|n| &*n.name == name) {
+        Some(at) => at,
+        None => {
+            names.push(Name { name: name.into(), schema: None, types: None, required: false });
+            names.len() - 1
+        }
+    };
+    &mut names[at]
 }
 
 /// The keywords `keywords` of `map` compiled by `jsonschema`: `Some(None)` when there are none,

@@ -5,7 +5,7 @@
 //! unsure, and an unsure run never vouches for a value.
 
 use super::equal;
-use super::program::{Node, Program, Schema, Types};
+use super::program::{Cold, Node, Program, Schema, Types};
 use crate::fast::json::{Json, Kind};
 
 /// Schemas visited before a run gives up (several `anyOf`s through recursive references can
@@ -38,12 +38,12 @@ impl Run<'_> {
         false
     }
 
-    fn valid<V: Json>(&mut self, at: usize, v: V, depth: u32) -> bool {
+    fn valid<V: Json>(&mut self, at: u32, v: V, depth: u32) -> bool {
         self.steps += 1;
         if self.unsure || self.steps > MAX_STEPS || depth > MAX_DEPTH {
             return self.give_up();
         }
-        match &self.program.nodes[at] {
+        match &self.program.nodes[at as usize] {
             Node::Any => true,
             Node::Never => false,
             Node::Type(types) => has_type(*types, v.kind(), v),
@@ -55,11 +55,6 @@ impl Run<'_> {
         let kind = v.kind();
         if let Some(types) = s.types
             && !has_type(types, kind, v)
-        {
-            return false;
-        }
-        if let Some(constant) = &s.constant
-            && !self.equals(v, constant)
         {
             return false;
         }
@@ -78,21 +73,26 @@ impl Run<'_> {
             Kind::Array => self.array(s, v, depth),
             Kind::Null | Kind::Bool => true,
         };
-        own && (!s.applicators || self.applicators(s, v, depth))
+        own && s.cold.as_ref().is_none_or(|cold| self.cold(cold, v, depth))
     }
 
-    /// `allOf` (and `$ref`), `anyOf`, `oneOf`, `not`.
-    fn applicators<V: Json>(&mut self, s: &Schema, v: V, depth: u32) -> bool {
+    /// `const`, then `allOf` (and `$ref`), `anyOf`, `oneOf`, `not`.
+    fn cold<V: Json>(&mut self, c: &Cold, v: V, depth: u32) -> bool {
+        if let Some(constant) = &c.constant
+            && !self.equals(v, constant)
+        {
+            return false;
+        }
         let depth = depth + 1;
-        if !s.all_of.iter().all(|&at| self.valid(at, v, depth)) {
+        if !c.all_of.iter().all(|&at| self.valid(at, v, depth)) {
             return false;
         }
-        if !s.any_of.is_empty() && !s.any_of.iter().any(|&at| self.valid(at, v, depth)) {
+        if !c.any_of.is_empty() && !c.any_of.iter().any(|&at| self.valid(at, v, depth)) {
             return false;
         }
-        if !s.one_of.is_empty() {
+        if !c.one_of.is_empty() {
             let mut passed = 0;
-            for &at in &s.one_of {
+            for &at in &c.one_of {
                 passed += usize::from(self.valid(at, v, depth));
                 if passed > 1 {
                     return false;
@@ -102,18 +102,14 @@ impl Run<'_> {
                 return false;
             }
         }
-        !s.not.is_some_and(|at| self.valid(at, v, depth))
+        !c.not.is_some_and(|at| self.valid(at, v, depth))
     }
 
     /// The keywords on objects, in one pass over the members (keys are unique: documents with
     /// duplicate keys do not reach the plan on the fast path).
     fn object<V: Json>(&mut self, s: &Schema, v: V, depth: u32) -> bool {
-        if s.names.is_empty()
-            && s.pattern_properties.is_empty()
-            && s.additional_properties.is_none()
-            && s.min_properties.is_none()
-            && s.max_properties.is_none()
-        {
+        let cold = s.cold.as_deref().filter(|c| !c.pattern_properties.is_empty() || c.min_properties.is_some() || c.max_properties.is_some());
+        if s.names.is_empty() && s.additional_properties.is_none() && cold.is_none() {
             return true;
         }
         let depth = depth + 1;
@@ -121,16 +117,20 @@ impl Run<'_> {
         for (key, value) in v.members() {
             count += 1;
             let mut matched = false;
-            if let Some(name) = s.names.iter().find(|n| n.name == key) {
-                required += usize::from(name.required);
+            if let Some(name) = s.name(key) {
+                required += u32::from(name.required);
                 if let Some(at) = name.schema {
                     matched = true;
-                    if !self.valid(at, value, depth) {
+                    let valid = match name.types {
+                        Some(types) => has_type(types, value.kind(), value),
+                        None => self.valid(at, value, depth),
+                    };
+                    if !valid {
                         return false;
                     }
                 }
             }
-            for (pattern, at) in &s.pattern_properties {
+            for (pattern, at) in cold.iter().flat_map(|c| &c.pattern_properties) {
                 if pattern.string(key) {
                     matched = true;
                     if !self.valid(*at, value, depth) {
@@ -145,25 +145,28 @@ impl Run<'_> {
                 return false;
             }
         }
-        required == s.required && within(count, s.min_properties, s.max_properties)
+        required == s.required && cold.is_none_or(|c| within(count, c.min_properties, c.max_properties))
     }
 
     /// The keywords on arrays.
     fn array<V: Json>(&mut self, s: &Schema, v: V, depth: u32) -> bool {
+        let cold = s.cold.as_deref();
+        let prefix = cold.map_or(&[][..], |c| &c.prefix_items[..]);
         let depth = depth + 1;
         let mut count = 0;
         for (index, element) in v.elements().enumerate() {
             count += 1;
-            if let Some(at) = s.prefix_items.get(index).copied().or(s.items)
+            if let Some(at) = prefix.get(index).copied().or(s.items)
                 && !self.valid(at, element, depth)
             {
                 return false;
             }
         }
-        if !within(count, s.min_items, s.max_items) {
+        let Some(c) = cold else { return true };
+        if !within(count, c.min_items, c.max_items) {
             return false;
         }
-        !s.unique_items || self.unique(v, count)
+        !c.unique_items || self.unique(v, count)
     }
 
     /// `uniqueItems` over the `count` elements of `v`.
@@ -197,9 +200,9 @@ fn string(s: &Schema, text: &str) -> bool {
     {
         return false;
     }
-    if s.min_length.is_some() || s.max_length.is_some() {
-        let chars = text.chars().count();
-        if !within(chars, s.min_length, s.max_length) {
+    if s.min_length > 0 || s.max_length < u64::MAX {
+        let chars = text.chars().count() as u64;
+        if chars < s.min_length || chars > s.max_length {
             return false;
         }
     }

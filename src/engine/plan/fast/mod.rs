@@ -12,6 +12,7 @@
 mod compile;
 mod equal;
 mod eval;
+mod formats;
 mod leaf;
 mod program;
 
