@@ -124,8 +124,7 @@ mod tests {
             state ^= state << 17;
             (state % n as u64) as usize
         };
-        let mut word =
-            |alphabet: &[char], next: &mut dyn FnMut(usize) -> usize| -> String { (0..1 + next(6)).map(|_| alphabet[next(alphabet.len())]).collect() };
+        let word = |alphabet: &[char], next: &mut dyn FnMut(usize) -> usize| -> String { (0..1 + next(6)).map(|_| alphabet[next(alphabet.len())]).collect() };
         // Mostly characters of the subset, now and then one outside it.
         let local: Vec<char> = "abcdeZ09_+-.abcdeabcdeZ9é \"@".chars().collect();
         let host: Vec<char> = "abcdeZ09-abcdeabcdeZ9_é.".chars().collect();
