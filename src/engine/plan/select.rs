@@ -26,7 +26,7 @@ pub(super) enum Applies<'p, 'c> {
 }
 
 /// The members of a call the plan reads, noted in one pass over it (the last of a repeated key
-/// wins, as serde_json keeps it). The fast path notes them while its rules walk the call.
+/// wins, as serde_json keeps it).
 pub(crate) struct Parts<V> {
     event: Option<V>,
     name: Option<V>,
@@ -37,12 +37,12 @@ pub(crate) struct Parts<V> {
 
 impl<V: Json> Parts<V> {
     /// None noted yet.
-    pub(crate) fn new() -> Parts<V> {
+    fn new() -> Parts<V> {
         Parts { event: None, name: None, properties: None, traits: None, context: None }
     }
 
     /// The members of `call` the plan reads.
-    pub(super) fn of(call: V) -> Parts<V> {
+    pub(crate) fn of(call: V) -> Parts<V> {
         let mut parts = Parts::new();
         for (key, value) in call.members() {
             parts.note(key, value);
@@ -52,7 +52,7 @@ impl<V: Json> Parts<V> {
 
     /// Notes the member `key` of the call, if the plan reads it.
     #[inline]
-    pub(crate) fn note(&mut self, key: &str, value: V) {
+    fn note(&mut self, key: &str, value: V) {
         let (slot, name) = match key.len() {
             5 => (&mut self.event, "event"),
             4 => (&mut self.name, "name"),
