@@ -15,7 +15,7 @@ use crate::CallType;
 use crate::check::fields::Spellings;
 use crate::check::limits::{self, Limits};
 use crate::check::{Options, RulesOn, fast_call_type, identifiers, reserved, timestamps};
-use crate::plan::{Parts, PlanValidator};
+use crate::plan::PlanValidator;
 use crate::rule::Rule;
 
 /// The boolean form of `check::check_document` under one set of options.
@@ -106,6 +106,8 @@ impl Rules {
                 return false;
             }
         }
-        self.plan.as_ref().is_none_or(|plan| plan.passes(&Parts::of(v), call, on))
+        // The plan walks the call on its own (noting its members in the walk above costs the
+        // walk without a plan: measured).
+        self.plan.as_ref().is_none_or(|plan| plan.passes(v, call, on))
     }
 }
