@@ -11,7 +11,8 @@
 //!
 //! With the tracking plan `benches/plan.yaml` (every event, page, screen, identify and group call
 //! of the corpus, all valid against it), validation is measured with the plan beside validation
-//! without it, and the share of calls the fast path vouches for with the plan is printed.
+//! without it, and with the plan and a common rule on every call's `context`; the share of calls
+//! the fast path vouches for with each is printed.
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -74,9 +75,28 @@ fn lines(corpus: &[u8]) -> impl Iterator<Item = &[u8]> {
 }
 
 /// The benchmark's tracking plan (`benches/plan.yaml`), which every call of the corpus meets.
-fn plan() -> Arc<PlanValidator> {
+/// With `common_context`, a common rule on every call's `context` is added to it (the corpus
+/// meets it too), which the fast path checks on every call but alias ones.
+fn plan(common_context: bool) -> Arc<PlanValidator> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/plan.yaml");
-    let plan = cdpspec::plan::load(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let mut plan = cdpspec::plan::load(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    if common_context {
+        let context = serde_json::json!({
+            "type": "object",
+            "properties": {
+                "library": {
+                    "type": "object",
+                    "properties": {"name": {"type": "string", "minLength": 1}, "version": {"type": "string", "pattern": "^[0-9]+\\.[0-9]+\\.[0-9]+$"}},
+                    "required": ["name", "version"]
+                },
+                "locale": {"type": "string", "enum": ["en-US", "de-DE", "fr-FR"]},
+                "timezone": {"type": "string"},
+                "userAgent": {"type": "string"}
+            },
+            "required": ["library"]
+        });
+        plan.common = Some(cdpspec::plan::Rule { context: Some(context), ..Default::default() });
+    }
     Arc::new(PlanValidator::new(plan, path.display().to_string()).unwrap_or_else(|e| panic!("{e}")))
 }
 
@@ -119,8 +139,10 @@ fn main() {
     let registry = jsonschema::Registry::new().extend(resources).and_then(|b| b.prepare()).expect("canonical registry");
     let message = jsonschema::options().offline().with_registry(&registry).build(&cdpspec::schema::load("message.schema.json")).expect("message schema");
 
-    let planned = Options { plan: Some(plan()), ..Options::default() };
+    let planned = Options { plan: Some(plan(false)), ..Options::default() };
     let (planned1, planned2) = (planned.clone(), planned.clone());
+    let with_context = Options { plan: Some(plan(true)), ..Options::default() };
+    let (context1, context2) = (with_context.clone(), with_context.clone());
     let mut measures = vec![
         Measure { name: "split lines (memchr)", bytes: valid.len(), calls, best: Duration::MAX, run: Box::new(|| lines(valid).count()) },
         Measure {
@@ -197,6 +219,20 @@ fn main() {
             run: Box::new(move || validate_with(planned2.clone(), valid, 2, true, false)),
         },
         Measure {
+            name: "cdpspec validate, plan and a common context rule, 1 thread, valid",
+            bytes: valid.len(),
+            calls,
+            best: Duration::MAX,
+            run: Box::new(move || validate_with(context1.clone(), valid, 1, true, false)),
+        },
+        Measure {
+            name: "cdpspec validate, plan and a common context rule, 2 threads, valid",
+            bytes: valid.len(),
+            calls,
+            best: Duration::MAX,
+            run: Box::new(move || validate_with(context2.clone(), valid, 2, true, false)),
+        },
+        Measure {
             name: "cdpspec validate, 1 thread, 10% invalid",
             bytes: invalid.len(),
             calls,
@@ -215,13 +251,15 @@ fn main() {
     if let Ok(only) = std::env::var("CDPSPEC_BENCH_ONLY") {
         measures.retain(|m| m.name.contains(&only));
     }
-    let fast = FastPath::new(&planned);
-    let vouched = lines(valid).filter(|l| fast.clean_calls(l).is_some()).count();
-    let (compiled, sections) = planned.plan.as_ref().map_or((0, 0), |p| p.fast_sections());
-    eprintln!(
-        "plan: {compiled} of {sections} section schemas compiled for the fast path; it vouches for {vouched} of {calls} valid calls ({:.1}%)",
-        vouched as f64 * 100.0 / calls as f64
-    );
+    for (name, options) in [("plan", &planned), ("plan and a common context rule", &with_context)] {
+        let fast = FastPath::new(options);
+        let vouched = lines(valid).filter(|l| fast.clean_calls(l).is_some()).count();
+        let (compiled, sections) = options.plan.as_ref().map_or((0, 0), |p| p.fast_sections());
+        eprintln!(
+            "{name}: {compiled} of {sections} section schemas compiled for the fast path; it vouches for {vouched} of {calls} valid calls ({:.1}%)",
+            vouched as f64 * 100.0 / calls as f64
+        );
+    }
     eprintln!("{calls} calls, {:.1} MB valid, {:.1} MB 10% invalid; {rounds} rounds", valid.len() as f64 / 1e6, invalid.len() as f64 / 1e6);
     for round in 1..=rounds {
         for m in &mut measures {
@@ -261,6 +299,14 @@ fn main() {
         (
             "with plan / without plan, 2 threads, valid (target >= 0.8)",
             mb_s("cdpspec validate, plan, 2 threads, valid") / mb_s("cdpspec validate, 2 threads, valid"),
+        ),
+        (
+            "with plan and a common context rule / without plan, 1 thread, valid",
+            mb_s("cdpspec validate, plan and a common context rule, 1 thread, valid") / one,
+        ),
+        (
+            "with plan and a common context rule / without plan, 2 threads, valid",
+            mb_s("cdpspec validate, plan and a common context rule, 2 threads, valid") / mb_s("cdpspec validate, 2 threads, valid"),
         ),
     ];
     writeln!(out).unwrap();

@@ -11,5 +11,4 @@ mod validator;
 
 pub use cdpspec_plan::*;
 pub use schema_error::SchemaError;
-pub(crate) use select::Parts;
 pub use validator::{PlanError, PlanValidator, compile_section};

@@ -4,16 +4,14 @@
 //! location that demanded it. Every section schema is compiled once, with format checks on and
 //! the linear-time regex engine (plans are user input).
 
-use std::collections::HashMap;
 use std::fmt;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::path::Path;
 
 use jsonschema::error::ValidationErrorKind;
 use jsonschema::{PatternOptions, ValidationError, Validator};
 use serde_json::{Value, json};
 
-use super::select::{Applies, Parts};
+use super::select::{Applies, EventIndex, Parts};
 use super::{Format, Plan, Rule, SchemaError, Section};
 use crate::diagnostic::Finding;
 use crate::rule::Rule as Check;
@@ -41,7 +39,7 @@ pub struct PlanValidator {
     /// Per event, per version (in plan order).
     pub(super) events: Vec<Vec<Compiled>>,
     /// The index of the first event of each name.
-    pub(super) event_index: HashMap<String, usize, BuildHasherDefault<NameHasher>>,
+    pub(super) event_index: EventIndex,
 }
 
 /// A plan schema that does not compile: the exact keyword at fault and what it must be.
@@ -212,10 +210,7 @@ impl PlanValidator {
                 .collect::<Result<Vec<_>, _>>()?;
             events.push(versions);
         }
-        let mut event_index = HashMap::default();
-        for (i, event) in plan.events.iter().enumerate() {
-            event_index.entry(event.name.clone()).or_insert(i);
-        }
+        let event_index = EventIndex::new(plan.events.iter().map(|e| e.name.as_str()));
         Ok(PlanValidator { plan: Plan::default(), source: String::new(), common, identify, group, pages, screens, events, event_index })
     }
 
@@ -318,7 +313,13 @@ pub fn compile_section(schema: &Value) -> Result<Validator, SchemaError> {
 
 /// [`compile_section`] with jsonschema's error, whose paths [`super::explain`] reads.
 pub(super) fn build(schema: &Value) -> Result<Validator, ValidationError<'static>> {
-    jsonschema::options()
+    build_for(schema)
+}
+
+/// [`build`] for values in the representation `F` (the fast path asks about single strings and
+/// numbers in one of its own): the one place the options of plan validation are set.
+pub(super) fn build_for<F: jsonschema::json::Json>(schema: &Value) -> Result<Validator<F>, ValidationError<'static>> {
+    jsonschema::options_for::<F>()
         .with_draft(jsonschema::Draft::Draft202012)
         .should_validate_formats(true)
         .with_pattern_options(PatternOptions::regex())
@@ -431,24 +432,4 @@ fn not_allowed(mut finding: Finding, error: &ValidationError<'_>, site: &Site<'_
         finding = finding.suggest(*name);
     }
     finding
-}
-
-/// Hashes event names eight bytes at a time: they are short, and looked up for every track call
-/// (std's SipHash is made for keys an attacker chooses; a plan's event names are not).
-#[derive(Default)]
-pub(super) struct NameHasher(u64);
-
-impl Hasher for NameHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x517c_c1b7_2722_0a95;
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
-        }
-    }
 }

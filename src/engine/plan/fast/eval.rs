@@ -65,7 +65,7 @@ impl Run<'_> {
             Kind::Number => match &s.number {
                 None => true,
                 Some(leaf) => match v.as_number() {
-                    Some(n) => leaf.number(n),
+                    Some(n) => leaf.number(&n),
                     None => self.give_up(),
                 },
             },
@@ -112,12 +112,15 @@ impl Run<'_> {
         if s.names.is_empty() && s.additional_properties.is_none() && cold.is_none() {
             return true;
         }
+        // Without keywords on the other members, the walk ends once every name is found.
+        let others = s.additional_properties.is_some() || cold.is_some();
         let depth = depth + 1;
-        let (mut count, mut required) = (0, 0);
+        let (mut count, mut required, mut found) = (0, 0, 0);
         for (key, value) in v.members() {
             count += 1;
             let mut matched = false;
             if let Some(name) = s.name(key) {
+                found += 1;
                 required += u32::from(name.required);
                 if let Some(at) = name.schema {
                     matched = true;
@@ -143,6 +146,9 @@ impl Run<'_> {
                 && !self.valid(at, value, depth)
             {
                 return false;
+            }
+            if !others && found == s.names.len() {
+                break;
             }
         }
         required == s.required && cold.is_none_or(|c| within(count, c.min_properties, c.max_properties))
@@ -201,9 +207,14 @@ fn string(s: &Schema, text: &str) -> bool {
         return false;
     }
     if s.min_length > 0 || s.max_length < u64::MAX {
-        let chars = text.chars().count() as u64;
-        if chars < s.min_length || chars > s.max_length {
-            return false;
+        // A character takes one to four bytes: the bounds often decide without counting.
+        let bytes = text.len() as u64;
+        let certainly = s.min_length <= bytes.div_ceil(4) && bytes <= s.max_length;
+        if !certainly {
+            let chars = text.chars().count() as u64;
+            if chars < s.min_length || chars > s.max_length {
+                return false;
+            }
         }
     }
     s.string.as_ref().is_none_or(|leaf| leaf.string(text))

@@ -2,30 +2,41 @@
 //! (its ECMA-262 translation, literal shortcuts and `regex` engine), `format`, and the number
 //! bounds and `multipleOf` (its mixed integer and float arithmetic). Each schema's such keywords
 //! are compiled once into a small validator with the options of plan validation
-//! (`validator::build`), and asked about one string or number at a time, so the fast path's
-//! answer is the precise path's by construction.
+//! (`validator::build_for`), and asked about one string or number of the tape at a time (read
+//! in place, `scalar.rs`), so the fast path's answer is the precise path's by construction.
 //!
-//! Some formats costly to ask about recognise the common case first (`formats.rs`).
-
-use std::cell::Cell;
+//! `format: email` and simple patterns recognise the strings they certainly accept first
+//! (`formats.rs`, `patterns.rs`), and ask `jsonschema` about the others.
 
 use jsonschema::Validator;
 use serde_json::{Map, Value};
 
-use super::formats::Shortcut;
+use super::formats;
+use super::patterns::Simple;
+use super::scalar::{Scalar, ScalarNode};
 
 /// Some keywords of one schema, compiled by `jsonschema` alone.
 pub(super) struct Leaf {
-    validator: Validator,
-    /// When the leaf is only a `format` with a subset recognised without `jsonschema`.
+    validator: Validator<Scalar>,
+    /// When the leaf is only a `format` or a `pattern` with a subset recognised without
+    /// `jsonschema`.
     shortcut: Option<Shortcut>,
+}
+
+/// Strings certainly valid, recognised without `jsonschema` (others are asked of it).
+enum Shortcut {
+    /// `format: email`, for the subset of `formats.rs`.
+    Email,
+    /// A `pattern` in the subset of `patterns.rs`.
+    Pattern(Simple),
 }
 
 impl Leaf {
     fn new(schema: Map<String, Value>) -> Result<Leaf, ()> {
-        let validator = super::super::validator::build(&Value::Object(schema.clone())).map_err(drop)?;
+        let validator = super::super::validator::build_for(&Value::Object(schema.clone())).map_err(drop)?;
         let shortcut = match schema.iter().next() {
-            Some((key, Value::String(format))) if schema.len() == 1 && key == "format" => Shortcut::of(format),
+            Some((key, Value::String(format))) if schema.len() == 1 && key == "format" => (format == "email").then_some(Shortcut::Email),
+            Some((key, Value::String(pattern))) if schema.len() == 1 && key == "pattern" => Simple::parse(pattern).map(Shortcut::Pattern),
             _ => None,
         };
         Ok(Leaf { validator, shortcut })
@@ -47,7 +58,12 @@ impl Leaf {
 
     /// Whether the string `text` is valid.
     pub(super) fn string(&self, text: &str) -> bool {
-        if self.shortcut.is_some_and(|shortcut| shortcut.certainly_valid(text)) {
+        let certainly = match &self.shortcut {
+            Some(Shortcut::Email) => formats::email(text),
+            Some(Shortcut::Pattern(pattern)) => pattern.matches(text),
+            None => false,
+        };
+        if certainly {
             return true;
         }
         self.ask(text)
@@ -55,23 +71,11 @@ impl Leaf {
 
     /// Whether the string `text` is valid, asked of `jsonschema`.
     fn ask(&self, text: &str) -> bool {
-        thread_local! {
-            // Backs the string handed to `jsonschema`, so checking allocates only while it grows.
-            static BUFFER: Cell<String> = const { Cell::new(String::new()) };
-        }
-        let mut buffer = BUFFER.take();
-        buffer.clear();
-        buffer.push_str(text);
-        let value = Value::String(buffer);
-        let valid = self.validator.is_valid(&value);
-        if let Value::String(buffer) = value {
-            BUFFER.set(buffer);
-        }
-        valid
+        self.validator.is_valid(ScalarNode::String(text))
     }
 
     /// Whether the number `n` is valid.
-    pub(super) fn number(&self, n: serde_json::Number) -> bool {
-        self.validator.is_valid(&Value::Number(n))
+    pub(super) fn number(&self, n: &serde_json::Number) -> bool {
+        self.validator.is_valid(ScalarNode::Number(n))
     }
 }

@@ -14,7 +14,9 @@ mod equal;
 mod eval;
 mod formats;
 mod leaf;
+mod patterns;
 mod program;
+mod scalar;
 
 use jsonschema::Validator;
 use serde_json::Value;
@@ -61,10 +63,14 @@ impl Checker {
 const SECTION_RULES: [Rule; 4] = [Rule::RequiredMissing, Rule::DatatypeMismatch, Rule::AdditionalProperties, Rule::AdvancedRule];
 
 impl PlanValidator {
-    /// Whether the plan certainly reports nothing about a call of type `call_type` (whose
-    /// members the plan reads are `parts`) with the rules `on`; `false` when it may.
-    pub(crate) fn passes<V: Json>(&self, parts: &Parts<V>, call_type: CallType, on: RulesOn) -> bool {
+    /// Whether the plan certainly reports nothing about `call` (an object of type `call_type`)
+    /// with the rules `on`; `false` when it may.
+    pub(crate) fn passes<V: Json>(&self, call: V, call_type: CallType, on: RulesOn) -> bool {
+        if call_type == CallType::Alias {
+            return true;
+        }
         let sections_on = SECTION_RULES.iter().any(|r| on.has(*r));
+        let parts = &Parts::of(call);
         let mut passes = true;
         self.select(parts, call_type, |applies| {
             passes = passes
