@@ -18,9 +18,12 @@ mod reader;
 mod rules;
 pub mod tape;
 pub mod validators;
+mod work;
 
 pub use outcome::Outcome;
 pub use reader::{Threads, read};
+pub(crate) use reader::read_with;
+pub(crate) use work::PerRecord;
 
 use std::cell::RefCell;
 

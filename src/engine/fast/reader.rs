@@ -8,8 +8,9 @@ use std::io::{self, BufRead, Cursor, Read};
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Arc, mpsc};
 
-use super::outcome::{self, Outcome};
-use crate::engine::{Engine, Origin};
+use super::outcome::Outcome;
+use super::work::{Check, PerRecord};
+use crate::engine::Engine;
 use crate::input::{Layout, looks_like_document_line};
 use crate::records;
 
@@ -67,20 +68,19 @@ fn helpers(n: usize) -> Option<rayon::ThreadPool> {
     (n > 0).then(|| rayon::ThreadPoolBuilder::new().num_threads(n).thread_name(|i| format!("cdpspec-check-{i}")).build().ok()).flatten()
 }
 
-/// What every line of one source is checked with.
-struct Run<'a> {
-    name: &'a str,
-    engine: &'a Engine,
-}
-
 /// Reads every record of `reader`, laid out as `layout` says, checks it with `engine`, and
 /// hands the outcomes to `visit` in input order, each with the record's bytes (a line without
 /// its terminator, or the whole document). Read errors end the source after the records before
 /// them were handed on, as `records::read` does.
 pub fn read(reader: impl BufRead, layout: Layout, name: &str, engine: &Engine, threads: &Threads, visit: &mut dyn FnMut(Outcome, &[u8])) -> io::Result<()> {
-    let run = Run { name, engine };
+    read_with(reader, layout, &Check { name, engine }, threads, visit)
+}
+
+/// Reads every record of `reader` as [`read`] does, but hands `visit` what `run` makes of each
+/// record (on any of the threads), in input order.
+pub(crate) fn read_with<W: PerRecord>(reader: impl BufRead, layout: Layout, run: &W, threads: &Threads, visit: &mut dyn FnMut(W::Out, &[u8])) -> io::Result<()> {
     if layout == Layout::Lines {
-        return lines(reader, &run, threads, visit);
+        return lines(reader, run, threads, visit);
     }
     // Sniff as `records::read` does: the first non-blank line decides between NDJSON and one
     // document. The lines read to decide are read again by whichever reads the source.
@@ -100,11 +100,11 @@ pub fn read(reader: impl BufRead, layout: Layout, name: &str, engine: &Engine, t
     };
     let reader = Cursor::new(prefix).chain(reader);
     if ndjson {
-        lines(reader, &run, threads, visit)
+        lines(reader, run, threads, visit)
     } else {
         records::read(reader, layout, &mut |record| {
             let text = record.text();
-            visit(outcome::from_record(name, record, &|n| n, engine.options()), text);
+            visit(run.record(record), text);
         })
     }
 }
@@ -189,13 +189,7 @@ fn push_line(bytes: &[u8], lines: &mut Vec<(usize, usize, usize)>, number: &mut 
     lines.push((from, from + line.len(), *number));
 }
 
-/// Checks one line (number `number`, without its terminator).
-#[inline]
-fn check_line(text: &[u8], number: usize, run: &Run<'_>) -> Outcome {
-    run.engine.check_record(text, Origin { name: run.name, line: number })
-}
-
-fn lines<R: BufRead>(mut reader: R, run: &Run<'_>, threads: &Threads, visit: &mut dyn FnMut(Outcome, &[u8])) -> io::Result<()> {
+fn lines<R: BufRead, W: PerRecord>(mut reader: R, run: &W, threads: &Threads, visit: &mut dyn FnMut(W::Out, &[u8])) -> io::Result<()> {
     let Some(pool) = threads.pool() else {
         let mut at = Position::default();
         let mut batch = Batch::default();
@@ -203,7 +197,7 @@ fn lines<R: BufRead>(mut reader: R, run: &Run<'_>, threads: &Threads, visit: &mu
             let status = fill(&mut reader, &mut at, &mut batch);
             for &(start, end, line) in &batch.lines {
                 let text = &batch.bytes[start..end];
-                visit(check_line(text, line, run), text);
+                visit(run.line(text, line), text);
             }
             match status {
                 Fill::More => {}
@@ -216,29 +210,29 @@ fn lines<R: BufRead>(mut reader: R, run: &Run<'_>, threads: &Threads, visit: &mu
 }
 
 /// The outcomes of a batch's lines.
-fn check_batch(batch: &Batch, run: &Run<'_>) -> Vec<Outcome> {
-    batch.lines.iter().map(|&(start, end, line)| check_line(&batch.bytes[start..end], line, run)).collect()
+fn check_batch<W: PerRecord>(batch: &Batch, run: &W) -> Vec<W::Out> {
+    batch.lines.iter().map(|&(start, end, line)| run.line(&batch.bytes[start..end], line)).collect()
 }
 
 /// The calling thread reads batches, keeps `helpers` threads supplied with two each, checks the
 /// batches beyond those itself, and hands outcomes on in input order. Batch buffers are reused
 /// once handed on: a fresh megabyte per batch would cost page faults and, when freed, TLB
 /// shootdowns that stall every thread.
-fn pipeline<'s, R: BufRead>(
+fn pipeline<'s, R: BufRead, W: PerRecord>(
     scope: &rayon::Scope<'s>,
     helpers: usize,
     reader: &mut R,
-    run: &'s Run<'s>,
-    visit: &mut dyn FnMut(Outcome, &[u8]),
+    run: &'s W,
+    visit: &mut dyn FnMut(W::Out, &[u8]),
 ) -> io::Result<()> {
-    type Done = (usize, Batch, std::thread::Result<Vec<Outcome>>);
-    let (tx, rx) = mpsc::channel::<Done>();
-    let mut ready: BTreeMap<usize, (Batch, std::thread::Result<Vec<Outcome>>)> = BTreeMap::new();
+    type Done<O> = (usize, Batch, std::thread::Result<Vec<O>>);
+    let (tx, rx) = mpsc::channel::<Done<W::Out>>();
+    let mut ready: BTreeMap<usize, (Batch, std::thread::Result<Vec<W::Out>>)> = BTreeMap::new();
     let mut free: Vec<Batch> = Vec::new();
     let mut at = Position::default();
     // Batches read, handed on, and with the helpers.
     let (mut read, mut handed, mut helping) = (0, 0, 0);
-    let receive = |done: Done, ready: &mut BTreeMap<usize, _>, helping: &mut usize| {
+    let receive = |done: Done<W::Out>, ready: &mut BTreeMap<usize, _>, helping: &mut usize| {
         let (seq, batch, outcomes) = done;
         *helping -= 1;
         ready.insert(seq, (batch, outcomes));
