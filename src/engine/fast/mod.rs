@@ -12,6 +12,7 @@
 //! `read` checks the lines of a source in batches on a rayon pool and hands the outcomes on in
 //! input order. With a tracking plan every line takes the precise path.
 
+mod document;
 pub mod json;
 pub(crate) mod outcome;
 mod reader;
@@ -22,6 +23,7 @@ mod work;
 
 pub use outcome::Outcome;
 pub use reader::{Threads, read};
+pub(crate) use document::Document;
 pub(crate) use reader::read_with;
 pub(crate) use work::PerRecord;
 
