@@ -1,6 +1,8 @@
 //! Destinations: their actions and presets as data, the trigger language that routes calls to
 //! actions, and the mapping directives that build each action's payload.
 
+mod call;
+mod json;
 mod load;
 pub mod mapping;
 mod model;
@@ -8,3 +10,5 @@ pub mod trigger;
 
 pub use load::{BUNDLED, LoadError, bundled, load, names};
 pub use model::{Action, DestinationFile, Preset};
+pub(crate) use call::Call;
+pub(crate) use json::CallJson;

@@ -57,6 +57,17 @@ impl Root {
     }
 }
 
+impl Node {
+    /// Whether a condition of the tree reads a path from `root`.
+    pub(super) fn reads(&self, root: Root) -> bool {
+        match self {
+            Node::Test(Condition { field: Field::Path { root: r, .. }, .. }) => *r == root,
+            Node::Test(_) | Node::Broken => false,
+            Node::Group { children, .. } => children.iter().any(|c| c.reads(root)),
+        }
+    }
+}
+
 impl Field {
     /// A path field from a name as the reference derives it: `properties.a.b` without its
     /// `properties.` prefix (a name without the prefix is used whole).
