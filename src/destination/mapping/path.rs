@@ -35,6 +35,11 @@ impl Path {
         Path { source: source.to_owned(), segments }
     }
 
+    /// The segments walked, in order; `None` for the whole payload.
+    pub(crate) fn segments(&self) -> Option<&[String]> {
+        self.segments.as_deref()
+    }
+
     /// The value at the path.
     pub(crate) fn get<'p>(&self, payload: &Js<'p>) -> Js<'p> {
         self.lookup(payload).into_js()
@@ -158,7 +163,7 @@ impl<'r, 'p> Cursor<'r, 'p> {
     }
 }
 
-fn json_member<'v, 'r, 'p>(v: &'v Value, key: &str, wrap: impl Fn(&'v Value) -> Cursor<'r, 'p>) -> Cursor<'r, 'p> {
+pub(super) fn json_member<'v, 'r, 'p>(v: &'v Value, key: &str, wrap: impl Fn(&'v Value) -> Cursor<'r, 'p>) -> Cursor<'r, 'p> {
     match v {
         Value::Object(map) => map.get(key).map_or(Cursor::Undefined, wrap),
         Value::Array(a) => match key {
@@ -174,7 +179,7 @@ fn json_member<'v, 'r, 'p>(v: &'v Value, key: &str, wrap: impl Fn(&'v Value) -> 
 }
 
 /// The character at a UTF-16 index, when it is a whole character there.
-fn char_at(s: &str, index: usize) -> Option<char> {
+pub(super) fn char_at(s: &str, index: usize) -> Option<char> {
     let mut at = 0;
     for c in s.chars() {
         if at == index {
@@ -189,7 +194,7 @@ fn char_at(s: &str, index: usize) -> Option<char> {
 }
 
 /// A canonical array index (`0`, `12`; not `01`, `-1`, `1.0`).
-fn index(key: &str) -> Option<usize> {
+pub(super) fn index(key: &str) -> Option<usize> {
     if key.is_empty() || (key.len() > 1 && key.starts_with('0')) || !key.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
