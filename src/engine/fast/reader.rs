@@ -209,14 +209,18 @@ fn lines<R: BufRead, W: PerRecord>(mut reader: R, run: &W, threads: &Threads, vi
     pool.in_place_scope(|scope| pipeline(scope, pool.current_num_threads(), &mut reader, run, visit))
 }
 
-/// The outcomes of a batch's lines.
-fn check_batch<W: PerRecord>(batch: &Batch, run: &W) -> Vec<W::Out> {
-    batch.lines.iter().map(|&(start, end, line)| run.line(&batch.bytes[start..end], line)).collect()
+/// The outcomes of a batch's lines, in `outcomes` (emptied first, its memory reused).
+fn check_batch<W: PerRecord>(batch: &Batch, run: &W, mut outcomes: Vec<W::Out>) -> Vec<W::Out> {
+    outcomes.clear();
+    outcomes.extend(batch.lines.iter().map(|&(start, end, line)| run.line(&batch.bytes[start..end], line)));
+    outcomes
 }
 
 /// The calling thread reads batches, keeps `helpers` threads supplied with two each, checks the
-/// batches beyond those itself, and hands outcomes on in input order. Batch buffers are reused
-/// once handed on: a fresh megabyte per batch would cost page faults and, when freed, TLB
+/// batches beyond those itself, and hands outcomes on in input order. Batch buffers, and the
+/// vectors their outcomes come in, are reused once handed on: fresh memory per batch (a
+/// megabyte of lines, tens of kilobytes of outcomes allocated on one thread and freed on
+/// another) costs page faults each time the allocator gives it back to the system, and TLB
 /// shootdowns that stall every thread.
 fn pipeline<'s, R: BufRead, W: PerRecord>(
     scope: &rayon::Scope<'s>,
@@ -229,6 +233,7 @@ fn pipeline<'s, R: BufRead, W: PerRecord>(
     let (tx, rx) = mpsc::channel::<Done<W::Out>>();
     let mut ready: BTreeMap<usize, (Batch, std::thread::Result<Vec<W::Out>>)> = BTreeMap::new();
     let mut free: Vec<Batch> = Vec::new();
+    let mut spare: Vec<Vec<W::Out>> = Vec::new();
     let mut at = Position::default();
     // Batches read, handed on, and with the helpers.
     let (mut read, mut handed, mut helping) = (0, 0, 0);
@@ -245,15 +250,16 @@ fn pipeline<'s, R: BufRead, W: PerRecord>(
         } else if helping < 2 * helpers {
             let tx = tx.clone();
             let seq = read;
+            let outcomes = spare.pop().unwrap_or_default();
             scope.spawn(move |_| {
-                let outcomes = panic::catch_unwind(AssertUnwindSafe(|| check_batch(&batch, run)));
+                let outcomes = panic::catch_unwind(AssertUnwindSafe(|| check_batch(&batch, run, outcomes)));
                 // The receiver waits for every batch it sent; it cannot be gone.
                 let _ = tx.send((seq, batch, outcomes));
             });
             read += 1;
             helping += 1;
         } else {
-            let outcomes = check_batch(&batch, run);
+            let outcomes = check_batch(&batch, run, spare.pop().unwrap_or_default());
             ready.insert(read, (batch, Ok(outcomes)));
             read += 1;
         }
@@ -263,11 +269,12 @@ fn pipeline<'s, R: BufRead, W: PerRecord>(
                 receive(done, &mut ready, &mut helping);
             }
             while let Some((batch, outcomes)) = ready.remove(&handed) {
-                let outcomes = outcomes.unwrap_or_else(|p| panic::resume_unwind(p));
-                for (outcome, &(start, end, _)) in outcomes.into_iter().zip(&batch.lines) {
+                let mut outcomes = outcomes.unwrap_or_else(|p| panic::resume_unwind(p));
+                for (outcome, &(start, end, _)) in outcomes.drain(..).zip(&batch.lines) {
                     visit(outcome, &batch.bytes[start..end]);
                 }
                 free.push(batch);
+                spare.push(outcomes);
                 handed += 1;
             }
             // Wait for the helpers at the end, and when too much waits to be handed on.
