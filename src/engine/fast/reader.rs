@@ -119,6 +119,7 @@ fn strip(line: &[u8], first: bool) -> &[u8] {
 /// Lines of a source, in one buffer.
 #[derive(Default)]
 struct Batch {
+    /// What was read, and past it stale bytes of earlier batches (see `fill`).
     bytes: Vec<u8>,
     /// (start, end, line number) of each line, terminator excluded.
     lines: Vec<(usize, usize, usize)>,
@@ -139,35 +140,45 @@ struct Position {
     carry: Vec<u8>,
 }
 
-/// Reads whole buffers until `batch` holds [`BATCH_BYTES`], the source ends or reading fails,
-/// and splits them into lines as `records::read` does (`\n`, then one `\r`, then on line 1 a
-/// byte order mark); a line cut by the end of the batch is carried into the next. On a read
-/// error the lines read completely are kept, as `read_until` would have handed them out.
+/// Reads until `batch` holds [`BATCH_BYTES`], the source ends or reading fails, and splits what
+/// it read into lines as `records::read` does (`\n`, then one `\r`, then on line 1 a byte order
+/// mark); a line cut by the end of the batch is carried into the next. On a read error the lines
+/// read completely are kept, as `read_until` would have handed them out.
+///
+/// It reads into the batch's own buffer, whose length only grows (its bytes past those read are
+/// stale): a buffered reader then reads the source straight into it, rather than into its own
+/// buffer first, and no byte is copied on the thread that reads.
 fn fill(reader: &mut impl BufRead, at: &mut Position, batch: &mut Batch) -> Fill {
-    batch.bytes.clear();
     batch.lines.clear();
-    batch.bytes.append(&mut at.carry);
+    let mut filled = at.carry.len();
+    if batch.bytes.len() < filled {
+        batch.bytes.resize(filled, 0);
+    }
+    batch.bytes[..filled].copy_from_slice(&at.carry);
+    at.carry.clear();
     // A batch ends at a line end: one that reaches the batch size reads on until one comes.
     let mut newline = false;
     let status = loop {
-        if newline && batch.bytes.len() >= BATCH_BYTES {
+        if newline && filled >= BATCH_BYTES {
             break Fill::More;
         }
-        match reader.fill_buf() {
-            Ok([]) => break Fill::End,
-            Ok(buf) => {
-                // Take what fills the batch (in-memory readers offer everything at once), and
-                // at least a chunk, so that a long line makes progress.
-                let n = buf.len().min(BATCH_BYTES.saturating_sub(batch.bytes.len()).max(CHUNK_BYTES));
-                newline |= memchr::memchr(b'\n', &buf[..n]).is_some();
-                batch.bytes.extend_from_slice(&buf[..n]);
-                reader.consume(n);
+        // What fills the batch, and at least a chunk, so that a long line makes progress.
+        let want = filled + BATCH_BYTES.saturating_sub(filled).max(CHUNK_BYTES);
+        if batch.bytes.len() < want {
+            batch.bytes.resize(want, 0);
+        }
+        match reader.read(&mut batch.bytes[filled..want]) {
+            Ok(0) => break Fill::End,
+            Ok(n) => {
+                newline |= memchr::memchr(b'\n', &batch.bytes[filled..filled + n]).is_some();
+                filled += n;
             }
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => break Fill::Failed(e),
         }
     };
     let Batch { bytes, lines } = batch;
+    let bytes = &bytes[..filled];
     let mut start = 0;
     for end in memchr::memchr_iter(b'\n', bytes) {
         push_line(bytes, lines, &mut at.number, start, end);
