@@ -9,23 +9,24 @@ use crate::fast::json::Kind;
 /// How many members have a position.
 const FIELDS: usize = 19;
 
-/// The position of a top-level member of a canonical call.
+/// The position of a top-level member of a canonical call (found once, where a key is known in
+/// advance: a trigger's field, the first segment of a mapping's path).
 #[inline]
-fn slot(key: &str) -> Option<usize> {
+pub(crate) fn slot(key: &str) -> Option<usize> {
     Some(match key {
-        "type" => 0,
-        "event" => 1,
-        "name" => 2,
-        "userId" => 3,
+        "type" => at::TYPE,
+        "event" => at::EVENT,
+        "name" => at::NAME,
+        "userId" => at::USER_ID,
         "anonymousId" => 4,
         "messageId" => 5,
         "timestamp" => 6,
         "originalTimestamp" => 7,
         "sentAt" => 8,
         "receivedAt" => 9,
-        "properties" => 10,
-        "traits" => 11,
-        "context" => 12,
+        "properties" => at::PROPERTIES,
+        "traits" => at::TRAITS,
+        "context" => at::CONTEXT,
         "integrations" => 13,
         "groupId" => 14,
         "previousId" => 15,
@@ -34,6 +35,17 @@ fn slot(key: &str) -> Option<usize> {
         "channel" => 18,
         _ => return None,
     })
+}
+
+/// The positions of the members triggers read.
+pub(crate) mod at {
+    pub(crate) const TYPE: usize = 0;
+    pub(crate) const EVENT: usize = 1;
+    pub(crate) const NAME: usize = 2;
+    pub(crate) const USER_ID: usize = 3;
+    pub(crate) const PROPERTIES: usize = 10;
+    pub(crate) const TRAITS: usize = 11;
+    pub(crate) const CONTEXT: usize = 12;
 }
 
 /// A call (any JSON value) with its top-level members found.
@@ -68,8 +80,14 @@ impl<J: CallJson> Call<J> {
     /// The member `key`; `None` when it is missing or the call is not an object.
     #[inline]
     pub(crate) fn get(&self, key: &str) -> Option<J> {
+        self.get_at(slot(key), key)
+    }
+
+    /// The member `key`, whose position is `slot` (`slot(key)`, found in advance).
+    #[inline]
+    pub(crate) fn get_at(&self, slot: Option<usize>, key: &str) -> Option<J> {
         let fields = self.fields.as_ref()?;
-        match slot(key) {
+        match slot {
             Some(i) => fields[i],
             None => self.value.get(key),
         }

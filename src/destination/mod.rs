@@ -1,7 +1,7 @@
 //! Destinations: their actions and presets as data, the trigger language that routes calls to
 //! actions, and the mapping directives that build each action's payload.
 
-mod call;
+pub(crate) mod call;
 mod json;
 mod load;
 pub mod mapping;

@@ -128,7 +128,7 @@ fn resolve<'m, J: CallJson>(node: &'m Node, call: &Call<J>) -> Option<Got<'m, J>
 fn walk<'m, J: CallJson>(path: &Path, call: &Call<J>) -> Got<'m, J> {
     let Some((first, rest)) = path.segments().and_then(<[String]>::split_first) else { return Got::Json(call.value()) };
     // An object is truthy: the walk takes its first step.
-    let mut at = call.get(first).map_or(Got::Undefined, Got::Json);
+    let mut at = call.get_at(path.first_slot(), first).map_or(Got::Undefined, Got::Json);
     for segment in rest {
         if !at.truthy() {
             break;

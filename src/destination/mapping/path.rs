@@ -8,6 +8,7 @@
 //! `length` and indexes; other members of JavaScript prototypes are not modelled.
 
 use super::js::{Js, View, js_len};
+use crate::destination::call::slot;
 use serde_json::Value;
 
 /// A path compiled once: the text as written and its segments.
@@ -17,6 +18,8 @@ pub(crate) struct Path {
     pub(crate) source: String,
     /// `None` for the whole payload.
     segments: Option<Vec<String>>,
+    /// Where the first segment is in a [`Call`](crate::destination::Call), if it has a place.
+    first_slot: Option<usize>,
 }
 
 impl Path {
@@ -32,12 +35,18 @@ impl Path {
 
     fn from_stripped(source: &str, path: &str) -> Path {
         let segments = if path.is_empty() || path == "." { None } else { Some(split(path)) };
-        Path { source: source.to_owned(), segments }
+        let first_slot = segments.as_ref().and_then(|s| s.first()).and_then(|key| slot(key));
+        Path { source: source.to_owned(), segments, first_slot }
     }
 
     /// The segments walked, in order; `None` for the whole payload.
     pub(crate) fn segments(&self) -> Option<&[String]> {
         self.segments.as_deref()
+    }
+
+    /// `call::slot` of the first segment.
+    pub(crate) fn first_slot(&self) -> Option<usize> {
+        self.first_slot
     }
 
     /// The value at the path.

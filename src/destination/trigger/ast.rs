@@ -2,6 +2,7 @@
 //! converted the way `validate.ts` converts it, so evaluating a call only compares.
 
 use super::js;
+use crate::destination::call::at;
 use super::lexer::{Kind, Token};
 
 /// A node of the tree.
@@ -47,6 +48,15 @@ pub(super) enum Root {
 }
 
 impl Root {
+    /// The position of its key in a [`Call`](crate::destination::Call).
+    pub(super) fn slot(self) -> usize {
+        match self {
+            Root::Properties => at::PROPERTIES,
+            Root::Traits => at::TRAITS,
+            Root::Context => at::CONTEXT,
+        }
+    }
+
     /// The top-level key of the call.
     pub(super) fn key(self) -> &'static str {
         match self {

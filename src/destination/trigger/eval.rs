@@ -6,6 +6,7 @@
 use super::ast::{Comparison, Condition, Field, Node, Suffix, Test};
 use super::lookup::{self, Js};
 use crate::destination::Call;
+use crate::destination::call::at;
 use crate::destination::CallJson;
 use crate::fast::json::Kind;
 
@@ -39,14 +40,14 @@ pub(super) fn holds<J: CallJson>(node: &Node, call: &Call<J>) -> Result<bool, Th
 
 /// The value of the condition's field in the call.
 fn read<J: CallJson>(condition: &Condition, call: &Call<J>) -> Result<Js<J>, Thrown> {
-    let top = |key| lookup::top_level(call, key).ok_or(Thrown);
+    let top = |slot, key| lookup::top_level(call, slot, key).ok_or(Thrown);
     Ok(match &condition.field {
-        Field::Type => top("type")?,
-        Field::Event => top("event")?,
-        Field::Name => top("name")?,
-        Field::UserId => top("userId")?,
+        Field::Type => top(at::TYPE, "type")?,
+        Field::Event => top(at::EVENT, "event")?,
+        Field::Name => top(at::NAME, "name")?,
+        Field::UserId => top(at::USER_ID, "userId")?,
         Field::Path { segments, .. } if segments.is_empty() => Js::Undefined,
-        Field::Path { root, segments } => segments.iter().fold(top(root.key())?, |value, key| value.step(key)),
+        Field::Path { root, segments } => segments.iter().fold(top(root.slot(), root.key())?, |value, key| value.step(key)),
     })
 }
 

@@ -140,10 +140,10 @@ pub(super) fn is_object_prototype_member(name: &str) -> bool {
 
 /// `data[key]` for a top-level field of the call. `None` when `data` is `null`: reading a field
 /// of `null` throws in JavaScript, and the destination drops the call.
-pub(super) fn top_level<J: CallJson>(call: &Call<J>, key: &str) -> Option<Js<J>> {
+pub(super) fn top_level<J: CallJson>(call: &Call<J>, slot: usize, key: &str) -> Option<Js<J>> {
     // The fields the engine reads (type, event, name, userId, properties, traits, context) are
     // no members of strings, numbers, booleans or arrays.
-    (call.value().kind() != Kind::Null).then(|| call.get(key).map_or(Js::Undefined, Js::Json))
+    (call.value().kind() != Kind::Null).then(|| call.get_at(Some(slot), key).map_or(Js::Undefined, Js::Json))
 }
 
 impl<J: CallJson> Js<J> {
@@ -266,10 +266,10 @@ mod tests {
 
     #[test]
     fn null_calls_throw_at_the_top_level() {
-        assert!(top_level(&Call::of(&Value::Null), "type").is_none());
-        assert!(matches!(top_level(&Call::of(&json!("x")), "type"), Some(Js::Undefined)));
+        assert!(top_level(&Call::of(&Value::Null), 0, "type").is_none());
+        assert!(matches!(top_level(&Call::of(&json!("x")), 0, "type"), Some(Js::Undefined)));
         let call = json!({"type": "track", "userId": 1});
-        assert!(matches!(top_level(&Call::of(&call), "type"), Some(Js::Json(Value::String(t))) if t == "track"));
-        assert!(matches!(top_level(&Call::of(&call), "event"), Some(Js::Undefined)));
+        assert!(matches!(top_level(&Call::of(&call), 0, "type"), Some(Js::Json(Value::String(t))) if t == "track"));
+        assert!(matches!(top_level(&Call::of(&call), 1, "event"), Some(Js::Undefined)));
     }
 }
