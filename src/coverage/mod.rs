@@ -6,6 +6,7 @@
 mod calls;
 mod compile;
 mod evaluate;
+mod handoff;
 mod render;
 mod report;
 mod run;

@@ -80,7 +80,7 @@ impl Evaluation {
     }
 
     fn read(&self, name: &str, reader: impl BufRead, layout: Layout, engine: &Engine, visit: &mut dyn FnMut(Evaluated)) -> io::Result<()> {
-        let work = Evaluate { name, engine, evaluator: &self.evaluator };
-        fast::read_with(reader, layout, &work, &self.threads, &mut |evaluated, _| visit(evaluated))
+        let work = Evaluate { engine, evaluator: &self.evaluator };
+        fast::read_with(reader, layout, &work, &self.threads, &mut |pending, record| visit(pending.finish(name, record)))
     }
 }

@@ -16,6 +16,7 @@ use serde_json::Value;
 
 use super::calls::with_envelope;
 use super::compile::{CompiledDestination, Outcome};
+use super::handoff::Outcomes;
 use crate::CallType;
 use crate::destination::CallJson;
 use crate::destination::mapping::{Direct, Field, Needs};
@@ -68,13 +69,13 @@ impl TapeEvaluator {
 
     /// [`TapeEvaluator::evaluate`] for a call on the tape (for tests).
     pub fn evaluate_tape(&self, call: tape::Value<'_>, envelope: Option<tape::Value<'_>>, default_type: Option<CallType>) -> Option<Vec<Outcome>> {
-        self.evaluate(&Call::of(call), envelope, default_type)
+        self.evaluate(&Call::of(call), envelope, default_type).map(Outcomes::into_vec)
     }
 
     /// What every preset whose trigger matches does with `call`, an item of the batch
     /// `envelope` or (without one) a call or an item of an array, whose type is `default_type`
     /// when it has none; `None` when only the call as a `serde_json::Value` can tell.
-    pub(crate) fn evaluate<J: CallJson>(&self, call: &Call<J>, envelope: Option<J>, default_type: Option<CallType>) -> Option<Vec<Outcome>> {
+    pub(crate) fn evaluate<J: CallJson>(&self, call: &Call<J>, envelope: Option<J>, default_type: Option<CallType>) -> Option<Outcomes> {
         let object = call.value().kind() == Kind::Object;
         match envelope {
             // `calls_of` gives the call the type: triggers would read it.
@@ -83,7 +84,7 @@ impl TapeEvaluator {
             Some(envelope) if self.triggers_read_context && object && envelope.get("context").is_some_and(|c| c.kind() == Kind::Object) => return None,
             _ => {}
         }
-        let mut outcomes = Vec::new();
+        let mut outcomes = Outcomes::None;
         for (i, preset) in self.destination.presets.iter().enumerate() {
             if !preset.trigger.matches_call(call) {
                 continue;
