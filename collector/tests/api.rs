@@ -97,7 +97,10 @@ fn counts_add_up_and_diagnostics_have_validates_fields() {
     let server = Server::start();
     server.post("/v1/track", TRACK);
     server.post("/v1/identify", r#"{"userId":42}"#); // warning: numeric identifier
-    server.post("/v1/batch", r#"{"batch":[{"type":"track","event":"Signed Up"},{"type":"track","userId":"u1","event":"Order Completed","properties":{"revenue":"12"}}]}"#);
+    server.post(
+        "/v1/batch",
+        r#"{"batch":[{"type":"track","event":"Signed Up"},{"type":"track","userId":"u1","event":"Order Completed","properties":{"revenue":"12"}}]}"#,
+    );
     server.post("/v1/batch", r#"{"batch": ["#); // refused
     assert_eq!(counts(&server, ""), (4, 2, 1, 2, 1), "total = valid + errors; warnings among the valid");
     let warned = &server.json("/_cdpspec/calls?status=warnings")["calls"][0];
