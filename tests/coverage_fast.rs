@@ -159,7 +159,8 @@ fn every_directive() -> DestinationFile {
 
 /// The bundled destinations, the test fixtures' and [`every_directive`].
 fn destinations() -> Vec<Arc<CompiledDestination>> {
-    let mut files: Vec<DestinationFile> = ["customerio", "mixpanel", "amplitude", "webhook"].iter().map(|name| cdpspec::destination::load(name).unwrap()).collect();
+    let mut files: Vec<DestinationFile> =
+        ["customerio", "mixpanel", "amplitude", "webhook"].iter().map(|name| cdpspec::destination::load(name).unwrap()).collect();
     for fixture in ["warehouse", "customerio-workspace", "quirky-workspace"] {
         let path = format!("{ROOT}/tests/fixtures/coverage/{fixture}.json");
         files.push(cdpspec::destination::load(&path).unwrap_or_else(|e| panic!("{path}: {e}")));

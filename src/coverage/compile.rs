@@ -12,8 +12,8 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::destination::mapping::{Field, FieldCheck, Mapping};
 use crate::destination::Call;
+use crate::destination::mapping::{Field, FieldCheck, Mapping};
 use crate::destination::trigger::Trigger;
 use crate::destination::{DestinationFile, Preset};
 

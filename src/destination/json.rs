@@ -53,11 +53,11 @@ impl CallJson for tape::Value<'_> {
         if self.kind() != Kind::Number {
             return None;
         }
-        tape::Value::to_value(self)?.as_f64()
+        tape::Value::to_value(*self)?.as_f64()
     }
 
     fn to_value(&self) -> Option<serde_json::Value> {
-        tape::Value::to_value(self)
+        tape::Value::to_value(*self)
     }
 }
 
@@ -74,7 +74,7 @@ mod tests {
         assert!(tape.parse(text));
         let root = tape.root(text);
         for key in ["a", "b", "c", "x"] {
-            assert_eq!(root.get(key).and_then(|v| v.to_value()), (&value).get(key).cloned(), "{key}");
+            assert_eq!(root.get(key).and_then(|v| v.to_value()), value.get(key).cloned(), "{key}");
         }
         assert_eq!(root.get("a").and_then(|v| v.as_f64()), Some(-0.25), "the last of duplicate keys");
         assert_eq!(root.get("b").and_then(|b| b.elements().next()).and_then(|n| n.as_f64()), Some(15.0));

@@ -8,7 +8,7 @@ pub mod mapping;
 mod model;
 pub mod trigger;
 
-pub use load::{BUNDLED, LoadError, bundled, load, names};
-pub use model::{Action, DestinationFile, Preset};
 pub(crate) use call::Call;
 pub(crate) use json::CallJson;
+pub use load::{BUNDLED, LoadError, bundled, load, names};
+pub use model::{Action, DestinationFile, Preset};

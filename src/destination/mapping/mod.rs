@@ -68,11 +68,11 @@ mod options;
 mod path;
 mod template;
 
+pub(crate) use direct::Direct;
 pub use directives::RunError;
 pub use empty::{drop_reason, remove_empty_values};
 pub use explain::{Nothing, Outcome, Resolution};
 pub use fields::{Field, FieldCheck, FieldKind, check_fields, fields_from_json};
-pub(crate) use direct::Direct;
 pub(crate) use needs::Needs;
 
 use crate::Pointer;

@@ -2,8 +2,8 @@
 //! converted the way `validate.ts` converts it, so evaluating a call only compares.
 
 use super::js;
-use crate::destination::call::at;
 use super::lexer::{Kind, Token};
+use crate::destination::call::at;
 
 /// A node of the tree.
 #[derive(Debug, Clone, PartialEq)]

@@ -6,8 +6,8 @@
 use super::ast::{Comparison, Condition, Field, Node, Suffix, Test};
 use super::lookup::{self, Js};
 use crate::destination::Call;
-use crate::destination::call::at;
 use crate::destination::CallJson;
+use crate::destination::call::at;
 use crate::fast::json::Kind;
 
 /// The reference engine threw while evaluating: the action does not run for this call.

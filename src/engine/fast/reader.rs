@@ -240,9 +240,10 @@ fn pipeline<'s, R: BufRead, W: PerRecord>(
     run: &'s W,
     visit: &mut dyn FnMut(W::Out, &[u8]),
 ) -> io::Result<()> {
-    type Done<O> = (usize, Batch, std::thread::Result<Vec<O>>);
+    type Checked<O> = std::thread::Result<Vec<O>>;
+    type Done<O> = (usize, Batch, Checked<O>);
     let (tx, rx) = mpsc::channel::<Done<W::Out>>();
-    let mut ready: BTreeMap<usize, (Batch, std::thread::Result<Vec<W::Out>>)> = BTreeMap::new();
+    let mut ready: BTreeMap<usize, (Batch, Checked<W::Out>)> = BTreeMap::new();
     let mut free: Vec<Batch> = Vec::new();
     let mut spare: Vec<Vec<W::Out>> = Vec::new();
     let mut at = Position::default();

@@ -178,7 +178,7 @@ impl<'t> Value<'t> {
 
     /// This value as serde_json would have parsed it (see [`Tape::to_value`]): for the few
     /// parts of a document a reader of the tape needs as a `serde_json::Value`.
-    pub fn to_value(&self) -> Option<serde_json::Value> {
+    pub fn to_value(self) -> Option<serde_json::Value> {
         let mut at = self.at;
         self.doc.value(&mut at)
     }
