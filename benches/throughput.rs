@@ -1,13 +1,14 @@
-//! Throughput of `cdpspec validate` against its baselines, measured in one run so the ratios
-//! hold on a busy machine: `cargo bench --bench throughput`.
+//! Throughput of `cdpspec validate` and `cdpspec coverage` against their baselines, measured in
+//! one run so the ratios hold on a busy machine: `cargo bench --bench throughput`.
 //!
 //! The corpora are written by `../shared/bench/gen_corpus.py` into `target/bench/` when
 //! missing: 200,000 calls (`CDPSPEC_BENCH_CALLS` sets another number), valid and with 10%
 //! broken. Every measurement reads the corpus from memory, line by line, and is repeated
 //! (`CDPSPEC_BENCH_ROUNDS`, default 15) in interleaved rounds; the fastest round counts (on a shared 2-core
 //! virtual machine, 5 rounds left the two-thread figures at the mercy of the host).
-//! `CDPSPEC_BENCH_ONLY=text` runs only the measurements whose name contains `text` (for
-//! profiling); the ratios need them all.
+//! `CDPSPEC_BENCH_ONLY=text` runs only the measurements whose name contains `text` (or one of
+//! the texts between `|`: `CDPSPEC_BENCH_ONLY='serde_json parse|coverage'`), for profiling and
+//! for the ratios of those measurements.
 //!
 //! With the tracking plan `benches/plan.yaml` (every event, page, screen, identify and group call
 //! of the corpus, all valid against it), validation is measured with the plan beside validation
@@ -21,6 +22,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use cdpspec::check::Options;
+use cdpspec::config::Settings;
+use cdpspec::coverage::{Coverage, Evaluated, Evaluation};
+use cdpspec::engine::Engine;
 use cdpspec::input::Layout;
 use cdpspec::output::{Colour, Emitter, Format};
 use cdpspec::plan::PlanValidator;
@@ -120,6 +124,23 @@ fn validate_with(options: Options, corpus: &[u8], jobs: usize, fast: bool, diagn
     calls
 }
 
+/// Runs `cdpspec coverage -d customerio` over `corpus` in memory, the report built as the
+/// command builds it; returns the calls evaluated.
+fn coverage(corpus: &[u8], jobs: usize) -> usize {
+    let settings = Settings { destination: Some("customerio".into()), ..Settings::default() };
+    let evaluation = Evaluation::new(Engine::new(&settings).expect("customerio")).expect("a destination").with_jobs(jobs);
+    let mut report = Coverage::new(evaluation.destination());
+    evaluation
+        .reader("corpus.ndjson", corpus, Layout::Lines, &mut |record| {
+            if let Evaluated::Calls(calls) = record {
+                calls.iter().for_each(|call| report.add(call));
+            }
+        })
+        .expect("in memory");
+    report.finish(None);
+    report.calls
+}
+
 struct Measure {
     name: &'static str,
     bytes: usize,
@@ -204,6 +225,8 @@ fn main() {
             best: Duration::MAX,
             run: Box::new(|| validate(valid, 2, true, false)),
         },
+        Measure { name: "cdpspec coverage -d customerio, 1 thread", bytes: valid.len(), calls, best: Duration::MAX, run: Box::new(|| coverage(valid, 1)) },
+        Measure { name: "cdpspec coverage -d customerio, 2 threads", bytes: valid.len(), calls, best: Duration::MAX, run: Box::new(|| coverage(valid, 2)) },
         Measure {
             name: "cdpspec validate, plan, 1 thread, valid",
             bytes: valid.len(),
@@ -249,7 +272,7 @@ fn main() {
     ];
 
     if let Ok(only) = std::env::var("CDPSPEC_BENCH_ONLY") {
-        measures.retain(|m| m.name.contains(&only));
+        measures.retain(|m| only.split('|').any(|text| m.name.contains(text)));
     }
     for (name, options) in [("plan", &planned), ("plan and a common context rule", &with_context)] {
         let fast = FastPath::new(options);
@@ -293,6 +316,11 @@ fn main() {
             "2 threads / 1 thread, 10% invalid (target >= 1.8)",
             mb_s("cdpspec validate, 2 threads, 10% invalid") / mb_s("cdpspec validate, 1 thread, 10% invalid"),
         ),
+        ("coverage, 1 thread / serde_json parse (target >= 1.0)", mb_s("cdpspec coverage -d customerio, 1 thread") / mb_s("serde_json parse to Value")),
+        (
+            "coverage, 2 threads / 1 thread (target >= 1.7)",
+            mb_s("cdpspec coverage -d customerio, 2 threads") / mb_s("cdpspec coverage -d customerio, 1 thread"),
+        ),
         ("full validation, 1 thread / serde_json + jsonschema", one / mb_s("serde_json + jsonschema is_valid (message.schema.json)")),
         ("full validation, 1 thread / precise path only", one / mb_s("cdpspec validate, precise path only, 1 thread")),
         ("with plan / without plan, 1 thread, valid (target >= 0.8)", mb_s("cdpspec validate, plan, 1 thread, valid") / one),
@@ -312,7 +340,7 @@ fn main() {
     writeln!(out).unwrap();
     writeln!(out, "| ratio | value |").unwrap();
     writeln!(out, "|---|---:|").unwrap();
-    for (name, value) in ratios {
+    for (name, value) in ratios.into_iter().filter(|(_, value)| !value.is_nan()) {
         writeln!(out, "| {name} | {value:.2} |").unwrap();
     }
 }

@@ -3,15 +3,10 @@
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use std::sync::Arc;
-
-use cdpspec::check::CallReport;
 use cdpspec::config::{self, Overrides};
-use cdpspec::coverage::{CallRecord, CompiledDestination, Coverage, Format, Gate, InvalidCalls, calls_of, render};
+use cdpspec::coverage::{CallRecord, CompiledDestination, Coverage, Evaluated, Evaluation, Format, Gate, InvalidCalls, render};
 use cdpspec::engine::Engine;
 use cdpspec::input;
-use cdpspec::input::Record;
-use cdpspec::rule::{Rule, Severity};
 use cdpspec::{CallType, destination};
 use serde_json::{Value, json};
 
@@ -49,6 +44,10 @@ pub struct Args {
     /// the actions it triggered with whether each succeeded and which fields were missing.
     #[arg(long)]
     per_call: bool,
+    /// Threads to evaluate with; 0 (the default) means one per core. Output order and counts
+    /// are the same for any number.
+    #[arg(long, short, default_value_t = 0, value_name = "N")]
+    jobs: usize,
     /// The type of top-level payloads that have no `type` field.
     #[arg(long = "type", value_name = "CALL", value_parser = parse_call_type)]
     call_type: Option<CallType>,
@@ -80,50 +79,37 @@ pub fn run(args: Args) -> ExitStatus {
         Ok(engine) => engine,
         Err(e) => return fail(e),
     };
-    let compiled = Arc::clone(engine.destination().expect("settings name a destination"));
+    let plan = engine.options().plan.clone();
+    let evaluation = Evaluation::new(engine).expect("settings name a destination").with_jobs(args.jobs);
+    let compiled = evaluation.destination();
     let (sources, unreadable) = input::expand(&settings.paths);
     for (path, e) in &unreadable {
         eprintln!("cdpspec: cannot read {path}: {e}");
     }
     let treatment = if args.invalid_as_failed { InvalidCalls::Failed } else { InvalidCalls::Evaluated };
-    let mut coverage = Coverage::new(&compiled).with_invalid_calls(treatment);
+    let mut coverage = Coverage::new(compiled).with_invalid_calls(treatment);
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let mut io_errors = unreadable.len();
     for source in &sources {
-        let name = source.display_name();
-        let engine = engine.with_implied_type(source.implied_type());
-        let (default_type, limits) = (engine.options().default_type, engine.options().limits);
-        let mut visit = |record: Record<'_>| match record {
-            Record::Blank => {}
-            Record::Unparsed { .. } => coverage.unparsed += 1,
-            ref parsed @ Record::Parsed { ref value, .. } => {
-                let report = engine.check_parsed(value, parsed.text().len());
-                for (call, checked) in calls_of(value, default_type).into_iter().zip(report.calls) {
-                    let line = parsed.line_of_pointer(&call.pointer).unwrap_or_default();
-                    let record = CallRecord {
-                        path: name.clone(),
-                        line,
-                        index: call.index,
-                        call_type: call.call.get("type").and_then(Value::as_str).map(String::from),
-                        event: label(&call.call),
-                        outcomes: compiled.evaluate(&call.call),
-                        errors: errors_of(&checked, &engine),
-                    };
+        let mut visit = |record: Evaluated| match record {
+            Evaluated::Blank => {}
+            Evaluated::Unparsed => coverage.unparsed += 1,
+            Evaluated::Calls(calls) => {
+                for record in &calls {
                     if args.per_call {
-                        let _ = writeln!(out, "{}", per_call(&record, &compiled));
+                        let _ = writeln!(out, "{}", per_call(record, compiled));
                     }
-                    coverage.add(&record);
+                    coverage.add(record);
                 }
             }
         };
-        let result = source.records_within(&limits, &mut visit);
-        if let Err(e) = result {
-            eprintln!("cdpspec: cannot read {name}: {e}");
+        if let Err(e) = evaluation.source(source, &mut visit) {
+            eprintln!("cdpspec: cannot read {}: {e}", source.display_name());
             io_errors += 1;
         }
     }
-    coverage.finish(engine.options().plan.as_deref().map(|p| p.plan()));
+    coverage.finish(plan.as_deref().map(|p| p.plan()));
     if args.per_call {
         eprint!("{}", render(&coverage, Format::Human).lines().take(2).collect::<Vec<_>>().join("\n") + "\n");
     } else {
@@ -135,22 +121,6 @@ pub fn run(args: Args) -> ExitStatus {
         eprintln!("cdpspec: {f}");
     }
     if io_errors > 0 { ExitStatus::Error } else { ExitStatus::failure_if(!failures.is_empty()) }
-}
-
-/// The rules with errors in one checked call, at the run's severities.
-fn errors_of(checked: &CallReport, engine: &Engine) -> Vec<Rule> {
-    let mut rules: Vec<Rule> = checked.findings.iter().filter(|f| engine.severity(f.rule) == Some(Severity::Error)).map(|f| f.rule).collect();
-    rules.dedup();
-    rules
-}
-
-/// `event` for track calls, `name` for page and screen calls.
-fn label(call: &Value) -> Option<String> {
-    match call.get("type").and_then(Value::as_str) {
-        Some("track") => call.get("event").and_then(Value::as_str).map(String::from),
-        Some("page" | "screen") => call.get("name").and_then(Value::as_str).map(String::from),
-        _ => None,
-    }
 }
 
 fn per_call(record: &CallRecord, destination: &CompiledDestination) -> Value {

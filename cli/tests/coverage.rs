@@ -269,3 +269,29 @@ fn nothing_to_cover_is_said_and_fails_a_coverage_gate() {
     assert_eq!(gate.status.code(), Some(1));
     assert!(text(&gate.stderr).contains("no calls were read, so nothing is covered (--fail-under 90%)"), "{}", text(&gate.stderr));
 }
+
+#[test]
+fn any_number_of_threads_prints_the_same_bytes() {
+    // More than two of the reader's 1 MiB batches, with calls to evaluate on the tape, calls with
+    // errors, lines that do not parse and blank lines.
+    let seed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/coverage/seed.ndjson")).unwrap();
+    let failing = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/coverage/failing.ndjson")).unwrap();
+    let mut lines: Vec<&str> = Vec::new();
+    while lines.len() < 20_000 {
+        lines.extend(seed.lines().chain(failing.lines()));
+        lines.extend([r#"{"type":"track","event":"Course Enrolled"}"#, r#"{"type":"#, "", r#"{"batch":[{"type":"page","userId":"u1","name":"home"}]}"#]);
+    }
+    let path = corpus("threads.ndjson", &lines);
+    let path = path.to_str().unwrap();
+    for args in [&["--per-call"][..], &["--format", "json", "--invalid-as-failed"], &[]] {
+        let run = |jobs: &str| {
+            let mut all = vec!["coverage", "-d", "customerio", "--jobs", jobs, path];
+            all.extend_from_slice(args);
+            let out = cdpspec(&all);
+            (out.stdout, out.stderr, out.status.code())
+        };
+        let one = run("1");
+        assert!(one.0.len() > 1000, "{}", text(&one.1));
+        assert!(run("2") == one && run("0") == one, "{args:?}: --jobs 2 and the default print what --jobs 1 prints");
+    }
+}

@@ -12,7 +12,8 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::destination::mapping::{Field, Mapping, check_fields};
+use crate::destination::Call;
+use crate::destination::mapping::{Field, FieldCheck, Mapping};
 use crate::destination::trigger::Trigger;
 use crate::destination::{DestinationFile, Preset};
 
@@ -139,16 +140,21 @@ impl CompiledDestination {
     /// assert_eq!((customerio.presets[outcomes[0].preset].name.as_str(), outcomes[0].ok), ("Track Event", true));
     /// ```
     pub fn evaluate(&self, call: &Value) -> Vec<Outcome> {
-        let mut outcomes = Vec::new();
-        for (i, preset) in self.presets.iter().enumerate() {
-            if !preset.trigger.matches(call) {
-                continue;
-            }
-            let payload = preset.mapping.resolve(call);
-            let check = self.fields.get(&preset.action).map(|f| check_fields(&payload, f)).unwrap_or_default();
-            outcomes.push(Outcome { preset: i, ok: check.missing.is_empty() && check.invalid.is_empty(), missing: check.missing, invalid: check.invalid });
-        }
-        outcomes
+        let fields = Call::of(call);
+        (0..self.presets.len()).filter(|&i| self.presets[i].trigger.matches_call(&fields)).map(|i| self.outcome(i, call)).collect()
+    }
+
+    /// What preset `preset`, whose trigger matched, does with `call`: its mapping resolved and
+    /// checked against its action's fields.
+    pub(crate) fn outcome(&self, preset: usize, call: &Value) -> Outcome {
+        let p = &self.presets[preset];
+        let check = self.fields.get(&p.action).map(|fields| p.mapping.check(call, fields)).unwrap_or_default();
+        self.outcome_of(preset, check)
+    }
+
+    /// The outcome of preset `preset` whose action's fields were checked as `check` says.
+    pub(crate) fn outcome_of(&self, preset: usize, check: FieldCheck) -> Outcome {
+        Outcome { preset, ok: check.is_ok(), missing: check.missing, invalid: check.invalid }
     }
 
     /// One outcome of [`CompiledDestination::evaluate`] as JSON: the destination, the preset, its

@@ -5,11 +5,17 @@
 
 mod calls;
 mod compile;
+mod evaluate;
+mod handoff;
 mod render;
 mod report;
+mod run;
+internal!(tape);
 
 pub use calls::{DocumentCall, calls_of};
 pub(crate) use calls::{with_envelope, with_type};
 pub use compile::{CompileError, CompiledDestination, CompiledPreset, Outcome, Problem, UnknownAction};
+pub use evaluate::Evaluated;
 pub use render::{Format, render};
 pub use report::{CallRecord, Coverage, FieldStats, Gate, InvalidCalls, KindStats, PlanStats, PresetStats};
+pub use run::Evaluation;

@@ -272,8 +272,9 @@ pub struct Coverage {
     pub plan: Option<PlanStats>,
     /// Trigger quirks in the destination's presets.
     pub notes: Vec<String>,
+    /// Where each kind is in `kinds`: by call type, then without or with each event.
     #[serde(skip)]
-    kind_index: BTreeMap<(String, Option<String>), usize>,
+    kind_index: BTreeMap<String, (Option<usize>, BTreeMap<String, usize>)>,
     #[serde(skip)]
     seen_events: BTreeMap<String, usize>,
 }
@@ -363,26 +364,21 @@ impl Coverage {
                 continue;
             }
             stats.failed += 1;
-            let fields = outcome.missing.iter().cloned().chain(outcome.invalid.iter().map(|(f, why)| format!("{f} ({why})")));
-            for field in fields {
-                let entry = stats.missing.entry(field).or_default();
+            let invalid = outcome.invalid.iter().map(|(f, why)| format!("{f} ({why})"));
+            for field in outcome.missing.iter().map(|f| std::borrow::Cow::Borrowed(f.as_str())).chain(invalid.map(std::borrow::Cow::Owned)) {
+                let entry = entry(&mut stats.missing, &field);
                 entry.count += 1;
                 if entry.examples.len() < EXAMPLES {
                     entry.examples.push(record.place());
                 }
             }
         }
-        let kind_key = (record.call_type.clone().unwrap_or_else(|| "(no type)".into()), record.event.clone());
         if record.call_type.as_deref() == Some("track")
             && let Some(event) = &record.event
         {
-            *self.seen_events.entry(event.clone()).or_default() += 1;
+            *entry(&mut self.seen_events, event) += 1;
         }
-        let next = self.kinds.len();
-        let index = *self.kind_index.entry(kind_key.clone()).or_insert(next);
-        if index == next {
-            self.kinds.push(KindStats { call_type: kind_key.0, event: kind_key.1, ..KindStats::default() });
-        }
+        let index = self.kind_of(record);
         let kind = &mut self.kinds[index];
         kind.calls += 1;
         kind.with_errors += usize::from(invalid);
@@ -397,10 +393,31 @@ impl Coverage {
             }
         }
         for outcome in &record.outcomes {
-            let preset = self.presets[outcome.preset].preset.clone();
             let counts = if outcome.ok { &mut kind.actions } else { &mut kind.failed_actions };
-            *counts.entry(preset).or_default() += 1;
+            *entry(counts, &self.presets[outcome.preset].preset) += 1;
         }
+    }
+
+    /// The index in `kinds` of the kind of `record`, added when new.
+    fn kind_of(&mut self, record: &CallRecord) -> usize {
+        let call_type = record.call_type.as_deref().unwrap_or("(no type)");
+        let (without_event, events) = entry(&mut self.kind_index, call_type);
+        let found = match &record.event {
+            None => without_event.as_mut(),
+            Some(event) => events.get_mut(event.as_str()),
+        };
+        if let Some(index) = found {
+            return *index;
+        }
+        let index = self.kinds.len();
+        match &record.event {
+            None => *without_event = Some(index),
+            Some(event) => {
+                events.insert(event.clone(), index);
+            }
+        }
+        self.kinds.push(KindStats { call_type: call_type.to_owned(), event: record.event.clone(), ..KindStats::default() });
+        index
     }
 
     /// Compares the events seen with `plan`'s, and orders kinds for reading.
@@ -474,6 +491,14 @@ impl Coverage {
         }
         out
     }
+}
+
+/// The entry of `map` for `key`, added (default) when missing: a key is copied only when new.
+fn entry<'m, V: Default>(map: &'m mut BTreeMap<String, V>, key: &str) -> &'m mut V {
+    if !map.contains_key(key) {
+        map.insert(key.to_owned(), V::default());
+    }
+    map.get_mut(key).expect("just inserted")
 }
 
 /// What became of one call.

@@ -18,6 +18,7 @@ use super::formats;
 use super::js::{json_to_js_string, json_type_name, number_from_f64, string_to_number};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// The type of an action's field.
@@ -154,15 +155,28 @@ impl Field {
     }
 
     /// The JSON Schema types of the field's value.
-    pub(crate) fn schema_types(&self) -> Vec<Ty> {
-        if self.multiple {
-            return vec![Ty::Array];
-        }
-        let mut types = self.kind.base_types().to_vec();
-        if self.allow_null {
-            types.push(Ty::Null);
+    pub(crate) fn schema_types(&self) -> Types {
+        let mut types = Types { list: [Ty::Null; 3], len: 0 };
+        let base = if self.multiple { &[Ty::Array][..] } else { self.kind.base_types() };
+        for &t in base.iter().chain((self.allow_null && !self.multiple).then_some(&Ty::Null)) {
+            types.list[types.len] = t;
+            types.len += 1;
         }
         types
+    }
+}
+
+/// A field's JSON Schema types (at most two base types and `null`), without allocating.
+pub(crate) struct Types {
+    list: [Ty; 3],
+    len: usize,
+}
+
+impl std::ops::Deref for Types {
+    type Target = [Ty];
+
+    fn deref(&self) -> &[Ty] {
+        &self.list[..self.len]
     }
 }
 
@@ -246,24 +260,50 @@ pub fn check_fields(payload: &Value, fields: &BTreeMap<String, Field>) -> FieldC
         return check;
     };
     for (key, field) in fields {
-        // Empty-value removal, field by field (see `remove_empty_values`), without copying.
-        match map.get(key).filter(|v| drop_reason(v, Some(field)).is_none()) {
-            None if field.required => check.missing.push(key.clone()),
-            None => {}
-            Some(Value::Array(items)) if field.multiple => {
-                let kept: Vec<&Value> = items.iter().filter(|item| keep_member(item, field.kind.base_types())).collect();
-                if let Err(why) = check_members(kept, field) {
-                    check.invalid.push((key.clone(), why));
-                }
+        check_field(key, map.get(key), field, &mut check);
+    }
+    check
+}
+
+/// Checks the value a payload has for the field `key` (none when the key is absent), as
+/// [`check_fields`] checks each field, adding what is wrong to `check`.
+pub(crate) fn check_field(key: &str, value: Option<&Value>, field: &Field, check: &mut FieldCheck) {
+    // Empty-value removal, field by field (see `remove_empty_values`), without copying.
+    match value.filter(|v| drop_reason(v, Some(field)).is_none()) {
+        None if field.required => check.missing.push(key.to_owned()),
+        None => {}
+        Some(Value::Array(items)) if field.multiple => {
+            let kept: Vec<&Value> = items.iter().filter(|item| keep_member(item, field.kind.base_types())).collect();
+            if let Err(why) = check_members(kept, field) {
+                check.invalid.push((key.to_owned(), why));
             }
-            Some(v) => {
-                if let Err(why) = check_value(v, field) {
-                    check.invalid.push((key.clone(), why));
-                }
+        }
+        Some(v) => {
+            if let Err(why) = check_value(v, field) {
+                check.invalid.push((key.to_owned(), why));
             }
         }
     }
-    check
+}
+
+/// [`check_field`] for a string value (not `""`) when its check needs no `Value`: a field that
+/// takes strings as they are (not `multiple`, no `choices`); `false`, with nothing checked, for
+/// any other field.
+pub(crate) fn check_text(key: &str, text: &str, field: &Field, check: &mut FieldCheck) -> bool {
+    if text.is_empty() || field.multiple || field.choices.is_some() || !field.kind.base_types().contains(&Ty::String) {
+        return false;
+    }
+    // `check_value`: the string has the type, so it is not coerced; no choices; its format.
+    if let Err(why) = check_format(text, field) {
+        check.invalid.push((key.to_owned(), why));
+    }
+    true
+}
+
+/// Whether [`check_field`] accepts any object for `field` (not `multiple`, no `choices`, an
+/// `object` type), so that an object needs no `Value` to be checked.
+pub(crate) fn accepts_any_object(field: &Field) -> bool {
+    !field.multiple && field.choices.is_none() && field.kind.base_types().contains(&Ty::Object)
 }
 
 fn check_value(v: &Value, field: &Field) -> Result<(), String> {
@@ -277,7 +317,7 @@ fn check_value(v: &Value, field: &Field) -> Result<(), String> {
     let types = field.schema_types();
     let coerced = coerce(v, &types).ok_or_else(|| type_error(&types, v))?;
     check_choice(&coerced, field)?;
-    if let Value::String(s) = &coerced {
+    if let Value::String(s) = &*coerced {
         check_format(s, field)?;
     }
     Ok(())
@@ -359,10 +399,11 @@ fn is(v: &Value, t: Ty) -> bool {
 }
 
 /// Ajv's `coerceTypes: 'array'`: the value when it has one of the types, else the first
-/// coercion that applies (after unwrapping a one-member array), else `None`.
-pub(crate) fn coerce(v: &Value, types: &[Ty]) -> Option<Value> {
+/// coercion that applies (after unwrapping a one-member array), else `None`. Borrowed when no
+/// coercion applies.
+pub(crate) fn coerce<'v>(v: &'v Value, types: &[Ty]) -> Option<Cow<'v, Value>> {
     if types.iter().any(|&t| is(v, t)) {
-        return Some(v.clone());
+        return Some(Cow::Borrowed(v));
     }
     let mut data = v;
     if let Value::Array(items) = v
@@ -370,10 +411,10 @@ pub(crate) fn coerce(v: &Value, types: &[Ty]) -> Option<Value> {
     {
         data = &items[0];
         if types.iter().any(|&t| is(data, t)) {
-            return Some(data.clone());
+            return Some(Cow::Borrowed(data));
         }
     }
-    types.iter().find_map(|&t| coerce_to(data, t))
+    types.iter().find_map(|&t| coerce_to(data, t)).map(Cow::Owned)
 }
 
 fn coerce_to(v: &Value, t: Ty) -> Option<Value> {
@@ -444,6 +485,7 @@ mod tests {
 
     #[test]
     fn coerces_like_ajv() {
+        let coerce = |v: &Value, types: &[Ty]| coerce(v, types).map(Cow::into_owned);
         assert_eq!(coerce(&json!("5"), &[Ty::Number]), Some(json!(5)));
         assert_eq!(coerce(&json!(" 5 "), &[Ty::Number]), Some(json!(5)));
         assert_eq!(coerce(&json!("5.5"), &[Ty::Integer]), None);

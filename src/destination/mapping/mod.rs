@@ -56,20 +56,24 @@
 
 mod compile;
 mod date_like;
+mod direct;
 mod directives;
 mod empty;
 mod explain;
 mod fields;
 mod formats;
 mod js;
+mod needs;
 mod options;
 mod path;
 mod template;
 
+pub(crate) use direct::Direct;
 pub use directives::RunError;
 pub use empty::{drop_reason, remove_empty_values};
 pub use explain::{Nothing, Outcome, Resolution};
 pub use fields::{Field, FieldCheck, FieldKind, check_fields, fields_from_json};
+pub(crate) use needs::Needs;
 
 use crate::Pointer;
 use compile::{Compiler, Kind, Node};
@@ -235,6 +239,27 @@ impl Mapping {
             }
             _ => self.try_resolve(call).unwrap_or(Value::Null),
         }
+    }
+
+    /// What [`check_fields`] says of the payload [`Mapping::resolve`] builds from `call`, without
+    /// building it: only the keys that are `fields` are resolved, and values taken from the call
+    /// are not copied.
+    pub(crate) fn check(&self, call: &Value, fields: &BTreeMap<String, Field>) -> FieldCheck {
+        let Kind::Object(keys) = &self.root.kind else { return check_fields(&self.resolve(call), fields) };
+        if !call.is_object() {
+            return check_fields(&self.resolve(call), fields);
+        }
+        let payload = Js::Ref(call);
+        let mut check = FieldCheck::default();
+        for (key, field) in fields {
+            // What `resolve` puts under `key`: the key's directive resolved, unless it failed.
+            let resolved = keys.iter().find(|(k, _)| k == key).and_then(|(_, node)| directives::resolve(node, &payload).ok()).map(Js::remove_undefined);
+            match resolved {
+                Some(Js::Ref(value)) => fields::check_field(key, Some(value), field, &mut check),
+                other => fields::check_field(key, other.and_then(Js::into_json).as_ref(), field, &mut check),
+            }
+        }
+        check
     }
 
     /// What each top-level key resolves to against a call, or why it resolves to nothing. Without

@@ -8,6 +8,7 @@
 //! `length` and indexes; other members of JavaScript prototypes are not modelled.
 
 use super::js::{Js, View, js_len};
+use crate::destination::call::slot;
 use serde_json::Value;
 
 /// A path compiled once: the text as written and its segments.
@@ -17,6 +18,8 @@ pub(crate) struct Path {
     pub(crate) source: String,
     /// `None` for the whole payload.
     segments: Option<Vec<String>>,
+    /// Where the first segment is in a [`Call`](crate::destination::Call), if it has a place.
+    first_slot: Option<usize>,
 }
 
 impl Path {
@@ -32,7 +35,18 @@ impl Path {
 
     fn from_stripped(source: &str, path: &str) -> Path {
         let segments = if path.is_empty() || path == "." { None } else { Some(split(path)) };
-        Path { source: source.to_owned(), segments }
+        let first_slot = segments.as_ref().and_then(|s| s.first()).and_then(|key| slot(key));
+        Path { source: source.to_owned(), segments, first_slot }
+    }
+
+    /// The segments walked, in order; `None` for the whole payload.
+    pub(crate) fn segments(&self) -> Option<&[String]> {
+        self.segments.as_deref()
+    }
+
+    /// `call::slot` of the first segment.
+    pub(crate) fn first_slot(&self) -> Option<usize> {
+        self.first_slot
     }
 
     /// The value at the path.
@@ -158,7 +172,7 @@ impl<'r, 'p> Cursor<'r, 'p> {
     }
 }
 
-fn json_member<'v, 'r, 'p>(v: &'v Value, key: &str, wrap: impl Fn(&'v Value) -> Cursor<'r, 'p>) -> Cursor<'r, 'p> {
+pub(super) fn json_member<'v, 'r, 'p>(v: &'v Value, key: &str, wrap: impl Fn(&'v Value) -> Cursor<'r, 'p>) -> Cursor<'r, 'p> {
     match v {
         Value::Object(map) => map.get(key).map_or(Cursor::Undefined, wrap),
         Value::Array(a) => match key {
@@ -174,7 +188,7 @@ fn json_member<'v, 'r, 'p>(v: &'v Value, key: &str, wrap: impl Fn(&'v Value) -> 
 }
 
 /// The character at a UTF-16 index, when it is a whole character there.
-fn char_at(s: &str, index: usize) -> Option<char> {
+pub(super) fn char_at(s: &str, index: usize) -> Option<char> {
     let mut at = 0;
     for c in s.chars() {
         if at == index {
@@ -189,7 +203,7 @@ fn char_at(s: &str, index: usize) -> Option<char> {
 }
 
 /// A canonical array index (`0`, `12`; not `01`, `-1`, `1.0`).
-fn index(key: &str) -> Option<usize> {
+pub(super) fn index(key: &str) -> Option<usize> {
     if key.is_empty() || (key.len() > 1 && key.starts_with('0')) || !key.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }

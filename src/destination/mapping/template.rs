@@ -44,6 +44,30 @@ impl Template {
         Template { source: source.to_owned(), pieces }
     }
 
+    /// The paths of its placeholders; `None` when they depend on the data (`{{{...}}}`, whose
+    /// result the second pass reads again).
+    pub(crate) fn paths(&self) -> Option<impl Iterator<Item = &Path>> {
+        let pieces = self.pieces.as_ref()?;
+        Some(pieces.iter().filter_map(|piece| match piece {
+            Piece::Placeholder(path) => Some(path),
+            Piece::Text(_) => None,
+        }))
+    }
+
+    /// Renders the template, writing each placeholder with `placeholder`; `None` when the
+    /// placeholders depend on the data (see [`Template::paths`]).
+    pub(crate) fn render_with(&self, mut placeholder: impl FnMut(&Path, &mut String)) -> Option<String> {
+        let pieces = self.pieces.as_ref()?;
+        let mut out = String::with_capacity(self.source.len());
+        for piece in pieces {
+            match piece {
+                Piece::Text(t) => out.push_str(t),
+                Piece::Placeholder(path) => placeholder(path, &mut out),
+            }
+        }
+        Some(out)
+    }
+
     /// Renders the template against a payload.
     pub(crate) fn render(&self, data: &Js<'_>) -> String {
         match &self.pieces {
@@ -65,7 +89,7 @@ impl Template {
     }
 }
 
-fn push_value(out: &mut String, v: View<'_, '_>) {
+pub(super) fn push_value(out: &mut String, v: View<'_, '_>) {
     if !matches!(v, View::Undefined | View::Json(serde_json::Value::Null)) {
         out.push_str(&v.to_js_string());
     }

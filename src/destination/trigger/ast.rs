@@ -3,6 +3,7 @@
 
 use super::js;
 use super::lexer::{Kind, Token};
+use crate::destination::call::at;
 
 /// A node of the tree.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,12 +48,32 @@ pub(super) enum Root {
 }
 
 impl Root {
+    /// The position of its key in a [`Call`](crate::destination::Call).
+    pub(super) fn slot(self) -> usize {
+        match self {
+            Root::Properties => at::PROPERTIES,
+            Root::Traits => at::TRAITS,
+            Root::Context => at::CONTEXT,
+        }
+    }
+
     /// The top-level key of the call.
     pub(super) fn key(self) -> &'static str {
         match self {
             Root::Properties => "properties",
             Root::Traits => "traits",
             Root::Context => "context",
+        }
+    }
+}
+
+impl Node {
+    /// Whether a condition of the tree reads a path from `root`.
+    pub(super) fn reads(&self, root: Root) -> bool {
+        match self {
+            Node::Test(Condition { field: Field::Path { root: r, .. }, .. }) => *r == root,
+            Node::Test(_) | Node::Broken => false,
+            Node::Group { children, .. } => children.iter().any(|c| c.reads(root)),
         }
     }
 }

@@ -1,18 +1,21 @@
 //! The evaluator: a call against the parsed tree, as `validate.ts` decides. Groups short-circuit
 //! in order (`every`/`some`); reaching a [`Node::Broken`] group throws, as reading a field of a
 //! `null` call does, and a throw means the destination does not run the action. No allocation.
-
-use serde_json::Value;
+//! The call is any [`CallJson`]: a `serde_json::Value`, or the fast path's tape.
 
 use super::ast::{Comparison, Condition, Field, Node, Suffix, Test};
 use super::lookup::{self, Js};
+use crate::destination::Call;
+use crate::destination::CallJson;
+use crate::destination::call::at;
+use crate::fast::json::Kind;
 
 /// The reference engine threw while evaluating: the action does not run for this call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Thrown;
 
 /// Whether `node` holds for `call`.
-pub(super) fn holds(node: &Node, call: &Value) -> Result<bool, Thrown> {
+pub(super) fn holds<J: CallJson>(node: &Node, call: &Call<J>) -> Result<bool, Thrown> {
     match node {
         Node::Test(condition) => Ok(test(&condition.test, read(condition, call)?)),
         Node::Group { any: true, children } => {
@@ -36,15 +39,15 @@ pub(super) fn holds(node: &Node, call: &Value) -> Result<bool, Thrown> {
 }
 
 /// The value of the condition's field in the call.
-fn read<'a>(condition: &Condition, call: &'a Value) -> Result<Js<'a>, Thrown> {
-    let top = |key| lookup::top_level(call, key).ok_or(Thrown);
+fn read<J: CallJson>(condition: &Condition, call: &Call<J>) -> Result<Js<J>, Thrown> {
+    let top = |slot, key| lookup::top_level(call, slot, key).ok_or(Thrown);
     Ok(match &condition.field {
-        Field::Type => top("type")?,
-        Field::Event => top("event")?,
-        Field::Name => top("name")?,
-        Field::UserId => top("userId")?,
+        Field::Type => top(at::TYPE, "type")?,
+        Field::Event => top(at::EVENT, "event")?,
+        Field::Name => top(at::NAME, "name")?,
+        Field::UserId => top(at::USER_ID, "userId")?,
         Field::Path { segments, .. } if segments.is_empty() => Js::Undefined,
-        Field::Path { root, segments } => segments.iter().fold(top(root.key())?, |value, key| value.step(key)),
+        Field::Path { root, segments } => segments.iter().fold(top(root.slot(), root.key())?, |value, key| value.step(key)),
     })
 }
 
@@ -55,19 +58,28 @@ enum JsStr<'a> {
     Unit(u16),
 }
 
-fn as_str(value: Js<'_>) -> Option<JsStr<'_>> {
+fn as_str<J: CallJson>(value: &Js<J>) -> Option<JsStr<'_>> {
     match value {
-        Js::Json(Value::String(s)) => Some(JsStr::Text(s)),
-        Js::Unit(u) => Some(JsStr::Unit(u)),
+        Js::Json(v) => v.as_str().map(JsStr::Text),
+        Js::Unit(u) => Some(JsStr::Unit(*u)),
         _ => None,
     }
 }
 
-fn as_number(value: Js<'_>) -> Option<f64> {
+fn as_number<J: CallJson>(value: &Js<J>) -> Option<f64> {
     match value {
-        Js::Json(Value::Number(n)) => n.as_f64(),
-        Js::Number(n) => Some(n),
+        Js::Json(v) => v.as_f64(),
+        Js::Number(n) => Some(*n),
         _ => None,
+    }
+}
+
+/// `undefined` or `null`.
+fn is_nullish<J: CallJson>(value: &Js<J>) -> bool {
+    match value {
+        Js::Undefined => true,
+        Js::Json(v) => v.kind() == Kind::Null,
+        _ => false,
     }
 }
 
@@ -106,7 +118,8 @@ fn ends_with(s: JsStr<'_>, suffix: &Suffix) -> bool {
 }
 
 /// `validateValue(actual, operator, expected)`.
-fn test(test: &Test, actual: Js<'_>) -> bool {
+fn test<J: CallJson>(test: &Test, actual: Js<J>) -> bool {
+    let actual = &actual;
     match test {
         Test::Equals(text) => as_str(actual).is_some_and(|s| equals(s, text)),
         Test::NotEquals(text) => !as_str(actual).is_some_and(|s| equals(s, text)),
@@ -131,10 +144,10 @@ fn test(test: &Test, actual: Js<'_>) -> bool {
                 }
         }),
         Test::EndsWith { suffix, negated } => as_str(actual).is_some_and(|s| negated ^ ends_with(s, suffix)),
-        Test::Exists => !matches!(actual, Js::Undefined | Js::Json(Value::Null)),
-        Test::NotExists => matches!(actual, Js::Undefined | Js::Json(Value::Null)),
-        Test::IsTrue => matches!(actual, Js::Json(Value::Bool(true))),
-        Test::IsFalse => matches!(actual, Js::Json(Value::Bool(false))),
+        Test::Exists => !is_nullish(actual),
+        Test::NotExists => is_nullish(actual),
+        Test::IsTrue => matches!(actual, Js::Json(v) if v.as_bool() == Some(true)),
+        Test::IsFalse => matches!(actual, Js::Json(v) if v.as_bool() == Some(false)),
         Test::Never => false,
     }
 }
@@ -143,7 +156,7 @@ fn test(test: &Test, actual: Js<'_>) -> bool {
 mod tests {
     use super::super::ast::Root;
     use super::*;
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     fn property(test: Test) -> Node {
         Node::Test(Condition { field: Field::path(Root::Properties, "properties.value"), test })
@@ -153,8 +166,15 @@ mod tests {
         Node::Group { any, children }
     }
 
+    /// The verdict on `call`, the same whether it is read as a `Value` or from the tape.
     fn verdict(node: &Node, call: Value) -> bool {
-        holds(&group(false, vec![node.clone()]), &call).unwrap_or(false)
+        let node = group(false, vec![node.clone()]);
+        let on_value = holds(&node, &Call::of(&call)).unwrap_or(false);
+        let text = call.to_string();
+        let mut tape = crate::fast::tape::Tape::default();
+        assert!(tape.parse(&text));
+        assert_eq!(holds(&node, &Call::of(tape.root(&text))).unwrap_or(false), on_value, "{node} on {text}");
+        on_value
     }
 
     fn with_value(value: Value) -> Value {
@@ -226,18 +246,18 @@ mod tests {
     fn groups_short_circuit_and_broken_groups_throw() {
         let track = Node::Test(Condition { field: Field::Type, test: Test::Equals("track".into()) });
         let or = group(true, vec![track.clone(), Node::Broken]);
-        assert_eq!(holds(&or, &json!({"type": "track"})), Ok(true));
-        assert_eq!(holds(&or, &json!({"type": "page"})), Err(Thrown));
+        assert_eq!(holds(&or, &Call::of(&json!({"type": "track"}))), Ok(true));
+        assert_eq!(holds(&or, &Call::of(&json!({"type": "page"}))), Err(Thrown));
         let and = group(false, vec![track, Node::Broken]);
-        assert_eq!(holds(&and, &json!({"type": "page"})), Ok(false));
-        assert_eq!(holds(&and, &json!({"type": "track"})), Err(Thrown));
+        assert_eq!(holds(&and, &Call::of(&json!({"type": "page"}))), Ok(false));
+        assert_eq!(holds(&and, &Call::of(&json!({"type": "track"}))), Err(Thrown));
     }
 
     /// 'should handle undefined event', 'empty string as event', 'empty event' in validate.test.ts.
     #[test]
     fn odd_calls() {
         let eq = property(Test::Equals("x".into()));
-        assert_eq!(holds(&group(false, vec![eq.clone()]), &Value::Null), Err(Thrown));
+        assert_eq!(holds(&group(false, vec![eq.clone()]), &Call::of(&Value::Null)), Err(Thrown));
         assert!(!verdict(&eq, json!("")));
         assert!(!verdict(&eq, json!({})));
         assert!(verdict(&property(Test::NotEquals("x".into())), json!([1])));

@@ -5,15 +5,16 @@
 //! (`constructor`, `toString`, `push`, ...) exist on every value. The model follows Node 20;
 //! anything read from a built-in method is treated as missing.
 
-use serde_json::Value;
+use crate::destination::{Call, CallJson};
+use crate::fast::json::Kind;
 
-/// A JavaScript value read from a call, borrowed from it: no allocation per lookup.
-#[derive(Debug, Clone, Copy)]
-pub(super) enum Js<'a> {
+/// A JavaScript value read from a call `J`, borrowed from it: no allocation per lookup.
+#[derive(Clone, Copy)]
+pub(super) enum Js<J> {
     /// `undefined`: the field is not there.
     Undefined,
     /// A value of the call itself.
-    Json(&'a Value),
+    Json(J),
     /// A number the engine computed (`length`).
     Number(f64),
     /// A one-code-unit string read by index from a string (`"abc"[0]`). UTF-16, as in
@@ -139,64 +140,69 @@ pub(super) fn is_object_prototype_member(name: &str) -> bool {
 
 /// `data[key]` for a top-level field of the call. `None` when `data` is `null`: reading a field
 /// of `null` throws in JavaScript, and the destination drops the call.
-pub(super) fn top_level<'a>(call: &'a Value, key: &str) -> Option<Js<'a>> {
-    match call {
-        Value::Null => None,
-        Value::Object(map) => Some(map.get(key).map_or(Js::Undefined, Js::Json)),
-        // The fields the engine reads (type, event, name, userId, properties, traits, context)
-        // are no members of strings, numbers, booleans or arrays.
-        _ => Some(Js::Undefined),
-    }
+pub(super) fn top_level<J: CallJson>(call: &Call<J>, slot: usize, key: &str) -> Option<Js<J>> {
+    // The fields the engine reads (type, event, name, userId, properties, traits, context) are
+    // no members of strings, numbers, booleans or arrays.
+    (call.value().kind() != Kind::Null).then(|| call.get_at(Some(slot), key).map_or(Js::Undefined, Js::Json))
 }
 
-impl<'a> Js<'a> {
+impl<J: CallJson> Js<J> {
     /// `value && value[key]`: one step of `get`.
-    pub(super) fn step(self, key: &str) -> Js<'a> {
+    pub(super) fn step(self, key: &str) -> Js<J> {
         if !self.is_truthy() {
             return self;
         }
         let inherited = |own: &[&str]| if own.contains(&key) || OBJECT_PROTOTYPE.contains(&key) { Js::Builtin } else { Js::Undefined };
         match self {
-            Js::Json(Value::Object(map)) => map.get(key).map_or_else(|| inherited(&[]), Js::Json),
-            Js::Json(Value::Array(items)) => {
-                if key == "length" {
-                    Js::Number(items.len() as f64)
-                } else if let Some(index) = array_index(key) {
-                    items.get(index).map_or(Js::Undefined, Js::Json)
-                } else {
-                    inherited(ARRAY_PROTOTYPE)
+            Js::Json(value) => match value.kind() {
+                Kind::Object => value.get(key).map_or_else(|| inherited(&[]), Js::Json),
+                Kind::Array => {
+                    if key == "length" {
+                        Js::Number(value.elements().count() as f64)
+                    } else if let Some(index) = array_index(key) {
+                        value.elements().nth(index).map_or(Js::Undefined, Js::Json)
+                    } else {
+                        inherited(ARRAY_PROTOTYPE)
+                    }
                 }
-            }
-            Js::Json(Value::String(text)) => {
-                if key == "length" {
-                    Js::Number(text.encode_utf16().count() as f64)
-                } else if let Some(index) = array_index(key) {
-                    text.encode_utf16().nth(index).map_or(Js::Undefined, Js::Unit)
-                } else {
-                    inherited(STRING_PROTOTYPE)
+                Kind::String => {
+                    let text = value.as_str().unwrap_or_default();
+                    if key == "length" {
+                        Js::Number(text.encode_utf16().count() as f64)
+                    } else if let Some(index) = array_index(key) {
+                        text.encode_utf16().nth(index).map_or(Js::Undefined, Js::Unit)
+                    } else {
+                        inherited(STRING_PROTOTYPE)
+                    }
                 }
-            }
+                Kind::Number => inherited(NUMBER_PROTOTYPE),
+                Kind::Bool => inherited(&[]),
+                Kind::Null => Js::Undefined,
+            },
             Js::Unit(_) => match key {
                 "length" => Js::Number(1.0),
                 "0" => self,
                 _ => inherited(STRING_PROTOTYPE),
             },
-            Js::Json(Value::Number(_)) | Js::Number(_) => inherited(NUMBER_PROTOTYPE),
-            Js::Json(Value::Bool(_)) => inherited(&[]),
+            Js::Number(_) => inherited(NUMBER_PROTOTYPE),
             // Members of built-ins (`constructor.name`, ...) are not modelled: missing.
-            Js::Builtin | Js::Undefined | Js::Json(Value::Null) => Js::Undefined,
+            Js::Builtin | Js::Undefined => Js::Undefined,
         }
     }
 
     /// JavaScript truthiness.
     fn is_truthy(self) -> bool {
         match self {
-            Js::Undefined | Js::Json(Value::Null) => false,
-            Js::Json(Value::Bool(b)) => *b,
-            Js::Json(Value::Number(n)) => n.as_f64().is_some_and(|n| n != 0.0),
-            Js::Json(Value::String(s)) => !s.is_empty(),
+            Js::Undefined => false,
+            Js::Json(value) => match value.kind() {
+                Kind::Null => false,
+                Kind::Bool => value.as_bool() == Some(true),
+                Kind::Number => value.as_f64().is_some_and(|n| n != 0.0),
+                Kind::String => value.as_str().is_some_and(|s| !s.is_empty()),
+                Kind::Array | Kind::Object => true,
+            },
             Js::Number(n) => n != 0.0 && !n.is_nan(),
-            Js::Json(Value::Array(_) | Value::Object(_)) | Js::Unit(_) | Js::Builtin => true,
+            Js::Unit(_) | Js::Builtin => true,
         }
     }
 }
@@ -214,9 +220,9 @@ fn array_index(key: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{Value, json};
 
-    fn get<'a>(value: &'a Value, path: &[&str]) -> Js<'a> {
+    fn get<'a>(value: &'a Value, path: &[&str]) -> Js<&'a Value> {
         path.iter().fold(Js::Json(value), |acc, key| acc.step(key))
     }
 
@@ -260,7 +266,10 @@ mod tests {
 
     #[test]
     fn null_calls_throw_at_the_top_level() {
-        assert!(top_level(&Value::Null, "type").is_none());
-        assert!(matches!(top_level(&json!("x"), "type"), Some(Js::Undefined)));
+        assert!(top_level(&Call::of(&Value::Null), 0, "type").is_none());
+        assert!(matches!(top_level(&Call::of(&json!("x")), 0, "type"), Some(Js::Undefined)));
+        let call = json!({"type": "track", "userId": 1});
+        assert!(matches!(top_level(&Call::of(&call), 0, "type"), Some(Js::Json(Value::String(t))) if t == "track"));
+        assert!(matches!(top_level(&Call::of(&call), 1, "event"), Some(Js::Undefined)));
     }
 }

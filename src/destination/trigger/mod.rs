@@ -71,6 +71,8 @@ use std::fmt;
 
 use serde_json::Value;
 
+use crate::destination::{Call, CallJson};
+
 /// A parsed trigger: parse once, then [`Trigger::matches`] each call without allocating.
 ///
 /// ```
@@ -169,7 +171,19 @@ impl Trigger {
     /// assert!(!trigger.matches(&json!(null)));
     /// ```
     pub fn matches(&self, call: &Value) -> bool {
+        self.matches_call(&Call::of(call))
+    }
+
+    /// [`Trigger::matches`] for a call read as any [`CallJson`] (the fast path's tape), its
+    /// fields found once for all of a destination's triggers.
+    pub(crate) fn matches_call<J: CallJson>(&self, call: &Call<J>) -> bool {
         eval::holds(&self.root, call).unwrap_or(false)
+    }
+
+    /// Whether any condition reads a path under `context` (which a batch's `context` merges
+    /// into).
+    pub(crate) fn reads_context(&self) -> bool {
+        self.root.reads(ast::Root::Context)
     }
 
     /// The quirks found while parsing, in the order of their positions. Empty for every trigger

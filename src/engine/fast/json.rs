@@ -87,6 +87,11 @@ impl Json for &serde_json::Value {
     }
 
     #[inline]
+    fn get(&self, key: &str) -> Option<Self> {
+        self.as_object()?.get(key)
+    }
+
+    #[inline]
     fn members(&self) -> impl Iterator<Item = (&str, Self)> {
         self.as_object().into_iter().flat_map(|map| map.iter().map(|(k, v)| (k.as_str(), v)))
     }

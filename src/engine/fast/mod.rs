@@ -15,15 +15,20 @@
 //! `read` checks the lines of a source in batches on a rayon pool and hands the outcomes on in
 //! input order.
 
+mod document;
 pub mod json;
 pub(crate) mod outcome;
 mod reader;
 mod rules;
 pub mod tape;
 pub mod validators;
+mod work;
 
 pub use outcome::Outcome;
 pub use reader::{Threads, read};
+pub(crate) use document::Document;
+pub(crate) use reader::read_with;
+pub(crate) use work::PerRecord;
 
 use std::cell::RefCell;
 

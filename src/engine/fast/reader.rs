@@ -9,11 +9,12 @@ use std::io::{self, BufRead, Cursor, Read};
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Arc, mpsc};
 
-use super::outcome::{self, Outcome};
-use crate::engine::{Engine, Origin};
+use super::outcome::Outcome;
+use super::work::{Check, PerRecord};
+use crate::engine::Engine;
 use crate::input::Layout;
 use crate::records::bounded::{self, BOM, Passed};
-use crate::records::{self, Sniffed};
+use crate::records::{self, Record, Sniffed};
 
 /// A batch is cut after the line that reaches this many bytes.
 const BATCH_BYTES: usize = 1 << 20;
@@ -68,38 +69,38 @@ fn helpers(n: usize) -> Option<rayon::ThreadPool> {
     (n > 0).then(|| rayon::ThreadPoolBuilder::new().num_threads(n).thread_name(|i| format!("cdpspec-check-{i}")).build().ok()).flatten()
 }
 
-/// What every line of one source is checked with.
-struct Run<'a> {
-    name: &'a str,
-    engine: &'a Engine,
-}
-
 /// Reads every record of `reader`, laid out as `layout` says, checks it with `engine`, and
 /// hands the outcomes to `visit` in input order, each with the record's bytes (a line without
 /// its terminator, or the whole document). A record over the engine's `record_bytes` limit is
 /// read through without being held and handed on as `record-too-large`, without bytes. Read
 /// errors end the source after the records before them were handed on, as `records::read` does.
 pub fn read(reader: impl BufRead, layout: Layout, name: &str, engine: &Engine, threads: &Threads, visit: &mut dyn FnMut(Outcome, &[u8])) -> io::Result<()> {
-    let run = Run { name, engine };
-    let limits = engine.options().limits;
+    read_with(reader, layout, &Check { name, engine }, threads, visit)
+}
+
+/// Reads every record of `reader` as [`read`] does, but hands `visit` what `run` makes of each
+/// record (on any of the threads), in input order. A record over the limit reaches `run` as
+/// the `record-too-large` record `records::read` makes of it.
+pub(crate) fn read_with<W: PerRecord>(reader: impl BufRead, layout: Layout, run: &W, threads: &Threads, visit: &mut dyn FnMut(W::Out, &[u8])) -> io::Result<()> {
+    let limits = run.engine().options().limits;
     let mut reader = reader;
     if layout == Layout::Lines {
-        return lines(reader, &run, threads, 0, visit);
+        return lines(reader, run, threads, 0, visit);
     }
     // Sniff as `records::read` does: the first non-blank line decides between NDJSON and one
     // document. The lines read to decide are read again by whichever reads the source.
     match records::sniff(&mut reader, &limits)? {
-        Sniffed::Lines { prefix } => lines(Cursor::new(prefix).chain(reader), &run, threads, 0, visit),
+        Sniffed::Lines { prefix } => lines(Cursor::new(prefix).chain(reader), run, threads, 0, visit),
         Sniffed::LinesAfterTooLarge { blank, line } => {
             for _ in 0..blank {
-                visit(Outcome::Blank, b"");
+                visit(run.record(Record::Blank), b"");
             }
-            visit(run.too_large(blank + 1, line.line_bytes()), b"");
-            lines(reader, &run, threads, blank + 1, visit)
+            visit(run.record(records::too_large(blank + 1, line.line_bytes(), &limits)), b"");
+            lines(reader, run, threads, blank + 1, visit)
         }
         sniffed => records::read_sniffed(sniffed, reader, layout, &limits, &mut |record| {
             let text = record.text();
-            visit(outcome::from_record(name, record, &|n| n, engine.options()), text);
+            visit(run.record(record), text);
         }),
     }
 }
@@ -107,6 +108,7 @@ pub fn read(reader: impl BufRead, layout: Layout, name: &str, engine: &Engine, t
 /// Lines of a source, in one buffer.
 #[derive(Default)]
 struct Batch {
+    /// What was read, and past it stale bytes of earlier batches (see `fill`).
     bytes: Vec<u8>,
     lines: Vec<LineAt>,
     /// Lines over the record limit, read through while filling: where each starts in `bytes`
@@ -141,38 +143,46 @@ struct Position {
     carry: Vec<u8>,
 }
 
-/// Reads whole buffers until `batch` holds [`BATCH_BYTES`], the source ends or reading fails,
-/// and splits them into lines as `records::read` does (`\n`, then one `\r`, then on line 1 a
-/// byte order mark); a line cut by the end of the batch is carried into the next. A line whose
-/// record grows past `max` bytes is read through without being held. On a read error the lines
-/// read completely are kept, as `read_until` would have handed them out.
+/// Reads until `batch` holds [`BATCH_BYTES`], the source ends or reading fails, and splits what
+/// it read into lines as `records::read` does (`\n`, then one `\r`, then on line 1 a byte order
+/// mark); a line cut by the end of the batch is carried into the next. A line whose record grows
+/// past `max` bytes is read through without being held. On a read error the lines read
+/// completely are kept, as `read_until` would have handed them out.
+///
+/// It reads into the batch's own buffer, whose length only grows (its bytes past those read are
+/// stale): a buffered reader then reads the source straight into it, rather than into its own
+/// buffer first, and no byte is copied on the thread that reads.
 fn fill(reader: &mut impl BufRead, at: &mut Position, batch: &mut Batch, max: usize) -> Fill {
-    batch.bytes.clear();
     batch.lines.clear();
     batch.passed.clear();
-    batch.bytes.append(&mut at.carry);
+    let mut filled = at.carry.len();
+    if batch.bytes.len() < filled {
+        batch.bytes.resize(filled, 0);
+    }
+    batch.bytes[..filled].copy_from_slice(&at.carry);
+    at.carry.clear();
     // A batch ends at a line end: one that reaches the batch size reads on until one comes.
     let mut newline = false;
     // Where the line being read starts.
     let mut open = 0;
     let status = loop {
-        if newline && batch.bytes.len() >= BATCH_BYTES {
+        if newline && filled >= BATCH_BYTES {
             break Fill::More;
         }
-        match reader.fill_buf() {
-            Ok([]) => break Fill::End,
-            Ok(buf) => {
-                // Take what fills the batch (in-memory readers offer everything at once), and
-                // at least a chunk, so that a long line makes progress.
-                let n = buf.len().min(BATCH_BYTES.saturating_sub(batch.bytes.len()).max(CHUNK_BYTES));
-                let from = batch.bytes.len();
-                batch.bytes.extend_from_slice(&buf[..n]);
-                reader.consume(n);
-                if let Some(i) = memchr::memrchr(b'\n', &batch.bytes[from..]) {
+        // What fills the batch, and at least a chunk, so that a long line makes progress.
+        let want = filled + BATCH_BYTES.saturating_sub(filled).max(CHUNK_BYTES);
+        if batch.bytes.len() < want {
+            batch.bytes.resize(want, 0);
+        }
+        match reader.read(&mut batch.bytes[filled..want]) {
+            Ok(0) => break Fill::End,
+            Ok(n) => {
+                if let Some(i) = memchr::memrchr(b'\n', &batch.bytes[filled..filled + n]) {
                     newline = true;
-                    open = from + i + 1;
+                    open = filled + i + 1;
                 }
-                match pass_if_over(reader, at.number == 0 && open == 0, batch, &mut open, max) {
+                filled += n;
+                match pass_if_over(reader, at.number == 0 && open == 0, batch, (&mut open, &mut filled), max) {
                     Ok(passed) => newline |= passed,
                     Err(e) => break Fill::Failed(e),
                 }
@@ -182,6 +192,7 @@ fn fill(reader: &mut impl BufRead, at: &mut Position, batch: &mut Batch, max: us
         }
     };
     let Batch { bytes, lines, passed } = batch;
+    let bytes = &bytes[..filled];
     let mut passed = passed.iter().peekable();
     let mut start = 0;
     for end in memchr::memchr_iter(b'\n', bytes) {
@@ -197,21 +208,21 @@ fn fill(reader: &mut impl BufRead, at: &mut Position, batch: &mut Batch, max: us
     status
 }
 
-/// When the line being read (from `*open` to the end of `batch.bytes`; line 1 of the source
-/// when `first`) is surely over `max` (past it, a `\r` and on line 1 a byte order mark), reads
-/// it through to its end, keeping only what it was, leaves an empty line in its place, and
-/// says so.
-fn pass_if_over(reader: &mut impl BufRead, first: bool, batch: &mut Batch, open: &mut usize, max: usize) -> io::Result<bool> {
-    let held = &batch.bytes[*open..];
+/// When the line being read (from `*open` to `*filled`; line 1 of the source when `first`) is
+/// surely over `max` (past it, a `\r` and on line 1 a byte order mark), reads it through to its
+/// end, keeping only what it was, leaves an empty line in its place, and says so.
+fn pass_if_over(reader: &mut impl BufRead, first: bool, batch: &mut Batch, (open, filled): (&mut usize, &mut usize), max: usize) -> io::Result<bool> {
+    let held = &batch.bytes[*open..*filled];
     if held.len() <= max.saturating_add(1 + usize::from(first) * BOM.len()) {
         return Ok(false);
     }
     let mut passed = Passed::of(if first { held.strip_prefix(BOM).unwrap_or(held) } else { held });
-    batch.bytes.truncate(*open);
     bounded::pass_line(reader, &mut passed)?;
     batch.passed.push((*open, passed));
-    batch.bytes.push(b'\n');
-    *open = batch.bytes.len();
+    // The line held at least `max` bytes, so there is room for its stand-in.
+    batch.bytes[*open] = b'\n';
+    *filled = *open + 1;
+    *open = *filled;
     Ok(true)
 }
 
@@ -231,29 +242,21 @@ fn push_line(bytes: &[u8], lines: &mut Vec<LineAt>, number: &mut usize, (start, 
     lines.push(LineAt { start: from, end, number, over: over.then_some(line.len() as u64) });
 }
 
-impl Run<'_> {
-    /// The outcome of line `number`, whose record is `size` bytes, over the limit.
-    fn too_large(&self, number: usize, size: u64) -> Outcome {
-        let options = self.engine.options();
-        outcome::from_record(self.name, records::too_large(number, size, &options.limits), &|n| n, options)
-    }
-}
-
-/// Checks one line of `batch`.
+/// What `run` makes of one line of `batch`.
 #[inline]
-fn check_line(batch: &Batch, line: &LineAt, run: &Run<'_>) -> Outcome {
+fn check_line<W: PerRecord>(batch: &Batch, line: &LineAt, run: &W) -> W::Out {
     match line.over {
-        Some(size) => run.too_large(line.number, size),
-        None => run.engine.check_record(&batch.bytes[line.start..line.end], Origin { name: run.name, line: line.number }),
+        Some(size) => run.record(records::too_large(line.number, size, &run.engine().options().limits)),
+        None => run.line(&batch.bytes[line.start..line.end], line.number),
     }
 }
 
 /// Reads the lines of `reader` as NDJSON records, the first being line `after + 1`.
-fn lines<R: BufRead>(mut reader: R, run: &Run<'_>, threads: &Threads, after: usize, visit: &mut dyn FnMut(Outcome, &[u8])) -> io::Result<()> {
+fn lines<R: BufRead, W: PerRecord>(mut reader: R, run: &W, threads: &Threads, after: usize, visit: &mut dyn FnMut(W::Out, &[u8])) -> io::Result<()> {
     let mut at = Position { number: after, carry: Vec::new() };
     let Some(pool) = threads.pool() else {
         let mut batch = Batch::default();
-        let max = run.engine.options().limits.record_bytes;
+        let max = run.engine().options().limits.record_bytes;
         loop {
             let status = fill(&mut reader, &mut at, &mut batch, max);
             for line in &batch.lines {
@@ -269,31 +272,37 @@ fn lines<R: BufRead>(mut reader: R, run: &Run<'_>, threads: &Threads, after: usi
     pool.in_place_scope(|scope| pipeline(scope, pool.current_num_threads(), &mut reader, at, run, visit))
 }
 
-/// The outcomes of a batch's lines.
-fn check_batch(batch: &Batch, run: &Run<'_>) -> Vec<Outcome> {
-    batch.lines.iter().map(|line| check_line(batch, line, run)).collect()
+/// The outcomes of a batch's lines, in `outcomes` (emptied first, its memory reused).
+fn check_batch<W: PerRecord>(batch: &Batch, run: &W, mut outcomes: Vec<W::Out>) -> Vec<W::Out> {
+    outcomes.clear();
+    outcomes.extend(batch.lines.iter().map(|line| check_line(batch, line, run)));
+    outcomes
 }
 
 /// The calling thread reads batches, keeps `helpers` threads supplied with two each, checks the
-/// batches beyond those itself, and hands outcomes on in input order. Batch buffers are reused
-/// once handed on: a fresh megabyte per batch would cost page faults and, when freed, TLB
+/// batches beyond those itself, and hands outcomes on in input order. Batch buffers, and the
+/// vectors their outcomes come in, are reused once handed on: fresh memory per batch (a
+/// megabyte of lines, tens of kilobytes of outcomes allocated on one thread and freed on
+/// another) costs page faults each time the allocator gives it back to the system, and TLB
 /// shootdowns that stall every thread.
-fn pipeline<'s, R: BufRead>(
+fn pipeline<'s, R: BufRead, W: PerRecord>(
     scope: &rayon::Scope<'s>,
     helpers: usize,
     reader: &mut R,
     mut at: Position,
-    run: &'s Run<'s>,
-    visit: &mut dyn FnMut(Outcome, &[u8]),
+    run: &'s W,
+    visit: &mut dyn FnMut(W::Out, &[u8]),
 ) -> io::Result<()> {
-    type Done = (usize, Batch, std::thread::Result<Vec<Outcome>>);
-    let (tx, rx) = mpsc::channel::<Done>();
-    let mut ready: BTreeMap<usize, (Batch, std::thread::Result<Vec<Outcome>>)> = BTreeMap::new();
+    type Checked<O> = std::thread::Result<Vec<O>>;
+    type Done<O> = (usize, Batch, Checked<O>);
+    let (tx, rx) = mpsc::channel::<Done<W::Out>>();
+    let mut ready: BTreeMap<usize, (Batch, Checked<W::Out>)> = BTreeMap::new();
     let mut free: Vec<Batch> = Vec::new();
-    let max = run.engine.options().limits.record_bytes;
+    let mut spare: Vec<Vec<W::Out>> = Vec::new();
+    let max = run.engine().options().limits.record_bytes;
     // Batches read, handed on, and with the helpers.
     let (mut read, mut handed, mut helping) = (0, 0, 0);
-    let receive = |done: Done, ready: &mut BTreeMap<usize, _>, helping: &mut usize| {
+    let receive = |done: Done<W::Out>, ready: &mut BTreeMap<usize, _>, helping: &mut usize| {
         let (seq, batch, outcomes) = done;
         *helping -= 1;
         ready.insert(seq, (batch, outcomes));
@@ -306,15 +315,16 @@ fn pipeline<'s, R: BufRead>(
         } else if helping < 2 * helpers {
             let tx = tx.clone();
             let seq = read;
+            let outcomes = spare.pop().unwrap_or_default();
             scope.spawn(move |_| {
-                let outcomes = panic::catch_unwind(AssertUnwindSafe(|| check_batch(&batch, run)));
+                let outcomes = panic::catch_unwind(AssertUnwindSafe(|| check_batch(&batch, run, outcomes)));
                 // The receiver waits for every batch it sent; it cannot be gone.
                 let _ = tx.send((seq, batch, outcomes));
             });
             read += 1;
             helping += 1;
         } else {
-            let outcomes = check_batch(&batch, run);
+            let outcomes = check_batch(&batch, run, spare.pop().unwrap_or_default());
             ready.insert(read, (batch, Ok(outcomes)));
             read += 1;
         }
@@ -324,11 +334,12 @@ fn pipeline<'s, R: BufRead>(
                 receive(done, &mut ready, &mut helping);
             }
             while let Some((batch, outcomes)) = ready.remove(&handed) {
-                let outcomes = outcomes.unwrap_or_else(|p| panic::resume_unwind(p));
-                for (outcome, line) in outcomes.into_iter().zip(&batch.lines) {
+                let mut outcomes = outcomes.unwrap_or_else(|p| panic::resume_unwind(p));
+                for (outcome, line) in outcomes.drain(..).zip(&batch.lines) {
                     visit(outcome, &batch.bytes[line.start..line.end]);
                 }
                 free.push(batch);
+                spare.push(outcomes);
                 handed += 1;
             }
             // Wait for the helpers at the end, and when too much waits to be handed on.

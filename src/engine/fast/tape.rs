@@ -185,6 +185,13 @@ impl<'t> Value<'t> {
         let end = if node.tag == tag { self.at + node.span as usize } else { self.at + 1 };
         Children { doc: self.doc, next: self.at + 1, end }
     }
+
+    /// This value as serde_json would have parsed it (see [`Tape::to_value`]): for the few
+    /// parts of a document a reader of the tape needs as a `serde_json::Value`.
+    pub fn to_value(self) -> Option<serde_json::Value> {
+        let mut at = self.at;
+        self.doc.value(&mut at)
+    }
 }
 
 struct Children<'t> {
