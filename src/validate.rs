@@ -426,7 +426,7 @@ impl<R: BufRead> BufRead for UntilStopped<R> {
 fn account(summary: &mut Summary, emitter: &mut dyn Emitter, mut outcome: Outcome, text: &[u8]) -> io::Result<()> {
     if emitter.wants_source_lines() {
         let diagnostics: Vec<&mut Diagnostic> = match &mut outcome {
-            Outcome::Unparsed(d) => d.iter_mut().collect(),
+            Outcome::Unparsed(d) => d.iter_mut().map(|d| &mut **d).collect(),
             Outcome::Checked { document, calls } => document.iter_mut().chain(calls.iter_mut().flatten()).collect(),
             Outcome::Blank | Outcome::Clean { .. } => Vec::new(),
         };

@@ -238,7 +238,7 @@ impl Intake {
         let text = serde_json::to_string(&call).unwrap_or_default();
         let mut diagnostics: Vec<Diagnostic> = match self.engine.check_record(text.as_bytes(), Origin::whole(source)) {
             Outcome::Blank | Outcome::Clean { .. } => Vec::new(),
-            Outcome::Unparsed(d) => d.into_iter().collect(),
+            Outcome::Unparsed(d) => d.into_iter().map(|d| *d).collect(),
             Outcome::Checked { document, calls } => document.into_iter().chain(calls.into_iter().flatten()).collect(),
         };
         for d in &mut diagnostics {

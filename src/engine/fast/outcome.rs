@@ -12,8 +12,10 @@ use crate::records::{self, Record};
 pub enum Outcome {
     /// A line of only white space.
     Blank,
-    /// A record that did not parse, with its diagnostic unless the rule is off.
-    Unparsed(Option<Diagnostic>),
+    /// A record that did not parse, with its diagnostic unless the rule is off. Boxed: an
+    /// outcome is moved from thread to thread for every record, and most are `Clean`, which
+    /// should not cost the size of a diagnostic.
+    Unparsed(Option<Box<Diagnostic>>),
     /// A record that parsed and that no rule reports anything about: it holds this many calls.
     Clean {
         /// The calls it holds.
@@ -34,7 +36,7 @@ impl Outcome {
         let is_error = |d: &&Diagnostic| d.severity == crate::rule::Severity::Error;
         match self {
             Outcome::Blank | Outcome::Clean { .. } => 0,
-            Outcome::Unparsed(d) => d.iter().filter(is_error).count(),
+            Outcome::Unparsed(d) => d.iter().map(|d| &**d).filter(is_error).count(),
             Outcome::Checked { document, calls } => document.iter().chain(calls.iter().flatten()).filter(is_error).count(),
         }
     }
@@ -45,7 +47,8 @@ impl Outcome {
 pub(crate) fn from_record(name: &str, record: Record<'_>, renumber: &dyn Fn(usize) -> usize, options: &Options) -> Outcome {
     match record {
         Record::Blank => Outcome::Blank,
-        Record::Unparsed { rule, line, column, message, .. } => Outcome::Unparsed(options.severities.of(rule).map(|severity| Diagnostic {
+        Record::Unparsed { rule, line, column, message, .. } => Outcome::Unparsed(options.severities.of(rule).map(|severity| {
+            Box::new(Diagnostic {
             path: name.to_string(),
             line: renumber(line),
             column,
@@ -57,6 +60,7 @@ pub(crate) fn from_record(name: &str, record: Record<'_>, renumber: &dyn Fn(usiz
             suggestion: None,
             plan_location: None,
             source_line: None,
+            })
         })),
         Record::Parsed { text, first_line, value } => parsed(name, text, renumber(first_line), &value, options, true),
     }
