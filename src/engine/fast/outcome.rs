@@ -103,3 +103,15 @@ pub(crate) fn parsed(name: &str, text: &[u8], first_line: usize, value: &serde_j
         .collect();
     Outcome::Checked { document, calls }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Outcome;
+
+    /// Every record's outcome crosses from a checking thread to the reading one: it stays the
+    /// size of the two vectors of `Checked`, not of a diagnostic.
+    #[test]
+    fn an_outcome_is_small() {
+        assert!(std::mem::size_of::<Outcome>() <= 56, "{} bytes", std::mem::size_of::<Outcome>());
+    }
+}
