@@ -1,9 +1,12 @@
 //! The database thread: runs jobs in arrival order, committing the writes that are waiting
 //! together in one transaction, then tells waiting queries that calls arrived.
 
-use rusqlite::{Connection, params, params_from_iter};
-use tokio::sync::{mpsc, oneshot, watch};
+use std::sync::Arc;
 
+use rusqlite::{Connection, params, params_from_iter};
+use tokio::sync::{broadcast, mpsc, oneshot, watch};
+
+use super::live::{CallSummary, Live};
 use super::{Counts, Filter, NewCall, NewRefusal, Order, StoreError, StoredCall, StoredRefusal};
 
 /// A write, answered once committed.
@@ -29,12 +32,14 @@ pub(super) struct Worker {
     /// Calls in the table, kept to prune without counting.
     stored: u64,
     notify: watch::Sender<u64>,
+    /// The live feed: a summary of each call stored, and resets.
+    live: broadcast::Sender<Live>,
 }
 
 impl Worker {
-    pub(super) fn new(connection: Connection, max_events: Option<u64>, notify: watch::Sender<u64>) -> rusqlite::Result<Worker> {
+    pub(super) fn new(connection: Connection, max_events: Option<u64>, notify: watch::Sender<u64>, live: broadcast::Sender<Live>) -> rusqlite::Result<Worker> {
         let stored = connection.query_row("SELECT count(*) FROM calls", [], |r| r.get::<_, i64>(0))? as u64;
-        let mut worker = Worker { connection, max_events, stored, notify };
+        let mut worker = Worker { connection, max_events, stored, notify, live };
         worker.prune()?;
         Ok(worker)
     }
@@ -58,17 +63,48 @@ impl Worker {
                             Err(_) => break,
                         }
                     }
-                    let result = self.commit(group.iter().map(|(w, _)| w)).map_err(|e| StoreError(format!("cannot store: {e}")));
-                    for (_, done) in group {
-                        let _ = done.send(result.clone());
-                    }
+                    let mut ids = Vec::new();
+                    let result = self.commit(group.iter().map(|(w, _)| w), &mut ids).map_err(|e| StoreError(format!("cannot store: {e}")));
+                    let writes: Vec<Write> = group
+                        .into_iter()
+                        .map(|(write, done)| {
+                            let _ = done.send(result.clone());
+                            write
+                        })
+                        .collect();
                     self.notify.send_modify(|n| *n += 1);
+                    if result.is_ok() {
+                        self.announce(&writes, &ids);
+                    }
                 }
             }
         }
     }
 
-    fn commit<'w>(&mut self, writes: impl Iterator<Item = &'w Write>) -> rusqlite::Result<()> {
+    /// Tells the live feed what was committed: `ids` are those of the calls of `writes`, in
+    /// order. Summaries are made only while someone listens.
+    fn announce(&self, writes: &[Write], ids: &[i64]) {
+        if self.live.receiver_count() == 0 {
+            return;
+        }
+        let mut ids = ids.iter();
+        for write in writes {
+            match write {
+                Write::Calls(calls) => {
+                    for (call, id) in calls.iter().zip(ids.by_ref()) {
+                        let _ = self.live.send(Live::Call(Arc::new(CallSummary::of(*id, call))));
+                    }
+                }
+                Write::Reset(tag) => {
+                    let _ = self.live.send(Live::Reset(tag.clone()));
+                }
+                Write::Refusal(_) => {}
+            }
+        }
+    }
+
+    /// Commits `writes` in one transaction, noting in `ids` the id of each call stored.
+    fn commit<'w>(&mut self, writes: impl Iterator<Item = &'w Write>, ids: &mut Vec<i64>) -> rusqlite::Result<()> {
         let tx = self.connection.transaction()?;
         let (mut added, mut reset) = (0, false);
         {
@@ -101,6 +137,7 @@ impl Worker {
                                 c.diagnostics,
                                 c.actions,
                             ])?;
+                            ids.push(tx.last_insert_rowid());
                             added += 1;
                         }
                     }

@@ -1,0 +1,267 @@
+//! The queries behind the inspector: a page of call summaries, one call in full, the summary
+//! of a session (calls per event, diagnostics per rule, tags) and the timeline. Each reads
+//! only what it shows: a page is one index walk newest first, never the whole table.
+
+use rusqlite::types::Value as Sql;
+use rusqlite::{Connection, OptionalExtension, params_from_iter};
+
+use super::Filter;
+use super::live::{CallSummary, first_problem};
+
+/// A stored call in full, as the inspector's detail shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallDetail {
+    /// What the list shows of it.
+    pub summary: CallSummary,
+    /// Its index in its batch, for batches.
+    pub batch_index: Option<i64>,
+    /// The call, compact JSON.
+    pub call: String,
+    /// Its diagnostics, a JSON array.
+    pub diagnostics: String,
+    /// Its actions, a JSON array.
+    pub actions: String,
+}
+
+/// Calls of one kind: a track event by name, a page or screen by name, or the other types.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventCount {
+    /// `type`.
+    pub call_type: Option<String>,
+    /// The event, or the page's or screen's name; none for other types.
+    pub label: Option<String>,
+    /// Calls.
+    pub calls: u64,
+    /// Calls with errors.
+    pub errors: u64,
+    /// Calls with warnings and no errors.
+    pub warnings: u64,
+}
+
+/// How often a rule was broken.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleCount {
+    /// Its code (`CDP107`).
+    pub code: String,
+    /// Its name (`reserved-type`).
+    pub rule: String,
+    /// `error` or `warning`, as reported.
+    pub severity: String,
+    /// Calls that broke it.
+    pub calls: u64,
+    /// Diagnostics it gave.
+    pub diagnostics: u64,
+}
+
+/// What a session sent: calls per kind, rules broken, and the tags calls came under.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Session {
+    /// Per type and event or name, most calls first.
+    pub events: Vec<EventCount>,
+    /// Per rule, most calls first.
+    pub rules: Vec<RuleCount>,
+    /// Tags with their calls, most recently used first (`""` for untagged calls).
+    pub tags: Vec<(String, u64)>,
+}
+
+/// Kinds of calls a session lists at most.
+const MAX_EVENTS: i64 = 2000;
+/// Tags a session lists at most.
+const MAX_TAGS: i64 = 200;
+/// How far out of order calls may be committed (a request's calls are stamped when it
+/// arrives and stored when it is checked): the timeline reads this much further back.
+const SLACK_MS: i64 = 60_000;
+
+const SUMMARY_COLUMNS: &str = "SELECT id, received_ms, received_at, tag, write_key, endpoint, type, event, name, user_id, anonymous_id, message_id, \
+     status, errors, warnings, CASE WHEN status = 'valid' THEN NULL ELSE diagnostics END";
+
+fn summary(row: &rusqlite::Row<'_>) -> rusqlite::Result<CallSummary> {
+    let diagnostics: Option<String> = row.get(15)?;
+    Ok(CallSummary {
+        id: row.get(0)?,
+        received_ms: row.get(1)?,
+        received_at: row.get(2)?,
+        tag: row.get(3)?,
+        write_key: row.get(4)?,
+        endpoint: row.get(5)?,
+        fields: super::CallFields {
+            call_type: row.get(6)?,
+            event: row.get(7)?,
+            name: row.get(8)?,
+            user_id: row.get(9)?,
+            anonymous_id: row.get(10)?,
+            message_id: row.get(11)?,
+        },
+        status: row.get(12)?,
+        errors: row.get::<_, i64>(13)? as u64,
+        warnings: row.get::<_, i64>(14)? as u64,
+        problem: diagnostics.as_deref().and_then(first_problem),
+    })
+}
+
+/// The newest `limit` calls matching `filter` (page on with `filter.before_id`), and how many
+/// match in all.
+pub(super) fn summaries(c: &Connection, filter: &Filter, limit: u64) -> rusqlite::Result<(Vec<CallSummary>, u64)> {
+    let (clause, mut values) = filter.to_sql();
+    let matching: i64 = c.prepare_cached(&format!("SELECT count(*) FROM calls {clause}"))?.query_row(params_from_iter(values.iter()), |r| r.get(0))?;
+    values.push(Sql::Integer(limit.min(i64::MAX as u64) as i64));
+    let mut statement = c.prepare_cached(&format!("{SUMMARY_COLUMNS} FROM calls {clause} ORDER BY id DESC LIMIT ?"))?;
+    let rows = statement.query_map(params_from_iter(values.iter()), summary)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok((rows, matching as u64))
+}
+
+/// The call stored with `id`, if it is there (and is `tag`'s, when given).
+pub(super) fn detail(c: &Connection, id: i64, tag: Option<&str>) -> rusqlite::Result<Option<CallDetail>> {
+    let sql = format!("{SUMMARY_COLUMNS}, batch_index, call, diagnostics, actions FROM calls WHERE id = ?1 AND (?2 IS NULL OR tag = ?2)");
+    c.prepare_cached(&sql)?
+        .query_row(rusqlite::params![id, tag], |row| {
+            Ok(CallDetail { summary: summary(row)?, batch_index: row.get(16)?, call: row.get(17)?, diagnostics: row.get(18)?, actions: row.get(19)? })
+        })
+        .optional()
+}
+
+/// Calls per kind and per rule, and the tags, of every call or of `tag`'s.
+pub(super) fn session(c: &Connection, tag: Option<&str>) -> rusqlite::Result<Session> {
+    let scope = if tag.is_some() { "tag = ?1" } else { "?1 IS NULL" };
+    let events = format!(
+        "SELECT type, CASE WHEN type = 'track' THEN event WHEN type IN ('page', 'screen') THEN name END AS label, \
+         count(*), sum(status = 'errors'), sum(status = 'warnings') FROM calls WHERE {scope} \
+         GROUP BY type, label ORDER BY count(*) DESC, type, label LIMIT {MAX_EVENTS}"
+    );
+    let events = c
+        .prepare_cached(&events)?
+        .query_map([tag], |r| {
+            Ok(EventCount {
+                call_type: r.get(0)?,
+                label: r.get(1)?,
+                calls: r.get::<_, i64>(2)? as u64,
+                errors: r.get::<_, i64>(3)? as u64,
+                warnings: r.get::<_, i64>(4)? as u64,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let rules = format!(
+        "SELECT j.value ->> 'code', j.value ->> 'rule', j.value ->> 'severity', count(DISTINCT calls.id), count(*) \
+         FROM calls, json_each(calls.diagnostics) AS j WHERE calls.status IN ('errors', 'warnings') AND {scope} \
+         GROUP BY 1, 2, 3 ORDER BY 4 DESC, 1"
+    );
+    let rules = c
+        .prepare_cached(&rules)?
+        .query_map([tag], |r| {
+            Ok(RuleCount {
+                code: r.get::<_, Option<String>>(0)?.unwrap_or_default(),
+                rule: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+                severity: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+                calls: r.get::<_, i64>(3)? as u64,
+                diagnostics: r.get::<_, i64>(4)? as u64,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let tags = format!("SELECT tag, count(*) FROM calls WHERE {scope} GROUP BY tag ORDER BY max(id) DESC LIMIT {MAX_TAGS}");
+    let tags = c.prepare_cached(&tags)?.query_map([tag], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(Session { events, rules, tags })
+}
+
+/// Calls and calls with errors received in each of `buckets` spans of `width_ms` ending at
+/// `end_ms`, oldest first, of every call or of `tag`'s. Reads the newest calls only, back to
+/// the first span's start (and a minute's slack for calls committed out of order).
+pub(super) fn timeline(c: &Connection, tag: Option<&str>, end_ms: i64, width_ms: i64, buckets: usize) -> rusqlite::Result<Vec<(u64, u64)>> {
+    let mut counts = vec![(0, 0); buckets];
+    let width_ms = width_ms.max(1);
+    let start = end_ms.saturating_sub(width_ms.saturating_mul(buckets as i64));
+    let sql = if tag.is_some() {
+        "SELECT received_ms, status = 'errors' FROM calls WHERE tag = ?1 ORDER BY id DESC"
+    } else {
+        "SELECT received_ms, status = 'errors' FROM calls WHERE ?1 IS NULL ORDER BY id DESC"
+    };
+    let mut statement = c.prepare_cached(sql)?;
+    let mut rows = statement.query([tag])?;
+    while let Some(row) = rows.next()? {
+        let ms: i64 = row.get(0)?;
+        if ms < start.saturating_sub(SLACK_MS) {
+            break;
+        }
+        if ms < start || ms >= end_ms {
+            continue;
+        }
+        let bucket = &mut counts[((ms - start) / width_ms) as usize % buckets.max(1)];
+        bucket.0 += 1;
+        if row.get::<_, bool>(1)? {
+            bucket.1 += 1;
+        }
+    }
+    Ok(counts)
+}
+
+/// The id of the newest call, 0 for none.
+pub(super) fn last_id(c: &Connection) -> rusqlite::Result<i64> {
+    c.prepare_cached("SELECT coalesce(max(id), 0) FROM calls")?.query_row([], |r| r.get(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn database() -> Connection {
+        let c = Connection::open_in_memory().unwrap();
+        c.execute_batch(include_str!("schema.sql")).unwrap();
+        let rows = [
+            (
+                1_000,
+                "",
+                "track",
+                Some("Order Completed"),
+                None,
+                "errors",
+                r#"[{"severity":"error","code":"CDP107","rule":"reserved-type","pointer":"/properties/revenue","message":"m"}]"#,
+            ),
+            (2_000, "a", "track", Some("Order Completed"), None, "valid", "[]"),
+            (
+                3_000,
+                "a",
+                "page",
+                None,
+                Some("Home"),
+                "warnings",
+                r#"[{"severity":"warning","code":"CDP110","rule":"numeric-identifier","pointer":"/userId","message":"m"}]"#,
+            ),
+            (9_000, "a", "identify", None, None, "valid", "[]"),
+        ];
+        for (ms, tag, kind, event, name, status, diagnostics) in rows {
+            c.execute(
+                "INSERT INTO calls (received_ms, received_at, tag, endpoint, type, event, name, status, errors, warnings, call, diagnostics, actions) \
+                 VALUES (?1, 't', ?2, '/v1/batch', ?3, ?4, ?5, ?6, ?7, ?8, '{}', ?9, '[]')",
+                rusqlite::params![ms, tag, kind, event, name, status, (status == "errors") as i64, (status == "warnings") as i64, diagnostics],
+            )
+            .unwrap();
+        }
+        c
+    }
+
+    #[test]
+    fn a_session_counts_calls_per_kind_and_rule_and_lists_tags() {
+        let c = database();
+        let all = session(&c, None).unwrap();
+        assert_eq!(all.events[0], EventCount { call_type: Some("track".into()), label: Some("Order Completed".into()), calls: 2, errors: 1, warnings: 0 });
+        assert!(all.events.iter().any(|e| e.label.as_deref() == Some("Home") && e.warnings == 1));
+        assert!(all.events.iter().any(|e| e.call_type.as_deref() == Some("identify") && e.label.is_none()));
+        assert_eq!(all.rules.iter().map(|r| (r.code.as_str(), r.calls)).collect::<Vec<_>>(), [("CDP107", 1), ("CDP110", 1)]);
+        assert_eq!(all.tags, [("a".to_string(), 3), (String::new(), 1)]);
+        let a = session(&c, Some("a")).unwrap();
+        assert_eq!(a.rules.len(), 1);
+        assert_eq!(a.tags, [("a".to_string(), 3)]);
+    }
+
+    #[test]
+    fn pages_run_newest_first_and_the_timeline_buckets_by_time() {
+        let c = database();
+        let (page, count) = summaries(&c, &Filter { before_id: Some(4), ..Filter::default() }, 2).unwrap();
+        assert_eq!((page.iter().map(|s| s.id).collect::<Vec<_>>(), count), (vec![3, 2], 3));
+        assert_eq!(page[0].problem.as_ref().unwrap()["code"], "CDP110");
+        assert_eq!(timeline(&c, None, 4_000, 1_000, 4).unwrap(), [(0, 0), (1, 1), (1, 0), (1, 0)]);
+        assert_eq!(timeline(&c, Some("a"), 4_000, 1_000, 4).unwrap(), [(0, 0), (0, 0), (1, 0), (1, 0)]);
+        assert!(detail(&c, 1, Some("a")).unwrap().is_none());
+        assert_eq!(detail(&c, 1, None).unwrap().unwrap().summary.fields.event.as_deref(), Some("Order Completed"));
+        assert_eq!(last_id(&c).unwrap(), 4);
+    }
+}
