@@ -109,7 +109,7 @@ async function loadSummary() {
   names.replaceChildren(...summary.events.filter((e) => e.name).map((e) => h('option', { value: e.name }, `${e.type} · ${plural(e.calls, 'call')}`)))
   const tags = $('f-tag')
   const chosen = state.filters.tag || ''
-  tags.replaceChildren(h('option', { value: '' }, 'Any'), h('option', { value: '(none)' }, '(untagged)'), ...summary.tags.filter((t) => t.tag).map((t) => h('option', { value: t.tag }, t.tag)))
+  tags.replaceChildren(h('option', { value: '' }, 'Any tag'), h('option', { value: '(none)' }, '(untagged)'), ...summary.tags.filter((t) => t.tag).map((t) => h('option', { value: t.tag }, t.tag)))
   if (chosen && ![...tags.options].some((o) => o.value === chosen)) tags.append(h('option', { value: chosen }, chosen))
   tags.value = chosen
   if (state.view === 'summary') {
@@ -240,13 +240,10 @@ function closeDetail() {
 
 /** Shows the calls `filters` select (from the summary's links). */
 function go(filters) {
-  state.filters = Object.fromEntries(Object.entries(filters).filter(([, v]) => v))
   state.view = 'calls'
   state.id = null
-  writeHash(state, true)
   applyView()
-  syncFields()
-  reload()
+  refilter(Object.fromEntries(Object.entries(filters).filter(([, v]) => v)), true)
 }
 
 function applyView() {
@@ -277,6 +274,7 @@ function syncFields() {
   $('f-type').value = f.type || ''
   $('f-event').value = f[eventKey()] || ''
   $('f-event-label').textContent = f.type === 'page' ? 'Page name' : f.type === 'screen' ? 'Screen name' : 'Event'
+  $('f-event').placeholder = f.type === 'page' ? 'Any page' : f.type === 'screen' ? 'Any screen' : 'Any event'
   $('f-tag').value = f.tag || ''
   $('f-q').value = f.q || ''
   $('clear').hidden = !any(f)
@@ -285,11 +283,16 @@ function syncFields() {
 function setFilter(changes) {
   const filters = { ...state.filters, ...changes }
   for (const key of Object.keys(filters)) if (!filters[key]) delete filters[key]
+  refilter(filters)
+}
+
+/** Shows the calls `filters` select, timing it (`inspector.lastFilter`). */
+function refilter(filters, push = false) {
   state.filters = filters
-  writeHash(state)
+  writeHash(state, push)
   syncFields()
   const started = performance.now()
-  reload().then(() => {
+  return reload().then(() => {
     inspector.lastFilter = { ms: performance.now() - started, count: list.total }
     document.body.dataset.filtered = String((Number(document.body.dataset.filtered) || 0) + 1)
   })
@@ -318,12 +321,7 @@ function wireFilters() {
   $('f-event').addEventListener('input', debounce((event) => setFilter({ [eventKey()]: event.target.value.trim() }), 300))
   $('f-tag').addEventListener('change', (event) => setFilter({ tag: event.target.value }))
   $('f-q').addEventListener('input', debounce((event) => setFilter({ q: event.target.value.trim() }), 300))
-  $('clear').addEventListener('click', () => {
-    state.filters = {}
-    writeHash(state)
-    syncFields()
-    reload()
-  })
+  $('clear').addEventListener('click', () => refilter({}))
 }
 
 // --- the keyboard --------------------------------------------------------------------------
