@@ -125,19 +125,27 @@ async function loadList() {
   if (state.id) list.mark(state.id)
 }
 
-/** Everything again: after a filter change, a reset, a resume, or a gap in the live feed. */
-async function reload({ listToo = true } = {}) {
+/**
+ * Reads again what is shown: the list (first: the database answers in order), and, unless
+ * only the list's filters changed, the counts and timeline, then the summary (not waited for).
+ * After a filter change, a reset, a resume, or a gap in the live feed.
+ */
+async function reload({ scope = true } = {}) {
   state.pending = 0
-  const jobs = [loadCounts(), loadTimeline(), loadSummary()]
-  if (listToo) jobs.push(loadList())
-  await Promise.all(jobs).catch(fail)
+  try {
+    await loadList()
+    if (scope) await Promise.all([loadCounts(), loadTimeline()])
+  } catch (error) {
+    fail(error)
+  }
   renderListHead()
+  if (scope) loadSummary().catch(fail)
 }
 
 let reloadTimer = null
-function reloadSoon(delay = 250) {
+function reloadSoon(delay = 250, scope = true) {
   clearTimeout(reloadTimer)
-  reloadTimer = setTimeout(() => reload(), delay)
+  reloadTimer = setTimeout(() => reload({ scope }), delay)
 }
 
 let summaryTimer = null
@@ -180,7 +188,7 @@ function onCalls(arrived) {
   }
   if (verdicts.includes(null)) {
     // Free text is searched by the server.
-    reloadSoon(400)
+    reloadSoon(400, false)
     return
   }
   if (!matching.length) return
@@ -201,7 +209,8 @@ function togglePause() {
   $('pause').setAttribute('aria-pressed', String(state.paused))
   $('pause').textContent = state.paused ? 'Resume' : 'Pause'
   setLive(state.paused ? 'paused' : 'live')
-  if (!state.paused && state.pending) reload()
+  // Counts and the timeline kept up while paused: only the list is behind.
+  if (!state.paused && state.pending) reload({ scope: false })
   renderListHead()
 }
 
@@ -288,11 +297,13 @@ function setFilter(changes) {
 
 /** Shows the calls `filters` select, timing it (`inspector.lastFilter`). */
 function refilter(filters, push = false) {
+  // Counts, timeline and summary follow the tag alone.
+  const scope = (filters.tag || '') !== (state.filters.tag || '')
   state.filters = filters
   writeHash(state, push)
   syncFields()
   const started = performance.now()
-  return reload().then(() => {
+  return reload({ scope }).then(() => {
     inspector.lastFilter = { ms: performance.now() - started, count: list.total }
     document.body.dataset.filtered = String((Number(document.body.dataset.filtered) || 0) + 1)
   })

@@ -248,8 +248,10 @@ async function ui() {
   await page.click('#clear').catch(() => {})
   await page.click('#reset')
   await page.click('#reset-confirm')
-  await page.waitForFunction(() => document.querySelectorAll('#list a.row').length === 0 && !document.querySelector('#empty').hidden, null, { timeout: 10000 })
-  check((await page.textContent('#n-all')) === '0', 'reset empties the list and the counts')
+  const emptied = await page
+    .waitForFunction(() => document.querySelectorAll('#list a.row').length === 0 && !document.querySelector('#empty').hidden && document.querySelector('#n-all').textContent === '0', null, { timeout: 10000 })
+    .then(() => true, () => false)
+  check(emptied, 'reset empties the list and the counts')
 
   // --- offline: nothing but the collector --------------------------------------------------------
   const foreign = page.requests.filter((u) => !u.startsWith(collector) && !u.startsWith('data:'))
