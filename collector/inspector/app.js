@@ -149,8 +149,9 @@ function reloadSoon(delay = 250, scope = true) {
 }
 
 let summaryTimer = null
+/** The summary view again, at most once a second while calls arrive, and only while it shows. */
 function summarySoon() {
-  if (summaryTimer) return
+  if (summaryTimer || state.view !== 'summary') return
   summaryTimer = setTimeout(() => {
     summaryTimer = null
     loadSummary().catch(fail)
@@ -434,6 +435,7 @@ function start() {
   applyView()
   syncFields()
   reload().then(() => {
+    inspector.readyMs = performance.now()
     document.body.dataset.ready = 'true'
     if (state.id) select(state.id)
   })

@@ -252,6 +252,21 @@ fn the_summary_sets_events_seen_against_the_plan_and_counts_rules() {
 }
 
 #[test]
+fn the_summary_forgets_calls_pruned_or_reset() {
+    let server = Server::with(Options { max_events: Some(2), ..Options::default() });
+    server.post("/v1/track", BROKEN);
+    server.post("/t/a/v1/track", r#"{"userId":"u1","event":"Second"}"#);
+    server.post("/v1/track", r#"{"userId":"u1","event":"Third"}"#);
+    let summary = server.json("/_cdpspec/summary");
+    let names: Vec<&str> = summary["events"].as_array().unwrap().iter().map(|e| e["name"].as_str().unwrap()).collect();
+    assert_eq!(names.len(), 2);
+    assert!(!names.contains(&"Order Completed"), "{summary}");
+    assert_eq!(summary["rules"], json!([]), "the pruned call's rule is counted out");
+    server.post("/_cdpspec/reset?tag=a", "");
+    assert_eq!(server.json("/_cdpspec/summary")["tags"], json!([{"tag": null, "calls": 1}]));
+}
+
+#[test]
 fn the_timeline_counts_calls_and_errors_of_the_last_minutes() {
     let server = Server::start();
     server.post("/v1/track", r#"{"userId":"u1","event":"Fine"}"#);

@@ -6,6 +6,7 @@
 mod filter;
 mod live;
 mod rows;
+mod tally;
 mod views;
 mod worker;
 
@@ -160,9 +161,12 @@ impl Store {
         self.read(move |c| views::detail(c, id, tag.as_deref())).await
     }
 
-    /// Calls per kind and per rule, and the tags, of every call or of `tag`'s.
+    /// Calls per kind and per rule, and the tags, of every call or of `tag`'s (kept as calls
+    /// come and go, so this costs no query).
     pub async fn session(&self, tag: Option<String>) -> Result<Session, StoreError> {
-        self.read(move |c| views::session(c, tag.as_deref())).await
+        let (done, result) = oneshot::channel();
+        self.jobs.send(Job::Session(tag, done)).await.map_err(|_| closed())?;
+        result.await.map_err(|_| closed())
     }
 
     /// Calls and calls with errors in each of `buckets` spans of `width_ms` ending at `end_ms`,

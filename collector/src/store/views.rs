@@ -1,6 +1,6 @@
-//! The queries behind the inspector: a page of call summaries, one call in full, the summary
-//! of a session (calls per event, diagnostics per rule, tags) and the timeline. Each reads
-//! only what it shows: a page is one index walk newest first, never the whole table.
+//! The queries behind the inspector: a page of call summaries, one call in full and the
+//! timeline; and what the summary of a session holds (`Session`, counted by `tally.rs`). Each
+//! reads only what it shows: a page is one index walk newest first, never the whole table.
 
 use rusqlite::types::Value as Sql;
 use rusqlite::{Connection, OptionalExtension, params_from_iter};
@@ -64,10 +64,6 @@ pub struct Session {
     pub tags: Vec<(String, u64)>,
 }
 
-/// Kinds of calls a session lists at most.
-const MAX_EVENTS: i64 = 2000;
-/// Tags a session lists at most.
-const MAX_TAGS: i64 = 200;
 /// How far out of order calls may be committed (a request's calls are stamped when it
 /// arrives and stored when it is checked): the timeline reads this much further back.
 const SLACK_MS: i64 = 60_000;
@@ -120,48 +116,6 @@ pub(super) fn detail(c: &Connection, id: i64, tag: Option<&str>) -> rusqlite::Re
         .optional()
 }
 
-/// Calls per kind and per rule, and the tags, of every call or of `tag`'s.
-pub(super) fn session(c: &Connection, tag: Option<&str>) -> rusqlite::Result<Session> {
-    let scope = if tag.is_some() { "tag = ?1" } else { "?1 IS NULL" };
-    let events = format!(
-        "SELECT type, CASE WHEN type = 'track' THEN event WHEN type IN ('page', 'screen') THEN name END AS label, \
-         count(*), sum(status = 'errors'), sum(status = 'warnings') FROM calls WHERE {scope} \
-         GROUP BY type, label ORDER BY count(*) DESC, type, label LIMIT {MAX_EVENTS}"
-    );
-    let events = c
-        .prepare_cached(&events)?
-        .query_map([tag], |r| {
-            Ok(EventCount {
-                call_type: r.get(0)?,
-                label: r.get(1)?,
-                calls: r.get::<_, i64>(2)? as u64,
-                errors: r.get::<_, i64>(3)? as u64,
-                warnings: r.get::<_, i64>(4)? as u64,
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let rules = format!(
-        "SELECT j.value ->> 'code', j.value ->> 'rule', j.value ->> 'severity', count(DISTINCT calls.id), count(*) \
-         FROM calls, json_each(calls.diagnostics) AS j WHERE calls.status IN ('errors', 'warnings') AND {scope} \
-         GROUP BY 1, 2, 3 ORDER BY 4 DESC, 1"
-    );
-    let rules = c
-        .prepare_cached(&rules)?
-        .query_map([tag], |r| {
-            Ok(RuleCount {
-                code: r.get::<_, Option<String>>(0)?.unwrap_or_default(),
-                rule: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
-                severity: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
-                calls: r.get::<_, i64>(3)? as u64,
-                diagnostics: r.get::<_, i64>(4)? as u64,
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let tags = format!("SELECT tag, count(*) FROM calls WHERE {scope} GROUP BY tag ORDER BY max(id) DESC LIMIT {MAX_TAGS}");
-    let tags = c.prepare_cached(&tags)?.query_map([tag], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))?.collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(Session { events, rules, tags })
-}
-
 /// Calls and calls with errors received in each of `buckets` spans of `width_ms` ending at
 /// `end_ms`, oldest first, of every call or of `tag`'s. Reads the newest calls only, back to
 /// the first span's start (and a minute's slack for calls committed out of order).
@@ -199,10 +153,10 @@ pub(super) fn last_id(c: &Connection) -> rusqlite::Result<i64> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    fn database() -> Connection {
+    pub(in crate::store) fn database() -> Connection {
         let c = Connection::open_in_memory().unwrap();
         c.execute_batch(include_str!("schema.sql")).unwrap();
         let rows = [
@@ -236,20 +190,6 @@ mod tests {
             .unwrap();
         }
         c
-    }
-
-    #[test]
-    fn a_session_counts_calls_per_kind_and_rule_and_lists_tags() {
-        let c = database();
-        let all = session(&c, None).unwrap();
-        assert_eq!(all.events[0], EventCount { call_type: Some("track".into()), label: Some("Order Completed".into()), calls: 2, errors: 1, warnings: 0 });
-        assert!(all.events.iter().any(|e| e.label.as_deref() == Some("Home") && e.warnings == 1));
-        assert!(all.events.iter().any(|e| e.call_type.as_deref() == Some("identify") && e.label.is_none()));
-        assert_eq!(all.rules.iter().map(|r| (r.code.as_str(), r.calls)).collect::<Vec<_>>(), [("CDP107", 1), ("CDP110", 1)]);
-        assert_eq!(all.tags, [("a".to_string(), 3), (String::new(), 1)]);
-        let a = session(&c, Some("a")).unwrap();
-        assert_eq!(a.rules.len(), 1);
-        assert_eq!(a.tags, [("a".to_string(), 3)]);
     }
 
     #[test]

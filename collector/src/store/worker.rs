@@ -7,6 +7,8 @@ use rusqlite::{Connection, params, params_from_iter};
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
 use super::live::{CallSummary, Live};
+use super::tally::{self, Counted, Tally};
+use super::views::Session;
 use super::{Counts, Filter, NewCall, NewRefusal, Order, StoreError, StoredCall, StoredRefusal};
 
 /// A write, answered once committed.
@@ -20,6 +22,8 @@ pub(super) enum Write {
 pub(super) enum Job {
     Write(Write, oneshot::Sender<Result<(), StoreError>>),
     Read(Box<dyn FnOnce(&Connection) + Send>),
+    /// The session's tally, of every call or of a tag's.
+    Session(Option<String>, oneshot::Sender<Session>),
     Close,
 }
 
@@ -34,13 +38,16 @@ pub(super) struct Worker {
     notify: watch::Sender<u64>,
     /// The live feed: a summary of each call stored, and resets.
     live: broadcast::Sender<Live>,
+    /// Calls per kind and rule, kept as calls come and go.
+    tally: Tally,
 }
 
 impl Worker {
     pub(super) fn new(connection: Connection, max_events: Option<u64>, notify: watch::Sender<u64>, live: broadcast::Sender<Live>) -> rusqlite::Result<Worker> {
         let stored = connection.query_row("SELECT count(*) FROM calls", [], |r| r.get::<_, i64>(0))? as u64;
-        let mut worker = Worker { connection, max_events, stored, notify, live };
+        let mut worker = Worker { connection, max_events, stored, notify, live, tally: Tally::default() };
         worker.prune()?;
+        worker.tally = Tally::of(&worker.connection)?;
         Ok(worker)
     }
 
@@ -51,6 +58,9 @@ impl Worker {
             match job {
                 Job::Close => return,
                 Job::Read(query) => query(&self.connection),
+                Job::Session(tag, done) => {
+                    let _ = done.send(self.tally.session(tag.as_deref()));
+                }
                 Job::Write(write, done) => {
                     let mut group = vec![(write, done)];
                     while group.len() < GROUP {
@@ -72,11 +82,41 @@ impl Worker {
                             write
                         })
                         .collect();
-                    self.notify.send_modify(|n| *n += 1);
                     if result.is_ok() {
+                        self.count(&writes, &ids);
                         self.announce(&writes, &ids);
+                        // Past `--max-events`, the oldest go (they were answered; an error
+                        // here leaves them for the next commit).
+                        let _ = self.prune();
+                    }
+                    self.notify.send_modify(|n| *n += 1);
+                }
+            }
+        }
+    }
+
+    /// Counts what was committed in the tally: `ids` are those of the calls of `writes`.
+    fn count(&mut self, writes: &[Write], ids: &[i64]) {
+        let mut ids = ids.iter();
+        for write in writes {
+            match write {
+                Write::Calls(calls) => {
+                    for (c, id) in calls.iter().zip(ids.by_ref()) {
+                        let f = &c.fields;
+                        let counted = Counted {
+                            id: *id,
+                            tag: &c.tag,
+                            call_type: f.call_type.as_deref(),
+                            event: f.event.as_deref(),
+                            name: f.name.as_deref(),
+                            status: c.status.as_str(),
+                            diagnostics: &c.diagnostics,
+                        };
+                        self.tally.add(&counted, 1);
                     }
                 }
+                Write::Reset(tag) => self.tally.reset(tag.as_deref()),
+                Write::Refusal(_) => {}
             }
         }
     }
@@ -165,7 +205,7 @@ impl Worker {
         if reset {
             self.stored = self.connection.query_row("SELECT count(*) FROM calls", [], |r| r.get::<_, i64>(0))? as u64;
         }
-        self.prune()
+        Ok(())
     }
 
     /// Deletes the oldest calls past `max_events`.
@@ -175,8 +215,26 @@ impl Worker {
             return Ok(());
         }
         let excess = self.stored - max;
-        let deleted = self.connection.execute("DELETE FROM calls WHERE id IN (SELECT id FROM calls ORDER BY id LIMIT ?1)", [excess as i64])?;
-        self.stored -= deleted as u64;
+        let sql = format!("DELETE FROM calls WHERE id IN (SELECT id FROM calls ORDER BY id LIMIT ?1) RETURNING {}", tally::COLUMNS);
+        let mut statement = self.connection.prepare_cached(&sql)?;
+        let mut rows = statement.query([excess as i64])?;
+        let mut deleted = 0;
+        while let Some(row) = rows.next()? {
+            let (tag, kind, event, name, status, diagnostics): (String, Option<String>, Option<String>, Option<String>, String, String) =
+                (row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?, row.get(6)?);
+            let counted = Counted {
+                id: row.get(0)?,
+                tag: &tag,
+                call_type: kind.as_deref(),
+                event: event.as_deref(),
+                name: name.as_deref(),
+                status: &status,
+                diagnostics: &diagnostics,
+            };
+            self.tally.add(&counted, -1);
+            deleted += 1;
+        }
+        self.stored -= deleted.min(self.stored);
         Ok(())
     }
 }
