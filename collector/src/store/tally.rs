@@ -171,7 +171,7 @@ impl Tally {
             .collect();
         rules.sort_by(|a, b| b.calls.cmp(&a.calls).then_with(|| a.code.cmp(&b.code)).then_with(|| a.severity.cmp(&b.severity)));
         let mut tags: Vec<(&String, &(u64, i64))> = self.tags.iter().filter(|(t, _)| mine(t)).collect();
-        tags.sort_by(|a, b| b.1.1.cmp(&a.1.1));
+        tags.sort_by_key(|t| std::cmp::Reverse(t.1.1));
         let tags = tags.into_iter().take(MOST_TAGS).map(|(t, n)| (t.clone(), n.0)).collect();
         Session { events, rules, tags }
     }

@@ -18,6 +18,7 @@
 // Prints one JSON line (what was checked, and timings) and exits 0; on a failed check, prints
 // it and exits 1.
 import { createRequire } from 'node:module'
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -85,6 +86,7 @@ async function ready(page) {
 
 async function shot(page, name) {
   if (!shots) return
+  await page.waitForFunction(() => !document.querySelector('#toast').classList.contains('shown'))
   fs.mkdirSync(shots, { recursive: true })
   await page.screenshot({ path: path.join(shots, `${name}.png`) })
 }
@@ -107,15 +109,16 @@ async function ui() {
   })
   await send('track', { userId: 'u-8842', event: 'Order Completed', properties: { order_id: 'o-1009', revenue: '12.99', currency: 'USD' }, context })
   await send('track', { anonymousId: 'anon-5c1f', event: 'Checkout Started', properties: { cart_size: 2 }, context }, { tag: 'checkout' })
-  const sent = 8
+  await send('group', { userId: 'u-8842', traits: { name: 'Initech' }, context })
+  let sent = 9
 
-  const page = await open(`${collector}/`)
+  const page = await open(`${collector}/`, { permissions: ['clipboard-read', 'clipboard-write'] })
   check(page.response.status() === 200, 'the page is served at /')
   await ready(page)
   await page.waitForFunction((n) => document.querySelectorAll('#list a.row').length === n, sent)
   const labels = await rowLabels(page)
   check(labels.length === sent, 'every call is a row', JSON.stringify(labels))
-  check(labels[0] === 'Checkout Started' && labels[sent - 1] === '', 'newest first', JSON.stringify(labels))
+  check(labels[1] === 'Checkout Started' && labels[sent - 1] === '', 'newest first', JSON.stringify(labels))
   const status = async (label) => (await rowOf(page, label).first().getAttribute('class')).match(/status-(\w+)/)[1]
   check((await status('Order Completed')) === 'errors', 'a call with errors is marked errors')
   check((await status('Video Played')) === 'errors', 'an unplanned event is marked errors')
@@ -125,7 +128,7 @@ async function ui() {
   const problem = await rowOf(page, 'Order Completed').locator('.problem').textContent()
   check(problem.includes('CDP107'), "a row shows its first problem's code", problem)
   check((await rowOf(page, 'Checkout Started').locator('.chip.tag').textContent()) === 'checkout', 'a row shows its tag')
-  check((await page.textContent('#n-errors')) === '4' && (await page.textContent('#n-all')) === String(sent), 'counts per status', await page.textContent('#status-filter'))
+  check((await page.textContent('#n-errors')) === '5' && (await page.textContent('#n-all')) === String(sent), 'counts per status', await page.textContent('#status-filter'))
 
   // --- the detail: each violation under the line of its field -----------------------------
   await rowOf(page, 'Order Completed').click()
@@ -145,6 +148,25 @@ async function ui() {
   check(doc.includes('reserved-type') && doc.includes('Passes'), 'the rule code opens its documentation', doc.slice(0, 200))
   await page.keyboard.press('Escape')
   await page.waitForSelector('#rule-dialog', { state: 'hidden' })
+
+  // Copy curl gives a command that sends the call again: run it, and it arrives.
+  await page.click('.detail-tools button:has-text("Copy curl")')
+  const command = await page.evaluate(() => navigator.clipboard.readText())
+  check(command.startsWith(`curl -sS -X POST '${collector}/v1/track'`) && command.includes('-u \'web-key:\'') && !command.includes('receivedAt'), 'Copy curl gives a command for this collector', command)
+  const rowsBefore = await page.locator('#list a.row').count()
+  execFileSync('sh', ['-c', command])
+  sent++
+  await page.waitForFunction((n) => document.querySelectorAll('#list a.row').length === n + 1, rowsBefore, { timeout: 10000 })
+  check((await rowLabels(page))[0] === 'Order Completed' && (await page.locator('#list a.row').first().getAttribute('class')).includes('status-errors'), 'the curl command replays the call')
+  await page.click('.detail-tools button:has-text("Copy JSON")')
+  const copied = JSON.parse(await page.evaluate(() => navigator.clipboard.readText()))
+  check(copied.properties.revenue === '12.99' && copied.event === 'Order Completed', 'Copy JSON gives the call')
+
+  // An action whose mapping fails names the fields that did not resolve.
+  await rowOf(page, '').filter({ has: page.locator('.type-group') }).click()
+  await page.waitForSelector('.detail .action.failed')
+  const failedAction = await page.textContent('.detail .action.failed')
+  check(failedAction.includes('Create or Update Object') && failedAction.includes('Mapping failed') && failedAction.includes('id'), 'a failed mapping names the fields that did not resolve', failedAction)
 
   // A field the plan requires and the call lacks is shown at the object that lacks it.
   await rowOf(page, 'Course Enrolled').nth(0).click()
@@ -171,13 +193,13 @@ async function ui() {
   }
   await filtered(() => page.click('#status-filter button[data-status="errors"]'))
   const errorRows = await page.$$eval('#list a.row', (els) => els.map((e) => e.className))
-  check(errorRows.length === 4 && errorRows.every((c) => c.includes('status-errors')), 'the status filter narrows the list', JSON.stringify(errorRows))
+  check(errorRows.length === 6 && errorRows.every((c) => c.includes('status-errors')), 'the status filter narrows the list', JSON.stringify(errorRows))
   await filtered(() => page.fill('#f-q', 'v-77'))
   check(JSON.stringify(await rowLabels(page)) === '["Video Played"]', 'free text narrows the list to the call holding it', JSON.stringify(await rowLabels(page)))
   check(page.url().includes('q=v-77') && page.url().includes('status=errors'), 'the filters are in the address')
   await filtered(() => page.click('#clear'))
   await filtered(() => page.selectOption('#f-type', 'identify'))
-  check((await page.locator('#list a.row').count()) === 2, 'the type filter narrows the list')
+  check((await page.locator('#list a.row').count()) === 2, 'the type filter narrows the list', String(await page.locator('#list a.row').count()))
   await filtered(() => page.selectOption('#f-type', ''))
 
   // --- live arrival, without a reload ------------------------------------------------------
@@ -236,7 +258,7 @@ async function ui() {
   const width = await phone.evaluate(() => document.documentElement.scrollWidth)
   const wide = await phone.evaluate(() => [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > 391).slice(0, 5).map((e) => `${e.tagName}.${e.className}#${e.id}`))
   check(width <= 390, 'nothing overflows a phone screen', `${width}: ${wide}`)
-  await rowOf(phone, 'Order Completed').tap()
+  await rowOf(phone, 'Order Completed').first().tap()
   await phone.waitForSelector('body.detail-open .detail .code')
   check(await phone.locator('.detail .back').isVisible(), 'on a phone the call opens full screen with a way back')
   await shot(phone, 'inspector-phone-detail')
