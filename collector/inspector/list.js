@@ -27,7 +27,7 @@ export function row(summary, href) {
   const statusTitle = summary.status === 'valid' ? 'Valid' : `${STATUS_TEXT[summary.status]}: ${summary.errors} errors, ${summary.warnings} warnings`
   return h(
     'a',
-    { class: `row status-${summary.status}`, href, role: 'option', 'aria-selected': 'false', dataset: { id: summary.id }, id: `call-${summary.id}` },
+    { class: `row status-${summary.status}`, href, role: 'option', 'aria-selected': 'false', tabindex: '-1', dataset: { id: summary.id }, id: `call-${summary.id}` },
     h('span', { class: `status status-${summary.status}`, title: statusTitle }, h('span', { class: 'status-icon', 'aria-hidden': 'true' }), STATUS_TEXT[summary.status] || summary.status, problems > 1 ? h('span', { class: 'status-count' }, problems) : null),
     h('span', { class: `type type-${summary.type || 'none'}` }, summary.type || 'no type'),
     h('span', { class: `label${label === null || label === undefined ? ' none' : ''}` }, label ?? (summary.type === 'track' ? 'no event' : '')),
@@ -101,6 +101,7 @@ export class CallList {
     this.element.append(this.footer, this.sentinel)
     this.renderFooter()
     if (this.selected) this.mark(this.selected)
+    this.tabStop()
     this.onLoaded({ count: page.count, shown: this.rows.size, ms: performance.now() - started })
   }
 
@@ -159,16 +160,26 @@ export class CallList {
       if (this.oldest === null) this.oldest = summary.id
     }
     // Past the bound, the oldest rows go; paging on starts after the new oldest.
-    while (this.rows.size > MAX_ROWS) {
-      const [id] = [...this.rows.keys()].sort((a, b) => a - b)
-      this.rows.get(id).remove()
-      this.rows.delete(id)
+    if (this.rows.size > MAX_ROWS) {
+      const ids = [...this.rows.keys()].sort((a, b) => a - b)
+      for (const id of ids.slice(0, this.rows.size - MAX_ROWS)) {
+        this.rows.get(id).remove()
+        this.rows.delete(id)
+      }
       this.exhausted = false
       this.oldest = Math.min(...this.rows.keys())
     }
+    this.tabStop()
     if (keepPlace) scroller.scrollTop += scroller.scrollHeight - before
     if (this.rows.size && !this.footer.parentNode) this.element.append(this.footer, this.sentinel)
     this.renderFooter()
+  }
+
+  /** One row takes Tab (the selected one, else the first); arrows and j/k move between them. */
+  tabStop() {
+    const stop = (this.selected && this.rows.get(this.selected)) || this.element.querySelector('a.row')
+    for (const element of this.element.querySelectorAll('a.row[tabindex="0"]')) if (element !== stop) element.setAttribute('tabindex', '-1')
+    stop?.setAttribute('tabindex', '0')
   }
 
   /** Marks `id` as the selected row and brings it into view. */
@@ -176,6 +187,7 @@ export class CallList {
     const old = this.selected && this.rows.get(this.selected)
     if (old) old.setAttribute('aria-selected', 'false')
     this.selected = id
+    this.tabStop()
     const element = this.rows.get(id)
     if (!element) return
     element.setAttribute('aria-selected', 'true')

@@ -183,6 +183,13 @@ async function ui() {
   check((await page.locator('#list a.row[aria-selected="true"]').count()) === 1, 'j moves the selection and opens the call')
   await page.keyboard.press('/')
   check(await page.evaluate(() => document.activeElement.id === 'f-q'), '/ focuses the search')
+  await page.keyboard.press('Tab')
+  check(await page.evaluate(() => document.activeElement.matches('a.row[aria-selected="true"]')), 'Tab goes from the search to the selected call, one stop for the list')
+  await page.keyboard.press('ArrowDown')
+  await page.keyboard.press('Enter')
+  await page.waitForFunction(() => document.activeElement.matches('a.row[aria-selected="true"]') && document.querySelector('#detail').dataset.id === document.activeElement.dataset.id)
+  check(true, 'arrows and Enter open the next call')
+  await page.keyboard.press('/')
   await page.keyboard.press('Escape')
 
   // --- filters -----------------------------------------------------------------------------
