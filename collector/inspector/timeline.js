@@ -74,6 +74,10 @@ export class Timeline {
     const title = svg('title', {})
     title.textContent = `${count(total)} calls and ${count(errors)} with errors in the last ${minutes} minutes`
     chart.append(title)
+    // A baseline, and a faint line every 5 minutes (every fifth of the span when it is not minutes).
+    chart.append(svg('rect', { x: 0, y: 39.5, width: n * 10, height: 0.5, class: 'axis' }))
+    const step = minutes % 5 === 0 && minutes > 5 ? (n * 5) / minutes : n / 5
+    for (let at = n - step; at > 0.5; at -= step) chart.append(svg('rect', { x: at * 10, y: 0, width: 0.6, height: 40, class: 'grid' }))
     for (let i = 0; i < n; i++) {
       const calls = d.calls[i]
       if (!calls) continue

@@ -303,12 +303,13 @@ fn the_rules_are_documented_by_the_collector() {
 #[test]
 fn the_page_is_served_with_its_files_and_no_ui_serves_the_api_alone() {
     let server = Server::start();
-    for path in ["/", "/t/checkout/"] {
+    for (path, prefix) in [("/", ""), ("/t/checkout/", "/t/checkout"), ("/t/checkout", "/t/checkout")] {
         let page = server.get(path);
         assert_eq!(page.status, 200, "{path}");
         assert_eq!(page.header("content-type"), Some("text/html; charset=utf-8"));
         assert!(page.header("content-security-policy").unwrap().contains("default-src 'none'"));
-        assert!(page.text().contains(r#"<script type="module" src="inspector/app.js">"#));
+        assert!(page.text().contains(&format!(r#"<script type="module" src="{prefix}/inspector/app.js">"#)), "{path}");
+        assert!(!page.text().contains(r#""inspector/"#), "{path}: every file is named from the root");
     }
     for (file, media) in [("app.js", "text/javascript"), ("style.css", "text/css"), ("icon.svg", "image/svg+xml")] {
         let asset = server.get(&format!("/inspector/{file}"));

@@ -4,11 +4,13 @@
 //! the binary, so it works offline; a content security policy keeps it to this origin.
 //! `--no-ui` leaves these routes out.
 
-use axum::Router;
 use axum::extract::Path;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::{Extension, Router};
+
+use super::Tag;
 
 /// Every file the page loads, by name under `/inspector/`, with its media type.
 const ASSETS: &[(&str, &str, &str)] = &[
@@ -34,8 +36,8 @@ pub(crate) fn routes<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Rou
     router.route("/", get(index)).route("/inspector/{file}", get(asset))
 }
 
-fn with_headers(body: &'static str, media_type: &'static str) -> Response {
-    let mut response = (StatusCode::OK, body).into_response();
+fn with_headers(body: impl Into<axum::body::Body>, media_type: &'static str) -> Response {
+    let mut response = (StatusCode::OK, body.into()).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(media_type));
     // Revalidated on each load: a new binary's page is never mixed with an old one's files.
@@ -45,15 +47,18 @@ fn with_headers(body: &'static str, media_type: &'static str) -> Response {
     response
 }
 
-/// `GET /`: the page.
-async fn index() -> Response {
-    with_headers(include_str!("../../inspector/index.html"), "text/html; charset=utf-8")
+/// `GET /` (and `/t/{tag}`, `/t/{tag}/`): the page, its files named from the root (under the
+/// tag's prefix), so that it loads whether or not its address ends in a slash.
+async fn index(Extension(Tag(tag)): Extension<Tag>) -> Response {
+    let prefix = tag.map(|t| format!("/t/{t}")).unwrap_or_default();
+    let page = include_str!("../../inspector/index.html").replace("\"inspector/", &format!("\"{prefix}/inspector/"));
+    with_headers(page, "text/html; charset=utf-8")
 }
 
 /// `GET /inspector/{file}`.
 async fn asset(Path(file): Path<String>) -> Response {
     match ASSETS.iter().find(|(name, _, _)| *name == file) {
-        Some((_, media_type, body)) => with_headers(body, media_type),
+        Some((_, media_type, body)) => with_headers(*body, media_type),
         None => super::reply::error(StatusCode::NOT_FOUND, "no-such-endpoint", &format!("the inspector has no file `{file}`"), None),
     }
 }

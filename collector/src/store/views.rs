@@ -121,6 +121,9 @@ pub(super) fn detail(c: &Connection, id: i64, tag: Option<&str>) -> rusqlite::Re
 /// the first span's start (and a minute's slack for calls committed out of order).
 pub(super) fn timeline(c: &Connection, tag: Option<&str>, end_ms: i64, width_ms: i64, buckets: usize) -> rusqlite::Result<Vec<(u64, u64)>> {
     let mut counts = vec![(0, 0); buckets];
+    if buckets == 0 {
+        return Ok(counts);
+    }
     let width_ms = width_ms.max(1);
     let start = end_ms.saturating_sub(width_ms.saturating_mul(buckets as i64));
     let sql = if tag.is_some() {
@@ -138,7 +141,7 @@ pub(super) fn timeline(c: &Connection, tag: Option<&str>, end_ms: i64, width_ms:
         if ms < start || ms >= end_ms {
             continue;
         }
-        let bucket = &mut counts[((ms - start) / width_ms) as usize % buckets.max(1)];
+        let bucket = &mut counts[((ms - start) / width_ms) as usize % buckets];
         bucket.0 += 1;
         if row.get::<_, bool>(1)? {
             bucket.1 += 1;

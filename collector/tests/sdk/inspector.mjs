@@ -241,7 +241,7 @@ async function ui() {
   check(page.url().includes('event=Video+Played') || page.url().includes('event=Video%20Played'), 'an event in the summary links to its calls', page.url())
 
   // --- a tag's own page ----------------------------------------------------------------------
-  const tagged = await open(`${collector}/t/checkout/`)
+  const tagged = await open(`${collector}/t/checkout`) // no slash: the files are named from the root
   await ready(tagged)
   check(JSON.stringify(await rowLabels(tagged)) === '["Checkout Started"]', "a tag's page shows only its calls", JSON.stringify(await rowLabels(tagged)))
   await send('track', { userId: 'u-1', event: 'Not For This Tag' }, { tag: 'other' })
