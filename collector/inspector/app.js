@@ -377,6 +377,7 @@ function wireKeys() {
 // --- start ---------------------------------------------------------------------------------
 
 function start() {
+  inspector.startedMs = performance.now()
   if (scopedTag) {
     $('scope').hidden = false
     $('scope').textContent = `tag ${scopedTag}`

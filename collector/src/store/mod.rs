@@ -164,15 +164,13 @@ impl Store {
     /// Calls per kind and per rule, and the tags, of every call or of `tag`'s (kept as calls
     /// come and go, so this costs no query).
     pub async fn session(&self, tag: Option<String>) -> Result<Session, StoreError> {
-        let (done, result) = oneshot::channel();
-        self.jobs.send(Job::Session(tag, done)).await.map_err(|_| closed())?;
-        result.await.map_err(|_| closed())
+        self.ask(move |t| t.session(tag.as_deref())).await
     }
 
     /// Calls and calls with errors in each of `buckets` spans of `width_ms` ending at `end_ms`,
-    /// oldest first.
+    /// oldest first, of the last day at most (kept as calls come and go, so this costs no query).
     pub async fn timeline(&self, tag: Option<String>, end_ms: i64, width_ms: i64, buckets: usize) -> Result<Vec<(u64, u64)>, StoreError> {
-        self.read(move |c| views::timeline(c, tag.as_deref(), end_ms, width_ms, buckets)).await
+        self.ask(move |t| t.timeline(tag.as_deref(), end_ms, width_ms, buckets)).await
     }
 
     /// The id of the newest call stored, 0 for none.
@@ -204,6 +202,15 @@ impl Store {
         let (done, result) = oneshot::channel();
         self.jobs.send(Job::Write(write, done)).await.map_err(|_| closed())?;
         result.await.map_err(|_| closed())?
+    }
+
+    async fn ask<T: Send + 'static>(&self, question: impl FnOnce(&tally::Tally) -> T + Send + 'static) -> Result<T, StoreError> {
+        let (done, result) = oneshot::channel();
+        let job = Job::Tally(Box::new(move |t| {
+            let _ = done.send(question(t));
+        }));
+        self.jobs.send(job).await.map_err(|_| closed())?;
+        result.await.map_err(|_| closed())
     }
 
     async fn read<T: Send + 'static>(&self, query: impl FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static) -> Result<T, StoreError> {

@@ -1,10 +1,11 @@
 //! The session's tally, kept by the database thread as calls are stored, deleted and pruned:
-//! calls per tag and kind (type and event or name) with their errors and warnings, and
-//! diagnostics per tag and rule. The inspector's summary reads it at once, where counting
-//! them again from the table would hold the database (and so every SDK's request) for a
-//! large part of a second at 100,000 calls.
+//! calls per tag and kind (type and event or name) with their errors and warnings,
+//! diagnostics per tag and rule, and calls and errors per tag and second of the last day. The
+//! inspector's summary and timeline read it at once, where counting them again from the table
+//! would hold the database (and so every SDK's request) for a large part of a second at
+//! 100,000 calls.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rusqlite::Connection;
 use serde_json::Value;
@@ -31,11 +32,17 @@ pub(super) struct Tally {
     rules: HashMap<(String, RuleKey), (u64, u64)>,
     /// Per tag: calls, and the newest call's id.
     tags: HashMap<String, (u64, i64)>,
+    /// Per tag and second (since the epoch) of the last day: calls, calls with errors.
+    seconds: HashMap<String, BTreeMap<i64, (u64, u64)>>,
 }
+
+/// How far back the timeline goes, in seconds.
+const DAY: i64 = 24 * 60 * 60;
 
 /// A stored call, as far as the tally is concerned.
 pub(super) struct Counted<'a> {
     pub(super) id: i64,
+    pub(super) received_ms: i64,
     pub(super) tag: &'a str,
     pub(super) call_type: Option<&'a str>,
     pub(super) event: Option<&'a str>,
@@ -55,12 +62,53 @@ impl Counted<'_> {
     }
 }
 
+/// A stored call as read back (`COLUMNS`), for the tally.
+pub(super) struct Stored {
+    id: i64,
+    received_ms: i64,
+    tag: String,
+    call_type: Option<String>,
+    event: Option<String>,
+    name: Option<String>,
+    status: String,
+    diagnostics: String,
+}
+
+impl Stored {
+    /// A row of `SELECT {COLUMNS}`.
+    pub(super) fn read(row: &rusqlite::Row<'_>) -> rusqlite::Result<Stored> {
+        Ok(Stored {
+            id: row.get(0)?,
+            tag: row.get(1)?,
+            call_type: row.get(2)?,
+            event: row.get(3)?,
+            name: row.get(4)?,
+            status: row.get(5)?,
+            diagnostics: row.get(6)?,
+            received_ms: row.get(7)?,
+        })
+    }
+
+    pub(super) fn counted(&self) -> Counted<'_> {
+        Counted {
+            id: self.id,
+            received_ms: self.received_ms,
+            tag: &self.tag,
+            call_type: self.call_type.as_deref(),
+            event: self.event.as_deref(),
+            name: self.name.as_deref(),
+            status: &self.status,
+            diagnostics: &self.diagnostics,
+        }
+    }
+}
+
 /// Most kinds and tags a summary lists.
 const MOST_KINDS: usize = 2000;
 const MOST_TAGS: usize = 200;
 
 /// Columns `Counted` is read from.
-pub(super) const COLUMNS: &str = "id, tag, type, event, name, status, CASE WHEN status = 'valid' THEN '[]' ELSE diagnostics END";
+pub(super) const COLUMNS: &str = "id, tag, type, event, name, status, CASE WHEN status = 'valid' THEN '[]' ELSE diagnostics END, received_ms";
 
 impl Tally {
     /// The tally of every call stored.
@@ -69,20 +117,7 @@ impl Tally {
         let mut statement = c.prepare(&format!("SELECT {COLUMNS} FROM calls"))?;
         let mut rows = statement.query([])?;
         while let Some(row) = rows.next()? {
-            let (tag, kind, event, name, status, diagnostics): (String, Option<String>, Option<String>, Option<String>, String, String) =
-                (row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?, row.get(6)?);
-            tally.add(
-                &Counted {
-                    id: row.get(0)?,
-                    tag: &tag,
-                    call_type: kind.as_deref(),
-                    event: event.as_deref(),
-                    name: name.as_deref(),
-                    status: &status,
-                    diagnostics: &diagnostics,
-                },
-                1,
-            );
+            tally.add(&Stored::read(row)?.counted(), 1);
         }
         Ok(tally)
     }
@@ -98,6 +133,21 @@ impl Tally {
         step(&mut tag.0, 1);
         if sign > 0 {
             tag.1 = tag.1.max(call.id);
+        }
+        let second = call.received_ms.div_euclid(1000);
+        let seconds = self.seconds.entry(call.tag.to_string()).or_default();
+        let at = seconds.entry(second).or_default();
+        step(&mut at.0, 1);
+        step(&mut at.1, u64::from(call.status == "errors"));
+        if at.0 == 0 {
+            seconds.remove(&second);
+        }
+        // Only the last day is kept.
+        while seconds.first_key_value().is_some_and(|(s, _)| *s < second - DAY) {
+            seconds.pop_first();
+        }
+        if seconds.is_empty() {
+            self.seconds.remove(call.tag);
         }
         if call.status == "valid" {
             return;
@@ -130,8 +180,34 @@ impl Tally {
                 self.kinds.retain(|k, _| k.0 != tag);
                 self.rules.retain(|k, _| k.0 != tag);
                 self.tags.remove(tag);
+                self.seconds.remove(tag);
             }
         }
+    }
+
+    /// Calls and calls with errors in each of `buckets` spans of `width_ms` ending at
+    /// `end_ms`, oldest first, of every call or of `tag`'s (of the last day: older seconds are
+    /// not kept). A span takes the seconds that begin in it.
+    pub(super) fn timeline(&self, tag: Option<&str>, end_ms: i64, width_ms: i64, buckets: usize) -> Vec<(u64, u64)> {
+        let mut counts = vec![(0, 0); buckets];
+        let width_ms = width_ms.max(1);
+        let start = end_ms.saturating_sub(width_ms.saturating_mul(buckets as i64));
+        let range = start.div_euclid(1000)..end_ms.div_euclid(1000).saturating_add(1);
+        for (t, seconds) in &self.seconds {
+            if tag.is_some_and(|tag| tag != t) {
+                continue;
+            }
+            for (second, (calls, errors)) in seconds.range(range.clone()) {
+                let ms = second.saturating_mul(1000);
+                if ms < start || ms >= end_ms {
+                    continue;
+                }
+                let bucket = &mut counts[((ms - start) / width_ms) as usize];
+                bucket.0 += calls;
+                bucket.1 += errors;
+            }
+        }
+        counts
     }
 
     /// The session of every call, or of `tag`'s: kinds and rules most calls first, tags most
@@ -185,6 +261,9 @@ mod tests {
     fn a_session_counts_calls_per_kind_and_rule_and_lists_tags() {
         let c = super::super::views::tests::database();
         let tally = Tally::of(&c).unwrap();
+        assert_eq!(tally.timeline(None, 4_000, 1_000, 4), [(0, 0), (1, 1), (1, 0), (1, 0)]);
+        assert_eq!(tally.timeline(Some("a"), 4_000, 1_000, 4), [(0, 0), (0, 0), (1, 0), (1, 0)]);
+        assert_eq!(tally.timeline(None, 4_000, 1_000, 0), []);
         let all = tally.session(None);
         assert_eq!(all.events[0], EventCount { call_type: Some("track".into()), label: Some("Order Completed".into()), calls: 2, errors: 1, warnings: 0 });
         assert!(all.events.iter().any(|e| e.label.as_deref() == Some("Home") && e.warnings == 1));
@@ -201,13 +280,16 @@ mod tests {
         let c = super::super::views::tests::database();
         let mut tally = Tally::of(&c).unwrap();
         let diagnostics = r#"[{"severity":"error","code":"CDP107","rule":"reserved-type","pointer":"/properties/revenue","message":"m"}]"#;
-        let order = Counted { id: 1, tag: "", call_type: Some("track"), event: Some("Order Completed"), name: None, status: "errors", diagnostics };
+        let order =
+            Counted { id: 1, received_ms: 1_000, tag: "", call_type: Some("track"), event: Some("Order Completed"), name: None, status: "errors", diagnostics };
         tally.add(&order, -1);
         let all = tally.session(None);
         assert_eq!((all.events[0].calls, all.events[0].errors), (1, 0));
         assert!(all.rules.iter().all(|r| r.code != "CDP107"), "{:?}", all.rules);
         assert_eq!(all.tags, [("a".to_string(), 3)]);
+        assert_eq!(tally.timeline(None, 4_000, 1_000, 4), [(0, 0), (0, 0), (1, 0), (1, 0)]);
         tally.reset(Some("a"));
         assert_eq!(tally.session(None), Session::default());
+        assert_eq!(tally.timeline(None, 4_000, 1_000, 4), [(0, 0); 4]);
     }
 }

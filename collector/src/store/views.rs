@@ -1,5 +1,5 @@
-//! The queries behind the inspector: a page of call summaries, one call in full and the
-//! timeline; and what the summary of a session holds (`Session`, counted by `tally.rs`). Each
+//! The queries behind the inspector: a page of call summaries and one call in full; and what
+//! the summary of a session holds (`Session`, counted by `tally.rs`). Each
 //! reads only what it shows: a page is one index walk newest first, never the whole table.
 
 use rusqlite::types::Value as Sql;
@@ -64,10 +64,6 @@ pub struct Session {
     pub tags: Vec<(String, u64)>,
 }
 
-/// How far out of order calls may be committed (a request's calls are stamped when it
-/// arrives and stored when it is checked): the timeline reads this much further back.
-const SLACK_MS: i64 = 60_000;
-
 const SUMMARY_COLUMNS: &str = "SELECT id, received_ms, received_at, tag, write_key, endpoint, type, event, name, user_id, anonymous_id, message_id, \
      status, errors, warnings, CASE WHEN status = 'valid' THEN NULL ELSE diagnostics END";
 
@@ -116,40 +112,6 @@ pub(super) fn detail(c: &Connection, id: i64, tag: Option<&str>) -> rusqlite::Re
         .optional()
 }
 
-/// Calls and calls with errors received in each of `buckets` spans of `width_ms` ending at
-/// `end_ms`, oldest first, of every call or of `tag`'s. Reads the newest calls only, back to
-/// the first span's start (and a minute's slack for calls committed out of order).
-pub(super) fn timeline(c: &Connection, tag: Option<&str>, end_ms: i64, width_ms: i64, buckets: usize) -> rusqlite::Result<Vec<(u64, u64)>> {
-    let mut counts = vec![(0, 0); buckets];
-    if buckets == 0 {
-        return Ok(counts);
-    }
-    let width_ms = width_ms.max(1);
-    let start = end_ms.saturating_sub(width_ms.saturating_mul(buckets as i64));
-    let sql = if tag.is_some() {
-        "SELECT received_ms, status = 'errors' FROM calls WHERE tag = ?1 ORDER BY id DESC"
-    } else {
-        "SELECT received_ms, status = 'errors' FROM calls WHERE ?1 IS NULL ORDER BY id DESC"
-    };
-    let mut statement = c.prepare_cached(sql)?;
-    let mut rows = statement.query([tag])?;
-    while let Some(row) = rows.next()? {
-        let ms: i64 = row.get(0)?;
-        if ms < start.saturating_sub(SLACK_MS) {
-            break;
-        }
-        if ms < start || ms >= end_ms {
-            continue;
-        }
-        let bucket = &mut counts[((ms - start) / width_ms) as usize % buckets];
-        bucket.0 += 1;
-        if row.get::<_, bool>(1)? {
-            bucket.1 += 1;
-        }
-    }
-    Ok(counts)
-}
-
 /// The id of the newest call, 0 for none.
 pub(super) fn last_id(c: &Connection) -> rusqlite::Result<i64> {
     c.prepare_cached("SELECT coalesce(max(id), 0) FROM calls")?.query_row([], |r| r.get(0))
@@ -196,13 +158,11 @@ pub(super) mod tests {
     }
 
     #[test]
-    fn pages_run_newest_first_and_the_timeline_buckets_by_time() {
+    fn pages_run_newest_first_and_one_call_is_found_by_id_in_its_tag() {
         let c = database();
         let (page, count) = summaries(&c, &Filter { before_id: Some(4), ..Filter::default() }, 2).unwrap();
         assert_eq!((page.iter().map(|s| s.id).collect::<Vec<_>>(), count), (vec![3, 2], 3));
         assert_eq!(page[0].problem.as_ref().unwrap()["code"], "CDP110");
-        assert_eq!(timeline(&c, None, 4_000, 1_000, 4).unwrap(), [(0, 0), (1, 1), (1, 0), (1, 0)]);
-        assert_eq!(timeline(&c, Some("a"), 4_000, 1_000, 4).unwrap(), [(0, 0), (0, 0), (1, 0), (1, 0)]);
         assert!(detail(&c, 1, Some("a")).unwrap().is_none());
         assert_eq!(detail(&c, 1, None).unwrap().unwrap().summary.fields.event.as_deref(), Some("Order Completed"));
         assert_eq!(last_id(&c).unwrap(), 4);

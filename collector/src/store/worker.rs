@@ -8,7 +8,6 @@ use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
 use super::live::{CallSummary, Live};
 use super::tally::{self, Counted, Tally};
-use super::views::Session;
 use super::{Counts, Filter, NewCall, NewRefusal, Order, StoreError, StoredCall, StoredRefusal};
 
 /// A write, answered once committed.
@@ -22,8 +21,8 @@ pub(super) enum Write {
 pub(super) enum Job {
     Write(Write, oneshot::Sender<Result<(), StoreError>>),
     Read(Box<dyn FnOnce(&Connection) + Send>),
-    /// The session's tally, of every call or of a tag's.
-    Session(Option<String>, oneshot::Sender<Session>),
+    /// A question for the session's tally.
+    Tally(Box<dyn FnOnce(&Tally) + Send>),
     Close,
 }
 
@@ -58,9 +57,7 @@ impl Worker {
             match job {
                 Job::Close => return,
                 Job::Read(query) => query(&self.connection),
-                Job::Session(tag, done) => {
-                    let _ = done.send(self.tally.session(tag.as_deref()));
-                }
+                Job::Tally(question) => question(&self.tally),
                 Job::Write(write, done) => {
                     let mut group = vec![(write, done)];
                     while group.len() < GROUP {
@@ -105,6 +102,7 @@ impl Worker {
                         let f = &c.fields;
                         let counted = Counted {
                             id: *id,
+                            received_ms: c.received_ms,
                             tag: &c.tag,
                             call_type: f.call_type.as_deref(),
                             event: f.event.as_deref(),
@@ -220,18 +218,7 @@ impl Worker {
         let mut rows = statement.query([excess as i64])?;
         let mut deleted = 0;
         while let Some(row) = rows.next()? {
-            let (tag, kind, event, name, status, diagnostics): (String, Option<String>, Option<String>, Option<String>, String, String) =
-                (row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?, row.get(6)?);
-            let counted = Counted {
-                id: row.get(0)?,
-                tag: &tag,
-                call_type: kind.as_deref(),
-                event: event.as_deref(),
-                name: name.as_deref(),
-                status: &status,
-                diagnostics: &diagnostics,
-            };
-            self.tally.add(&counted, -1);
+            self.tally.add(&tally::Stored::read(row)?.counted(), -1);
             deleted += 1;
         }
         self.stored -= deleted.min(self.stored);

@@ -302,6 +302,11 @@ async function perf() {
   const firstPage = Date.now() - started
   const first = await page.evaluate(() => window.inspector.lastLoad)
   const readyMs = await page.evaluate(() => Math.round(window.inspector.readyMs))
+  const timing = await page.evaluate(() => ({
+    started: Math.round(window.inspector.startedMs),
+    resources: performance.getEntriesByType('resource').map((r) => `${r.name.replace(location.origin, '')} ${Math.round(r.startTime)}-${Math.round(r.responseEnd)}`),
+  }))
+  console.error(JSON.stringify(timing))
   const rows = await page.locator('#list a.row').count()
   check(rows === 100 && first.count >= 100000, 'the page shows one page of the 100,000 calls', `${rows} rows of ${first.count}`)
   const timed = async (action) => {
