@@ -142,7 +142,7 @@ impl Store {
 
     /// The counts, of every call or of `tag`'s.
     pub async fn counts(&self, tag: Option<String>) -> Result<Counts, StoreError> {
-        self.read(move |c| worker::counts(c, tag.as_deref())).await
+        self.ask(move |t, c| worker::counts(t, c, tag.as_deref())).await?.map_err(|e| StoreError(format!("query failed: {e}")))
     }
 
     /// The newest refusals, at most `limit`, of every tag or of `tag`.
@@ -164,13 +164,13 @@ impl Store {
     /// Calls per kind and per rule, and the tags, of every call or of `tag`'s (kept as calls
     /// come and go, so this costs no query).
     pub async fn session(&self, tag: Option<String>) -> Result<Session, StoreError> {
-        self.ask(move |t| t.session(tag.as_deref())).await
+        self.ask(move |t, _| t.session(tag.as_deref())).await
     }
 
     /// Calls and calls with errors in each of `buckets` spans of `width_ms` ending at `end_ms`,
     /// oldest first, of the last day at most (kept as calls come and go, so this costs no query).
     pub async fn timeline(&self, tag: Option<String>, end_ms: i64, width_ms: i64, buckets: usize) -> Result<Vec<(u64, u64)>, StoreError> {
-        self.ask(move |t| t.timeline(tag.as_deref(), end_ms, width_ms, buckets)).await
+        self.ask(move |t, _| t.timeline(tag.as_deref(), end_ms, width_ms, buckets)).await
     }
 
     /// The id of the newest call stored, 0 for none.
@@ -204,10 +204,10 @@ impl Store {
         result.await.map_err(|_| closed())?
     }
 
-    async fn ask<T: Send + 'static>(&self, question: impl FnOnce(&tally::Tally) -> T + Send + 'static) -> Result<T, StoreError> {
+    async fn ask<T: Send + 'static>(&self, question: impl FnOnce(&tally::Tally, &Connection) -> T + Send + 'static) -> Result<T, StoreError> {
         let (done, result) = oneshot::channel();
-        let job = Job::Tally(Box::new(move |t| {
-            let _ = done.send(question(t));
+        let job = Job::Tally(Box::new(move |t, c| {
+            let _ = done.send(question(t, c));
         }));
         self.jobs.send(job).await.map_err(|_| closed())?;
         result.await.map_err(|_| closed())

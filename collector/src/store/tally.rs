@@ -185,6 +185,20 @@ impl Tally {
         }
     }
 
+    /// Calls, calls with errors, and calls with warnings (and no errors), of every call or of
+    /// `tag`'s.
+    pub(super) fn counts(&self, tag: Option<&str>) -> (u64, u64, u64) {
+        let mut counts = (0, 0, 0);
+        for ((t, _, _), n) in &self.kinds {
+            if tag.is_none_or(|tag| tag == t) {
+                counts.0 += n.calls;
+                counts.1 += n.errors;
+                counts.2 += n.warnings;
+            }
+        }
+        counts
+    }
+
     /// Calls and calls with errors in each of `buckets` spans of `width_ms` ending at
     /// `end_ms`, oldest first, of every call or of `tag`'s (of the last day: older seconds are
     /// not kept). A span takes the seconds that begin in it.
@@ -264,6 +278,7 @@ mod tests {
         assert_eq!(tally.timeline(None, 4_000, 1_000, 4), [(0, 0), (1, 1), (1, 0), (1, 0)]);
         assert_eq!(tally.timeline(Some("a"), 4_000, 1_000, 4), [(0, 0), (0, 0), (1, 0), (1, 0)]);
         assert_eq!(tally.timeline(None, 4_000, 1_000, 0), []);
+        assert_eq!((tally.counts(None), tally.counts(Some("a")), tally.counts(Some("b"))), ((4, 1, 1), (3, 0, 1), (0, 0, 0)));
         let all = tally.session(None);
         assert_eq!(all.events[0], EventCount { call_type: Some("track".into()), label: Some("Order Completed".into()), calls: 2, errors: 1, warnings: 0 });
         assert!(all.events.iter().any(|e| e.label.as_deref() == Some("Home") && e.warnings == 1));

@@ -21,8 +21,8 @@ pub(super) enum Write {
 pub(super) enum Job {
     Write(Write, oneshot::Sender<Result<(), StoreError>>),
     Read(Box<dyn FnOnce(&Connection) + Send>),
-    /// A question for the session's tally.
-    Tally(Box<dyn FnOnce(&Tally) + Send>),
+    /// A question for the session's tally (and the database).
+    Tally(Box<dyn FnOnce(&Tally, &Connection) + Send>),
     Close,
 }
 
@@ -57,7 +57,7 @@ impl Worker {
             match job {
                 Job::Close => return,
                 Job::Read(query) => query(&self.connection),
-                Job::Tally(question) => question(&self.tally),
+                Job::Tally(question) => question(&self.tally, &self.connection),
                 Job::Write(write, done) => {
                     let mut group = vec![(write, done)];
                     while group.len() < GROUP {
@@ -253,28 +253,13 @@ pub(super) fn page(c: &Connection, filter: &Filter, after: i64, limit: u64) -> r
     statement.query_map(params_from_iter(values.iter()), stored)?.collect()
 }
 
-pub(super) fn counts(c: &Connection, tag: Option<&str>) -> rusqlite::Result<Counts> {
-    let mut counts = Counts::default();
-    let (calls, refusals) = match tag {
-        Some(_) => ("SELECT status, count(*) FROM calls WHERE tag = ?1 GROUP BY status", "SELECT count(*) FROM refusals WHERE tag = ?1"),
-        None => ("SELECT status, count(*) FROM calls WHERE ?1 IS NULL GROUP BY status", "SELECT count(*) FROM refusals WHERE ?1 IS NULL"),
-    };
-    let mut statement = c.prepare_cached(calls)?;
-    let mut rows = statement.query([tag])?;
-    while let Some(row) = rows.next()? {
-        let n = row.get::<_, i64>(1)? as u64;
-        match row.get::<_, String>(0)?.as_str() {
-            "valid" => counts.valid += n,
-            "warnings" => {
-                counts.valid += n;
-                counts.warnings += n;
-            }
-            _ => counts.errors += n,
-        }
-    }
-    counts.total = counts.valid + counts.errors;
-    counts.refused = c.prepare_cached(refusals)?.query_row([tag], |r| r.get::<_, i64>(0))? as u64;
-    Ok(counts)
+/// The counts of every call or of `tag`'s: the calls' from the tally, the refusals' from the
+/// table.
+pub(super) fn counts(tally: &Tally, c: &Connection, tag: Option<&str>) -> rusqlite::Result<Counts> {
+    let (total, errors, warnings) = tally.counts(tag);
+    let refusals = if tag.is_some() { "SELECT count(*) FROM refusals WHERE tag = ?1" } else { "SELECT count(*) FROM refusals WHERE ?1 IS NULL" };
+    let refused = c.prepare_cached(refusals)?.query_row([tag], |r| r.get::<_, i64>(0))? as u64;
+    Ok(Counts { total, valid: total - errors, warnings, errors, refused })
 }
 
 pub(super) fn refusals(c: &Connection, tag: Option<&str>, limit: u64) -> rusqlite::Result<Vec<StoredRefusal>> {
