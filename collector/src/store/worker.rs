@@ -17,12 +17,15 @@ pub(super) enum Write {
     Reset(Option<String>),
 }
 
+/// A question for the session's tally (and the database), answered on the thread.
+pub(super) type Question = Box<dyn FnOnce(&Tally, &Connection) + Send>;
+
 /// What the thread is asked to do.
 pub(super) enum Job {
     Write(Write, oneshot::Sender<Result<(), StoreError>>),
     Read(Box<dyn FnOnce(&Connection) + Send>),
     /// A question for the session's tally (and the database).
-    Tally(Box<dyn FnOnce(&Tally, &Connection) + Send>),
+    Tally(Question),
     Close,
 }
 
