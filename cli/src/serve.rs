@@ -49,6 +49,9 @@ pub struct Args {
     /// No line per call on stderr.
     #[arg(long, short)]
     quiet: bool,
+    /// Serve the API alone, without the inspector (the live web page at `/`).
+    #[arg(long = "no-ui")]
+    no_ui: bool,
     /// Set a rule's severity: RULE=error|warning|off (by code or name); repeatable.
     #[arg(long = "severity", value_name = "RULE=LEVEL", value_parser = Severities::parse_assignment)]
     severities: Vec<(cdpspec::Rule, cdpspec::rule::Level)>,
@@ -90,6 +93,7 @@ pub fn run(args: Args) -> ExitStatus {
         strict: args.strict,
         max_events: args.max_events,
         quiet: args.quiet,
+        ui: !args.no_ui,
         ..Options::default()
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().thread_name("cdpspec-serve").build() {
@@ -98,13 +102,18 @@ pub fn run(args: Args) -> ExitStatus {
     };
     runtime.block_on(async move {
         let db = options.db.clone();
+        let ui = options.ui;
         let collector = match Collector::bind(intake, options).await {
             Ok(collector) => collector,
             Err(e) => return fail(e),
         };
         let url = format!("http://{}", collector.address());
         eprintln!("cdpspec serve: listening on {url} (database {db}{described})");
-        eprintln!("cdpspec serve: point an SDK's host at {url}; calls are listed at {url}/_cdpspec/calls; Ctrl-C stops");
+        if ui {
+            eprintln!("cdpspec serve: point an SDK's host at {url}; watch calls arrive at {url}/ (the API: {url}/_cdpspec/calls); Ctrl-C stops");
+        } else {
+            eprintln!("cdpspec serve: point an SDK's host at {url}; calls are listed at {url}/_cdpspec/calls; Ctrl-C stops");
+        }
         collector.run(stopped()).await;
         eprintln!("cdpspec serve: stopped");
         ExitStatus::Success

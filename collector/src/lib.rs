@@ -19,9 +19,11 @@
 //! # }
 //! ```
 //!
-//! The layout: `http/` (routes: `ingest`, `settings`, `api`; `tag` and `cors` before them),
-//! `store/` (the database thread, `schema.sql`), `server.rs` (connections and their bounds),
-//! `log.rs` (a line per call). Reading bodies into calls is the library's
+//! The layout: `http/` (routes: `ingest`, `settings`, `api`, and the inspector's page
+//! `inspector`, views `views` and live feed `events`; `tag` and `cors` before them), `store/`
+//! (the database thread, `schema.sql`, the live feed), `server.rs` (connections and their
+//! bounds), `log.rs` (a line per call), and `inspector/` beside `src/` (the page's HTML, CSS
+//! and JavaScript, compiled in). Reading bodies into calls is the library's
 //! [`cdpspec::intake`]; nothing here checks a call itself.
 
 mod http;

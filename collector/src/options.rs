@@ -29,6 +29,8 @@ pub struct Options {
     /// Receive request bodies and answer 200 without checking or storing anything: the
     /// baseline the benchmark measures the collector against (HTTP alone).
     pub http_only: bool,
+    /// Serve the inspector, the live web page at `/` (`--no-ui` turns it off; the API stays).
+    pub ui: bool,
 }
 
 impl Default for Options {
@@ -43,6 +45,7 @@ impl Default for Options {
             quiet: false,
             bounds: Bounds::default(),
             http_only: false,
+            ui: true,
         }
     }
 }
@@ -69,6 +72,9 @@ pub struct Bounds {
     pub max_requests: usize,
     /// Longest `wait` a query may ask for.
     pub max_wait: Duration,
+    /// Calls the live feed holds for each page listening (`/_cdpspec/events`); a page further
+    /// behind is told it missed calls and reads them again.
+    pub live_backlog: usize,
 }
 
 impl Default for Bounds {
@@ -80,6 +86,7 @@ impl Default for Bounds {
             body_bytes: 32 * 1024 * 1024,
             max_requests: 64,
             max_wait: Duration::from_secs(300),
+            live_backlog: 4096,
         }
     }
 }

@@ -83,7 +83,7 @@ impl Collector {
     ///
     /// The database cannot be opened, or the address bound.
     pub async fn bind(intake: Intake, options: Options) -> Result<Collector, StartError> {
-        let store = Store::open(&options.db, options.max_events).map_err(StartError::Store)?;
+        let store = Store::open(&options.db, options.max_events, options.bounds.live_backlog).map_err(StartError::Store)?;
         let address = SocketAddr::new(options.host, options.port);
         let listener = listen(address).map_err(|source| StartError::Bind { address, source })?;
         let address = listener.local_addr().unwrap_or(address);
@@ -96,6 +96,7 @@ impl Collector {
             checking: Semaphore::new(bounds.max_requests),
             options,
             address,
+            stopping: tokio::sync::watch::Sender::new(false),
         };
         Ok(Collector { app: Arc::new(app), listener })
     }
@@ -105,8 +106,8 @@ impl Collector {
         self.app.address
     }
 
-    /// Serves until `stop` completes, then lets requests in flight finish (for up to 5 s)
-    /// and closes the database.
+    /// Serves until `stop` completes, then ends live feeds, lets requests in flight finish
+    /// (for up to 5 s) and closes the database.
     pub async fn run(self, stop: impl Future<Output = ()>) {
         let Collector { app, listener } = self;
         let bounds = app.options.bounds;
@@ -146,6 +147,8 @@ impl Collector {
             });
         }
         drop(listener);
+        // Live feeds never end by themselves: end them, so their connections can close.
+        app.stopping.send_replace(true);
         let _ = tokio::time::timeout(DRAIN, graceful.shutdown()).await;
         app.store.close().await;
     }

@@ -10,103 +10,17 @@
 //! Chromium) cannot be had, the test says so loudly and skips; in CI it fails instead.
 
 mod common;
-#[path = "../../tests/common/tools.rs"]
-mod tools;
 
-use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::OnceLock;
 
 use cdpspec::config::Settings;
 use cdpspec::engine::Engine;
 use cdpspec::intake::Intake;
 use cdpspec_collector::Options;
 use common::Server;
+use common::packages::{chromium, node_modules, python_packages, sdk_dir};
+use common::tools;
 use serde_json::Value;
-
-fn sdk_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sdk")
-}
-
-fn cache() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/sdk-cache")
-}
-
-/// Runs `command`, true when it succeeded; its output is shown when it did not.
-fn run_quietly(command: &mut Command) -> bool {
-    match command.output() {
-        Ok(out) if out.status.success() => true,
-        Ok(out) => {
-            eprintln!("{command:?} failed:\n{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-            false
-        }
-        Err(e) => {
-            eprintln!("{command:?} could not run: {e}");
-            false
-        }
-    }
-}
-
-/// Installs `files` from the SDK folder into `dir` with `install`, unless the same files were
-/// installed there already. Returns whether `dir` is ready.
-fn install(dir: &Path, files: &[&str], install: impl FnOnce(&Path) -> bool) -> bool {
-    let wanted: String = files.iter().map(|f| std::fs::read_to_string(sdk_dir().join(f)).unwrap()).collect();
-    let stamp = dir.join(".installed");
-    if std::fs::read_to_string(&stamp).is_ok_and(|s| s == wanted) {
-        return true;
-    }
-    let _ = std::fs::remove_dir_all(dir);
-    std::fs::create_dir_all(dir).unwrap();
-    for f in files {
-        std::fs::copy(sdk_dir().join(f), dir.join(f)).unwrap();
-    }
-    if install(dir) {
-        std::fs::write(stamp, wanted).unwrap();
-        true
-    } else {
-        false
-    }
-}
-
-/// The npm packages, installed with `npm ci` from the lock file.
-fn node_modules() -> Option<PathBuf> {
-    static READY: OnceLock<Option<PathBuf>> = OnceLock::new();
-    READY
-        .get_or_init(|| {
-            if tools::offline() {
-                return None;
-            }
-            let dir = cache().join("node");
-            let ok = install(&dir, &["package.json", "package-lock.json"], |dir| {
-                run_quietly(Command::new("npm").args(["ci", "--ignore-scripts", "--no-audit", "--no-fund", "--prefix"]).arg(dir))
-            });
-            ok.then_some(dir)
-        })
-        .clone()
-}
-
-/// The PyPI packages, installed with `pip install --target`.
-fn python_packages() -> Option<PathBuf> {
-    static READY: OnceLock<Option<PathBuf>> = OnceLock::new();
-    READY
-        .get_or_init(|| {
-            if tools::offline() {
-                return None;
-            }
-            let dir = cache().join("python");
-            let ok = install(&dir, &["requirements.txt"], |dir| {
-                run_quietly(
-                    Command::new("python3")
-                        .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--target"])
-                        .arg(dir)
-                        .arg("-r")
-                        .arg(dir.join("requirements.txt")),
-                )
-            });
-            ok.then_some(dir)
-        })
-        .clone()
-}
 
 /// A collector evaluating calls against Customer.io's actions too.
 fn collector() -> Server {
@@ -211,12 +125,6 @@ fn customerio_python_sdk_plain_and_gzip() {
 #[test]
 fn segment_python_sdk_plain_and_gzip() {
     python_run("segment");
-}
-
-/// Debian's Chromium, where it is.
-fn chromium() -> Option<PathBuf> {
-    let path = PathBuf::from(std::env::var_os("CHROMIUM").unwrap_or_else(|| "/usr/bin/chromium".into()));
-    path.exists().then_some(path)
 }
 
 fn browser_run(sdk: &str, delivery: &str) {

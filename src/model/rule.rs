@@ -290,6 +290,30 @@ pub fn docs_markdown() -> String {
     crate::rule_docs::markdown()
 }
 
+impl Rule {
+    /// Why the rule matters downstream: its section of `docs/rules.md`.
+    ///
+    /// ```
+    /// assert!(cdpspec::Rule::MissingIdentity.why().contains("anonymousId"));
+    /// ```
+    pub fn why(self) -> &'static str {
+        crate::rule_docs::doc(self).why
+    }
+
+    /// A record that breaks the rule and the same record fixed, as `docs/rules.md` shows them
+    /// (empty for rules whose examples are too large to show), and whether they need the
+    /// bundled example plan (`examples/plan/courses.yaml`).
+    ///
+    /// ```
+    /// let (failing, passing, plan) = cdpspec::Rule::UnknownType.examples();
+    /// assert!(failing.contains("identity") && passing.contains("identify") && !plan);
+    /// ```
+    pub fn examples(self) -> (&'static str, &'static str, bool) {
+        let doc = crate::rule_docs::doc(self);
+        (doc.failing, doc.passing, doc.needs_plan)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

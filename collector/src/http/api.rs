@@ -1,5 +1,5 @@
-//! The API for tests: `/_cdpspec/counts`, `/_cdpspec/calls` (filtered, and waiting for calls
-//! instead of polling), `/_cdpspec/calls.ndjson`, `/_cdpspec/refusals`, `/_cdpspec/reset` and
+//! The API for tests (and the inspector): `/_cdpspec/counts`, `/_cdpspec/calls` (filtered,
+//! paged, and waiting for calls instead of polling), `/_cdpspec/calls.ndjson`, `/_cdpspec/refusals`, `/_cdpspec/reset` and
 //! `/health`. Every one is scoped to a tag by `?tag=` or the `/t/{tag}/` prefix.
 
 use std::sync::Arc;
@@ -24,8 +24,26 @@ const MAX_LIMIT: u64 = 100_000;
 const PAGE: u64 = 2000;
 
 /// The parameters `/_cdpspec/calls` takes.
-const CALL_PARAMETERS: &[&str] =
-    &["type", "event", "name", "userId", "anonymousId", "messageId", "status", "since", "until", "tag", "limit", "order", "min", "wait"];
+const CALL_PARAMETERS: &[&str] = &[
+    "type",
+    "event",
+    "name",
+    "userId",
+    "anonymousId",
+    "messageId",
+    "status",
+    "since",
+    "until",
+    "q",
+    "before",
+    "after",
+    "tag",
+    "limit",
+    "order",
+    "min",
+    "wait",
+    "fields",
+];
 
 /// A query over calls, read from its parameters.
 struct CallQuery {
@@ -34,6 +52,8 @@ struct CallQuery {
     limit: Option<u64>,
     min: Option<u64>,
     wait: Option<Duration>,
+    /// `fields=summary`: what the inspector's list shows of each call, not the call.
+    summary: bool,
 }
 
 fn bad_request(message: &str) -> Response {
@@ -42,10 +62,11 @@ fn bad_request(message: &str) -> Response {
 
 /// Reads the parameters; a tag from the path wins over `?tag=`.
 fn call_query(app: &App, tag: Option<String>, params: &[(String, String)]) -> Result<CallQuery, Response> {
-    let mut query = CallQuery { filter: Filter { tag, ..Filter::default() }, order: None, limit: None, min: None, wait: None };
+    let mut query = CallQuery { filter: Filter { tag, ..Filter::default() }, order: None, limit: None, min: None, wait: None, summary: false };
     for (key, value) in params {
         let text = || Some(value.clone());
         let number = |what: &str| value.parse::<u64>().map_err(|_| bad_request(&format!("`{what}={value}`: expected a whole number")));
+        let id = |what: &str| number(what).map(|n| Some(n.min(i64::MAX as u64) as i64));
         let time = |what: &str| {
             cdpspec::intake::parse_millis(value).map(Some).ok_or_else(|| {
                 bad_request(&format!("`{what}={value}`: expected an RFC 3339 time (2026-12-06T09:30:00Z), a date or milliseconds since the epoch"))
@@ -67,6 +88,16 @@ fn call_query(app: &App, tag: Option<String>, params: &[(String, String)]) -> Re
             }
             "since" => f.since_ms = time("since")?,
             "until" => f.until_ms = time("until")?,
+            "q" => f.text = Some(value.clone()).filter(|q| !q.is_empty()),
+            "before" => f.before_id = id("before")?,
+            "after" => f.after_id = id("after")?,
+            "fields" => {
+                query.summary = match value.as_str() {
+                    "summary" => true,
+                    "all" => false,
+                    _ => return Err(bad_request(&format!("`fields={value}`: expected summary or all"))),
+                }
+            }
             "tag" => {
                 if f.tag.is_none() {
                     f.tag = text();
@@ -121,10 +152,18 @@ pub(crate) async fn calls(State(app): State<Arc<App>>, Extension(Tag(tag)): Exte
     let order = query.order.unwrap_or_default();
     let min = query.min.unwrap_or(u64::from(query.wait.is_some()));
     let deadline = query.wait.map(|w| tokio::time::Instant::now() + w);
+    if query.summary && order == Order::Oldest {
+        return bad_request("`fields=summary` lists calls newest first (page on with `before`): drop `order=oldest`");
+    }
     let mut commits = app.store.commits();
     loop {
         commits.borrow_and_update();
-        let (calls, count) = match app.store.calls(query.filter.clone(), order, limit).await {
+        let found = if query.summary {
+            app.store.summaries(query.filter.clone(), limit).await.map(|(list, count)| (list.iter().map(|s| s.to_json()).collect::<Vec<_>>(), count))
+        } else {
+            app.store.calls(query.filter.clone(), order, limit).await.map(|(list, count)| (list.iter().map(entry).collect(), count))
+        };
+        let (calls, count) = match found {
             Ok(found) => found,
             Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, "storage-failed", &e.to_string(), None),
         };
@@ -134,7 +173,7 @@ pub(crate) async fn calls(State(app): State<Arc<App>>, Extension(Tag(tag)): Exte
             _ => true,
         };
         if done {
-            let mut body = json!({"calls": calls.iter().map(entry).collect::<Vec<_>>(), "count": count});
+            let mut body = json!({"calls": calls, "count": count});
             if deadline.is_some() {
                 body["timedOut"] = Value::Bool(count < min);
             }
@@ -150,8 +189,8 @@ pub(crate) async fn ndjson(State(app): State<Arc<App>>, Extension(Tag(tag)): Ext
         Ok(q) => q,
         Err(response) => return response,
     };
-    if query.order == Some(Order::Newest) || query.min.is_some() || query.wait.is_some() {
-        return bad_request("calls.ndjson lists calls oldest first, without waiting: drop `order`, `min` and `wait`");
+    if query.order == Some(Order::Newest) || query.min.is_some() || query.wait.is_some() || query.summary {
+        return bad_request("calls.ndjson lists calls oldest first, without waiting, as received: drop `order`, `min`, `wait` and `fields`");
     }
     let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(2);
     let limit = query.limit.unwrap_or(u64::MAX);
@@ -238,7 +277,7 @@ pub(crate) async fn invalid_tag() -> Response {
 }
 
 /// The tag of a request that takes only `tag`: the path's, else `?tag=`.
-fn scope(tag: Option<String>, params: &[(String, String)]) -> Result<Option<String>, Response> {
+pub(crate) fn scope(tag: Option<String>, params: &[(String, String)]) -> Result<Option<String>, Response> {
     let mut tag = tag;
     for (key, value) in params {
         if key != "tag" {

@@ -1,15 +1,19 @@
 //! The collector's HTTP surface: what SDKs send to (`ingest`), the settings they fetch
-//! (`settings`), the API tests read (`api`), and what every request passes through first
-//! (`tag`, `cors`).
+//! (`settings`), the API tests read (`api`), the inspector's page (`inspector`), its views
+//! (`views`) and live feed (`events`), and what every request passes through first (`tag`,
+//! `cors`).
 
 mod api;
 mod auth;
 mod cors;
+mod events;
 mod ingest;
+mod inspector;
 mod reply;
 mod settings;
 mod stream;
 mod tag;
+mod views;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -40,11 +44,14 @@ pub(crate) struct App {
     pub(crate) checking: Semaphore,
     /// The address the collector listens on, for settings asked without a `Host`.
     pub(crate) address: SocketAddr,
+    /// Set when the collector stops: live feeds end.
+    pub(crate) stopping: tokio::sync::watch::Sender<bool>,
 }
 
 /// Every route. Run it behind [`untag`], which takes `/t/{tag}` prefixes off first.
 pub(crate) fn router(app: Arc<App>) -> Router {
-    Router::new()
+    let router = if app.options.ui { inspector::routes(Router::new()) } else { Router::new() };
+    router
         .route("/v1/{endpoint}", post(ingest::ingest))
         .route("/v1/projects/{write_key}/settings", get(settings::browser))
         .route("/{sdk}/v1/projects/{write_key}/settings", get(settings::browser_for))
@@ -52,6 +59,11 @@ pub(crate) fn router(app: Arc<App>) -> Router {
         .route("/_cdpspec/counts", get(api::counts))
         .route("/_cdpspec/calls", get(api::calls))
         .route("/_cdpspec/calls.ndjson", get(api::ndjson))
+        .route("/_cdpspec/calls/{id}", get(views::call))
+        .route("/_cdpspec/events", get(events::events))
+        .route("/_cdpspec/summary", get(views::summary))
+        .route("/_cdpspec/timeline", get(views::timeline))
+        .route("/_cdpspec/rules", get(views::rules))
         .route("/_cdpspec/refusals", get(api::refusals))
         .route("/_cdpspec/reset", post(api::reset))
         .route(tag::INVALID_TAG, axum::routing::any(api::invalid_tag))

@@ -35,6 +35,12 @@ pub struct Filter {
     pub since_ms: Option<i64>,
     /// Received at or before, ms since the epoch.
     pub until_ms: Option<i64>,
+    /// Holding this text anywhere in the call (keys or values; ASCII letters in any case).
+    pub text: Option<String>,
+    /// Stored before the call with this id (paging newest first).
+    pub before_id: Option<i64>,
+    /// Stored after the call with this id.
+    pub after_id: Option<i64>,
 }
 
 impl Filter {
@@ -66,8 +72,34 @@ impl Filter {
             sql.push_str(" AND received_ms <= ?");
             params.push(Value::Integer(ms));
         }
+        if let Some(text) = &self.text {
+            sql.push_str(" AND call LIKE ? ESCAPE '\\'");
+            params.push(Value::Text(like_pattern(text)));
+        }
+        if let Some(id) = self.before_id {
+            sql.push_str(" AND id < ?");
+            params.push(Value::Integer(id));
+        }
+        if let Some(id) = self.after_id {
+            sql.push_str(" AND id > ?");
+            params.push(Value::Integer(id));
+        }
         (sql, params)
     }
+}
+
+/// `%text%` for `LIKE`, with `%`, `_` and the escape character taken literally.
+fn like_pattern(text: &str) -> String {
+    let mut pattern = String::with_capacity(text.len() + 2);
+    pattern.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
 }
 
 #[cfg(test)]
@@ -81,5 +113,13 @@ mod tests {
         assert_eq!(sql, "WHERE 1 AND tag = ? AND status = ? AND received_ms >= ?");
         assert_eq!(params, [Value::Text("checkout".into()), Value::Text("errors".into()), Value::Integer(5)]);
         assert_eq!(Filter::default().to_sql(), ("WHERE 1".to_string(), Vec::new()));
+    }
+
+    #[test]
+    fn free_text_is_matched_literally_and_paging_bounds_the_ids() {
+        let filter = Filter { text: Some("50%_off\\".into()), before_id: Some(10), after_id: Some(2), ..Filter::default() };
+        let (sql, params) = filter.to_sql();
+        assert_eq!(sql, "WHERE 1 AND call LIKE ? ESCAPE '\\' AND id < ? AND id > ?");
+        assert_eq!(params, [Value::Text("%50\\%\\_off\\\\%".into()), Value::Integer(10), Value::Integer(2)]);
     }
 }

@@ -4,17 +4,22 @@
 //! The table layout is `schema.sql`.
 
 mod filter;
+mod live;
 mod rows;
+mod tally;
+mod views;
 mod worker;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rusqlite::Connection;
-use tokio::sync::{mpsc, oneshot, watch};
+use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
 pub use filter::{Filter, Order};
+pub use live::{CallSummary, Live};
 pub use rows::{CallFields, Counts, NewCall, NewRefusal, StoredCall, StoredRefusal};
+pub use views::{CallDetail, EventCount, RuleCount, Session};
 
 use worker::{Job, Write};
 
@@ -65,17 +70,18 @@ impl std::error::Error for StoreError {}
 pub struct Store {
     jobs: mpsc::Sender<Job>,
     commits: watch::Receiver<u64>,
+    live: broadcast::Sender<Live>,
     thread: Arc<std::sync::Mutex<Option<std::thread::JoinHandle<()>>>>,
 }
 
 impl Store {
     /// Opens (or creates) the database at `path`, keeping only the newest `max_events` calls
-    /// when given.
+    /// when given; the live feed holds up to `live_backlog` announcements for each listener.
     ///
     /// # Errors
     ///
     /// The folder cannot be created, the file is not a database, or the schema cannot be made.
-    pub fn open(path: &DbPath, max_events: Option<u64>) -> Result<Store, StoreError> {
+    pub fn open(path: &DbPath, max_events: Option<u64>, live_backlog: usize) -> Result<Store, StoreError> {
         let connection = match path {
             DbPath::Memory => Connection::open_in_memory(),
             DbPath::File(file) => {
@@ -99,12 +105,13 @@ impl Store {
         setup(&connection).map_err(|e| StoreError(format!("cannot use {path} as the collector's database: {e}")))?;
         let (jobs, receiver) = mpsc::channel(1024);
         let (notify, commits) = watch::channel(0);
-        let mut worker = worker::Worker::new(connection, max_events, notify).map_err(|e| StoreError(format!("cannot read {path}: {e}")))?;
+        let (live, _) = broadcast::channel(live_backlog.max(1));
+        let mut worker = worker::Worker::new(connection, max_events, notify, live.clone()).map_err(|e| StoreError(format!("cannot read {path}: {e}")))?;
         let thread = std::thread::Builder::new()
             .name("cdpspec-store".into())
             .spawn(move || worker.run(receiver))
             .map_err(|e| StoreError(format!("cannot start the database thread: {e}")))?;
-        Ok(Store { jobs, commits, thread: Arc::new(std::sync::Mutex::new(Some(thread))) })
+        Ok(Store { jobs, commits, live, thread: Arc::new(std::sync::Mutex::new(Some(thread))) })
     }
 
     /// Stores `calls`; returns once they are committed.
@@ -135,12 +142,45 @@ impl Store {
 
     /// The counts, of every call or of `tag`'s.
     pub async fn counts(&self, tag: Option<String>) -> Result<Counts, StoreError> {
-        self.read(move |c| worker::counts(c, tag.as_deref())).await
+        self.ask(move |t, c| worker::counts(t, c, tag.as_deref())).await?.map_err(|e| StoreError(format!("query failed: {e}")))
     }
 
     /// The newest refusals, at most `limit`, of every tag or of `tag`.
     pub async fn refusals(&self, tag: Option<String>, limit: u64) -> Result<Vec<StoredRefusal>, StoreError> {
         self.read(move |c| worker::refusals(c, tag.as_deref(), limit)).await
+    }
+
+    /// The newest `limit` calls matching `filter` as the inspector lists them (page on with
+    /// `filter.before_id`), and how many match in all.
+    pub async fn summaries(&self, filter: Filter, limit: u64) -> Result<(Vec<CallSummary>, u64), StoreError> {
+        self.read(move |c| views::summaries(c, &filter, limit)).await
+    }
+
+    /// The call stored with `id`, if it is there (and is `tag`'s, when given).
+    pub async fn detail(&self, id: i64, tag: Option<String>) -> Result<Option<CallDetail>, StoreError> {
+        self.read(move |c| views::detail(c, id, tag.as_deref())).await
+    }
+
+    /// Calls per kind and per rule, and the tags, of every call or of `tag`'s (kept as calls
+    /// come and go, so this costs no query).
+    pub async fn session(&self, tag: Option<String>) -> Result<Session, StoreError> {
+        self.ask(move |t, _| t.session(tag.as_deref())).await
+    }
+
+    /// Calls and calls with errors in each of `buckets` spans of `width_ms` ending at `end_ms`,
+    /// oldest first, of the last day at most (kept as calls come and go, so this costs no query).
+    pub async fn timeline(&self, tag: Option<String>, end_ms: i64, width_ms: i64, buckets: usize) -> Result<Vec<(u64, u64)>, StoreError> {
+        self.ask(move |t, _| t.timeline(tag.as_deref(), end_ms, width_ms, buckets)).await
+    }
+
+    /// The id of the newest call stored, 0 for none.
+    pub async fn last_id(&self) -> Result<i64, StoreError> {
+        self.read(views::last_id).await
+    }
+
+    /// The live feed, from now on: a summary of each call committed, and resets.
+    pub fn live(&self) -> broadcast::Receiver<Live> {
+        self.live.subscribe()
     }
 
     /// A receiver that changes after every commit: what waiting queries wait on.
@@ -162,6 +202,15 @@ impl Store {
         let (done, result) = oneshot::channel();
         self.jobs.send(Job::Write(write, done)).await.map_err(|_| closed())?;
         result.await.map_err(|_| closed())?
+    }
+
+    async fn ask<T: Send + 'static>(&self, question: impl FnOnce(&tally::Tally, &Connection) -> T + Send + 'static) -> Result<T, StoreError> {
+        let (done, result) = oneshot::channel();
+        let job = Job::Tally(Box::new(move |t, c| {
+            let _ = done.send(question(t, c));
+        }));
+        self.jobs.send(job).await.map_err(|_| closed())?;
+        result.await.map_err(|_| closed())
     }
 
     async fn read<T: Send + 'static>(&self, query: impl FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static) -> Result<T, StoreError> {

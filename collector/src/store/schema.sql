@@ -27,6 +27,10 @@ CREATE TABLE IF NOT EXISTS calls (
     actions      TEXT    NOT NULL      -- JSON array: destination actions triggered, and their outcome
 );
 CREATE INDEX IF NOT EXISTS calls_by_tag ON calls (tag, status);
+-- The inspector pages newest first along the primary key (`id < ?`), stopping at a page of
+-- matches; it needs no index per filter. Indexes on status, type and event made its filtered
+-- pages at 100,000 calls 2 ms instead of 8 to 25, and doubled the database thread's time per
+-- call stored (7 to 14 us): the SDKs' latency counts for more.
 
 -- Every request the collector refused (bad JSON, over a limit, a wrong write key, strict mode).
 CREATE TABLE IF NOT EXISTS refusals (

@@ -1,9 +1,13 @@
 //! The database thread: runs jobs in arrival order, committing the writes that are waiting
 //! together in one transaction, then tells waiting queries that calls arrived.
 
-use rusqlite::{Connection, params, params_from_iter};
-use tokio::sync::{mpsc, oneshot, watch};
+use std::sync::Arc;
 
+use rusqlite::{Connection, params, params_from_iter};
+use tokio::sync::{broadcast, mpsc, oneshot, watch};
+
+use super::live::{CallSummary, Live};
+use super::tally::{self, Counted, Tally};
 use super::{Counts, Filter, NewCall, NewRefusal, Order, StoreError, StoredCall, StoredRefusal};
 
 /// A write, answered once committed.
@@ -13,10 +17,15 @@ pub(super) enum Write {
     Reset(Option<String>),
 }
 
+/// A question for the session's tally (and the database), answered on the thread.
+pub(super) type Question = Box<dyn FnOnce(&Tally, &Connection) + Send>;
+
 /// What the thread is asked to do.
 pub(super) enum Job {
     Write(Write, oneshot::Sender<Result<(), StoreError>>),
     Read(Box<dyn FnOnce(&Connection) + Send>),
+    /// A question for the session's tally (and the database).
+    Tally(Question),
     Close,
 }
 
@@ -29,13 +38,18 @@ pub(super) struct Worker {
     /// Calls in the table, kept to prune without counting.
     stored: u64,
     notify: watch::Sender<u64>,
+    /// The live feed: a summary of each call stored, and resets.
+    live: broadcast::Sender<Live>,
+    /// Calls per kind and rule, kept as calls come and go.
+    tally: Tally,
 }
 
 impl Worker {
-    pub(super) fn new(connection: Connection, max_events: Option<u64>, notify: watch::Sender<u64>) -> rusqlite::Result<Worker> {
+    pub(super) fn new(connection: Connection, max_events: Option<u64>, notify: watch::Sender<u64>, live: broadcast::Sender<Live>) -> rusqlite::Result<Worker> {
         let stored = connection.query_row("SELECT count(*) FROM calls", [], |r| r.get::<_, i64>(0))? as u64;
-        let mut worker = Worker { connection, max_events, stored, notify };
+        let mut worker = Worker { connection, max_events, stored, notify, live, tally: Tally::default() };
         worker.prune()?;
+        worker.tally = Tally::of(&worker.connection)?;
         Ok(worker)
     }
 
@@ -46,6 +60,7 @@ impl Worker {
             match job {
                 Job::Close => return,
                 Job::Read(query) => query(&self.connection),
+                Job::Tally(question) => question(&self.tally, &self.connection),
                 Job::Write(write, done) => {
                     let mut group = vec![(write, done)];
                     while group.len() < GROUP {
@@ -58,9 +73,21 @@ impl Worker {
                             Err(_) => break,
                         }
                     }
-                    let result = self.commit(group.iter().map(|(w, _)| w)).map_err(|e| StoreError(format!("cannot store: {e}")));
-                    for (_, done) in group {
-                        let _ = done.send(result.clone());
+                    let mut ids = Vec::new();
+                    let result = self.commit(group.iter().map(|(w, _)| w), &mut ids).map_err(|e| StoreError(format!("cannot store: {e}")));
+                    let writes: Vec<Write> = group
+                        .into_iter()
+                        .map(|(write, done)| {
+                            let _ = done.send(result.clone());
+                            write
+                        })
+                        .collect();
+                    if result.is_ok() {
+                        self.count(&writes, &ids);
+                        self.announce(&writes, &ids);
+                        // Past `--max-events`, the oldest go (they were answered; an error
+                        // here leaves them for the next commit).
+                        let _ = self.prune();
                     }
                     self.notify.send_modify(|n| *n += 1);
                 }
@@ -68,7 +95,57 @@ impl Worker {
         }
     }
 
-    fn commit<'w>(&mut self, writes: impl Iterator<Item = &'w Write>) -> rusqlite::Result<()> {
+    /// Counts what was committed in the tally: `ids` are those of the calls of `writes`.
+    fn count(&mut self, writes: &[Write], ids: &[i64]) {
+        let mut ids = ids.iter();
+        for write in writes {
+            match write {
+                Write::Calls(calls) => {
+                    for (c, id) in calls.iter().zip(ids.by_ref()) {
+                        let f = &c.fields;
+                        let counted = Counted {
+                            id: *id,
+                            received_ms: c.received_ms,
+                            tag: &c.tag,
+                            call_type: f.call_type.as_deref(),
+                            event: f.event.as_deref(),
+                            name: f.name.as_deref(),
+                            status: c.status.as_str(),
+                            diagnostics: &c.diagnostics,
+                        };
+                        self.tally.add(&counted, 1);
+                    }
+                }
+                Write::Reset(tag) => self.tally.reset(tag.as_deref()),
+                Write::Refusal(_) => {}
+            }
+        }
+    }
+
+    /// Tells the live feed what was committed: `ids` are those of the calls of `writes`, in
+    /// order. Summaries are made only while someone listens.
+    fn announce(&self, writes: &[Write], ids: &[i64]) {
+        if self.live.receiver_count() == 0 {
+            return;
+        }
+        let mut ids = ids.iter();
+        for write in writes {
+            match write {
+                Write::Calls(calls) => {
+                    for (call, id) in calls.iter().zip(ids.by_ref()) {
+                        let _ = self.live.send(Live::Call(Arc::new(CallSummary::of(*id, call))));
+                    }
+                }
+                Write::Reset(tag) => {
+                    let _ = self.live.send(Live::Reset(tag.clone()));
+                }
+                Write::Refusal(_) => {}
+            }
+        }
+    }
+
+    /// Commits `writes` in one transaction, noting in `ids` the id of each call stored.
+    fn commit<'w>(&mut self, writes: impl Iterator<Item = &'w Write>, ids: &mut Vec<i64>) -> rusqlite::Result<()> {
         let tx = self.connection.transaction()?;
         let (mut added, mut reset) = (0, false);
         {
@@ -101,6 +178,7 @@ impl Worker {
                                 c.diagnostics,
                                 c.actions,
                             ])?;
+                            ids.push(tx.last_insert_rowid());
                             added += 1;
                         }
                     }
@@ -128,7 +206,7 @@ impl Worker {
         if reset {
             self.stored = self.connection.query_row("SELECT count(*) FROM calls", [], |r| r.get::<_, i64>(0))? as u64;
         }
-        self.prune()
+        Ok(())
     }
 
     /// Deletes the oldest calls past `max_events`.
@@ -138,8 +216,15 @@ impl Worker {
             return Ok(());
         }
         let excess = self.stored - max;
-        let deleted = self.connection.execute("DELETE FROM calls WHERE id IN (SELECT id FROM calls ORDER BY id LIMIT ?1)", [excess as i64])?;
-        self.stored -= deleted as u64;
+        let sql = format!("DELETE FROM calls WHERE id IN (SELECT id FROM calls ORDER BY id LIMIT ?1) RETURNING {}", tally::COLUMNS);
+        let mut statement = self.connection.prepare_cached(&sql)?;
+        let mut rows = statement.query([excess as i64])?;
+        let mut deleted = 0;
+        while let Some(row) = rows.next()? {
+            self.tally.add(&tally::Stored::read(row)?.counted(), -1);
+            deleted += 1;
+        }
+        self.stored -= deleted.min(self.stored);
         Ok(())
     }
 }
@@ -171,28 +256,13 @@ pub(super) fn page(c: &Connection, filter: &Filter, after: i64, limit: u64) -> r
     statement.query_map(params_from_iter(values.iter()), stored)?.collect()
 }
 
-pub(super) fn counts(c: &Connection, tag: Option<&str>) -> rusqlite::Result<Counts> {
-    let mut counts = Counts::default();
-    let (calls, refusals) = match tag {
-        Some(_) => ("SELECT status, count(*) FROM calls WHERE tag = ?1 GROUP BY status", "SELECT count(*) FROM refusals WHERE tag = ?1"),
-        None => ("SELECT status, count(*) FROM calls WHERE ?1 IS NULL GROUP BY status", "SELECT count(*) FROM refusals WHERE ?1 IS NULL"),
-    };
-    let mut statement = c.prepare_cached(calls)?;
-    let mut rows = statement.query([tag])?;
-    while let Some(row) = rows.next()? {
-        let n = row.get::<_, i64>(1)? as u64;
-        match row.get::<_, String>(0)?.as_str() {
-            "valid" => counts.valid += n,
-            "warnings" => {
-                counts.valid += n;
-                counts.warnings += n;
-            }
-            _ => counts.errors += n,
-        }
-    }
-    counts.total = counts.valid + counts.errors;
-    counts.refused = c.prepare_cached(refusals)?.query_row([tag], |r| r.get::<_, i64>(0))? as u64;
-    Ok(counts)
+/// The counts of every call or of `tag`'s: the calls' from the tally, the refusals' from the
+/// table.
+pub(super) fn counts(tally: &Tally, c: &Connection, tag: Option<&str>) -> rusqlite::Result<Counts> {
+    let (total, errors, warnings) = tally.counts(tag);
+    let refusals = if tag.is_some() { "SELECT count(*) FROM refusals WHERE tag = ?1" } else { "SELECT count(*) FROM refusals WHERE ?1 IS NULL" };
+    let refused = c.prepare_cached(refusals)?.query_row([tag], |r| r.get::<_, i64>(0))? as u64;
+    Ok(Counts { total, valid: total - errors, warnings, errors, refused })
 }
 
 pub(super) fn refusals(c: &Connection, tag: Option<&str>, limit: u64) -> rusqlite::Result<Vec<StoredRefusal>> {

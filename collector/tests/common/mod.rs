@@ -4,6 +4,10 @@
 
 #![allow(dead_code)] // Each test file uses its own part.
 
+pub mod packages;
+#[path = "../../../tests/common/tools.rs"]
+pub mod tools;
+
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
