@@ -10,6 +10,6 @@ mod model;
 pub mod pointer;
 pub mod segment;
 
-pub use file::{Error, Format, load, parse, write};
+pub use file::{Error, Format, SCHEMA_URL, YAML_MODELINE, load, parse, write};
 pub use model::{Event, EventVersion, NamedRule, Plan, Rule, Section};
 pub use pointer::{Pointer, PointerError};

@@ -1,4 +1,6 @@
-//! `cdpspec plan import|check|diff`.
+//! `cdpspec plan import|infer|check|diff`.
+
+mod infer;
 
 use std::path::{Path, PathBuf};
 
@@ -20,6 +22,11 @@ pub enum Command {
         #[arg(long, short)]
         out: Option<PathBuf>,
     },
+    /// Infer a draft plan from captured traffic (the inputs `validate` reads): every event with
+    /// its properties, types, required properties, enums and formats, identify and group
+    /// traits, pages and screens. Conflicting types and near-duplicate names are listed on
+    /// stderr for a person to decide, never merged.
+    Infer(infer::Args),
     /// Lint a plan: invalid schemas, duplicate events, inconsistent naming, required traits.
     /// Exit code 1 when it finds an error.
     Check {
@@ -54,6 +61,7 @@ pub enum OutputFormat {
 pub fn run(command: Command) -> ExitStatus {
     match command {
         Command::Import { file, out } => import(&file, out.as_deref()),
+        Command::Infer(args) => infer::run(args),
         Command::Check { plan, format } => check(&plan, format),
         Command::Diff { old, new, format } => diff(&old, &new, format),
     }
