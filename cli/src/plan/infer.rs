@@ -1,12 +1,11 @@
 //! `cdpspec plan infer`: a draft plan from captured traffic, read as `validate` reads it.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use cdpspec::CallType;
 use cdpspec::config::{self, Overrides};
 use cdpspec::infer::{Inference, Options};
 use cdpspec::input::{self, Record};
-use cdpspec::plan::{self, Format};
 use cdpspec::words::plural;
 
 use crate::commands::fail;
@@ -83,32 +82,5 @@ pub fn run(args: Args) -> ExitStatus {
         plural(usize::try_from(inferred.calls).unwrap_or(usize::MAX), "call"),
         plural(inferred.findings.len(), "finding"),
     );
-    write(&inferred.plan, args.out.as_deref(), &summary)
-}
-
-/// Writes a plan that cdpspec made to `out` (or stdout), naming the plan schema for editors
-/// (a modeline in YAML, `$schema` in JSON), then `summary` on stderr.
-pub fn write(plan: &cdpspec::plan::Plan, out: Option<&Path>, summary: &str) -> ExitStatus {
-    let format = out.map_or(Format::Yaml, Format::of);
-    let text = if format == Format::Json {
-        let mut plan = plan.clone();
-        plan.schema.get_or_insert_with(|| plan::SCHEMA_URL.to_owned());
-        plan::write(&plan, format)
-    } else {
-        plan::write(plan, format)
-    };
-    match out {
-        Some(path) => match std::fs::write(path, text) {
-            Ok(()) => {
-                eprintln!("{summary} into {}", path.display());
-                ExitStatus::Success
-            }
-            Err(e) => fail(format!("cannot write {}: {e}", path.display())),
-        },
-        None => {
-            out!("{text}");
-            eprintln!("{summary}");
-            ExitStatus::Success
-        }
-    }
+    super::write(&inferred.plan, args.out.as_deref(), &summary)
 }

@@ -1,6 +1,8 @@
-//! `cdpspec plan import|infer|check|diff`.
+//! `cdpspec plan import|infer|check|diff`. Import from RudderStack is in `rudderstack.rs`,
+//! `plan infer` in `infer.rs`.
 
 mod infer;
+mod rudderstack;
 
 use std::path::{Path, PathBuf};
 
@@ -14,13 +16,23 @@ use crate::exit::ExitStatus;
 #[derive(clap::Subcommand)]
 pub enum Command {
     /// Convert a Segment Protocols plan (plan.json: rules of every type and version, or the
-    /// legacy Config API shape) to a cdpspec plan. Anything it cannot represent is an error.
+    /// legacy Config API shape), or a RudderStack data catalog (a rudder-cli project directory
+    /// of `rudder/v1` YAML: properties, events, categories, custom-types, tracking-plan), to a
+    /// cdpspec plan. Anything it cannot represent is an error naming the file and key.
     Import {
-        /// The plan to import.
+        /// The plan to import: a Segment plan file, or a rudder-cli project directory (or one of
+        /// its spec files).
         file: PathBuf,
         /// Where to write the plan (YAML, or JSON for a .json path); default: stdout as YAML.
         #[arg(long, short)]
         out: Option<PathBuf>,
+        /// What FILE is: `auto` reads a directory, or a file with `version: rudder/...`, as a
+        /// RudderStack catalog, and anything else as a Segment plan.
+        #[arg(long, value_enum, default_value_t = Source::Auto)]
+        from: Source,
+        /// The RudderStack tracking plan to import (its `id`), when the project has several.
+        #[arg(long, value_name = "ID")]
+        tracking_plan: Option<String>,
     },
     /// Infer a draft plan from captured traffic (the inputs `validate` reads): every event with
     /// its properties, types, required properties, enums and formats, identify and group
@@ -49,6 +61,17 @@ pub enum Command {
     },
 }
 
+/// Where `plan import` reads a plan from.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Source {
+    /// By what FILE is.
+    Auto,
+    /// Segment Protocols.
+    Segment,
+    /// RudderStack's data catalog (rudder-cli).
+    Rudderstack,
+}
+
 /// Output of `plan check` and `plan diff`.
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
@@ -60,7 +83,11 @@ pub enum OutputFormat {
 
 pub fn run(command: Command) -> ExitStatus {
     match command {
-        Command::Import { file, out } => import(&file, out.as_deref()),
+        Command::Import { file, out, from, tracking_plan } => match from {
+            Source::Rudderstack => rudderstack::run(&file, out.as_deref(), tracking_plan.as_deref()),
+            Source::Auto if rudderstack::looks_like(&file) => rudderstack::run(&file, out.as_deref(), tracking_plan.as_deref()),
+            Source::Auto | Source::Segment => import(&file, out.as_deref()),
+        },
         Command::Infer(args) => infer::run(args),
         Command::Check { plan, format } => check(&plan, format),
         Command::Diff { old, new, format } => diff(&old, &new, format),
@@ -124,23 +151,33 @@ fn import(file: &Path, out: Option<&Path>) -> ExitStatus {
             return ExitStatus::Failure;
         }
     };
+    let summary =
+        format!("Imported {} ({})", plural(imported.events.len(), "event"), plural(imported.events.iter().map(|e| e.versions.len()).sum::<usize>(), "version"));
+    write(&imported, out, &summary)
+}
+
+/// Writes a plan that cdpspec made to `out` (or stdout), naming the plan schema for editors
+/// (a modeline in YAML, `$schema` in JSON), then `summary` on stderr.
+pub(crate) fn write(plan: &cdpspec::plan::Plan, out: Option<&Path>, summary: &str) -> ExitStatus {
     let format = out.map_or(Format::Yaml, Format::of);
-    let text = plan::write(&imported, format);
+    let text = if format == Format::Json {
+        let mut plan = plan.clone();
+        plan.schema.get_or_insert_with(|| plan::SCHEMA_URL.to_owned());
+        plan::write(&plan, format)
+    } else {
+        plan::write(plan, format)
+    };
     match out {
         Some(path) => match std::fs::write(path, text) {
             Ok(()) => {
-                eprintln!(
-                    "Imported {} ({}) into {}",
-                    plural(imported.events.len(), "event"),
-                    plural(imported.events.iter().map(|e| e.versions.len()).sum::<usize>(), "version"),
-                    path.display()
-                );
+                eprintln!("{summary} into {}", path.display());
                 ExitStatus::Success
             }
             Err(e) => fail(format!("cannot write {}: {e}", path.display())),
         },
         None => {
             out!("{text}");
+            eprintln!("{summary}");
             ExitStatus::Success
         }
     }
