@@ -4,10 +4,10 @@
 //! is built in the dev profile into the workspace's `target/`, so it reuses the build the tests
 //! already made; releases build it with `maturin build --release`.
 
-#[path = "../../tests/common/tools.rs"]
-mod tools;
 #[path = "../../tests/common/pypi.rs"]
 mod pypi;
+#[path = "../../tests/common/tools.rs"]
+mod tools;
 
 use std::process::Command;
 
@@ -29,7 +29,11 @@ fn the_wheel_installs_into_a_fresh_venv_and_runs() {
     let dir = std::env::temp_dir().join(format!("cdpspec-wheel-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let wheels = dir.join("wheels");
-    let (ok, log) = run(Command::new(maturin.dir.join("bin/maturin")).args(["build", "--profile", "dev", "--out"]).arg(&wheels).current_dir(&root).env("PATH", maturin.path()));
+    let (ok, log) = run(Command::new(maturin.dir.join("bin/maturin"))
+        .args(["build", "--profile", "dev", "--out"])
+        .arg(&wheels)
+        .current_dir(&root)
+        .env("PATH", maturin.path()));
     assert!(ok, "maturin build:\n{log}");
     let wheel = std::fs::read_dir(&wheels).unwrap().map(|e| e.unwrap().path()).find(|p| p.extension().is_some_and(|e| e == "whl")).expect("a wheel");
     let name = wheel.file_name().unwrap().to_string_lossy().into_owned();
@@ -38,11 +42,12 @@ fn the_wheel_installs_into_a_fresh_venv_and_runs() {
     let venv = dir.join("venv");
     let (ok, log) = run(Command::new("python3").args(["-m", "venv"]).arg(&venv));
     assert!(ok, "python3 -m venv:\n{log}");
-    let (ok, log) = run(Command::new(venv.join("bin/python")).args(["-m", "pip", "install", "--quiet", "--no-index", "--disable-pip-version-check"]).arg(&wheel));
+    let (ok, log) =
+        run(Command::new(venv.join("bin/python")).args(["-m", "pip", "install", "--quiet", "--no-index", "--disable-pip-version-check"]).arg(&wheel));
     assert!(ok, "pip install {name}:\n{log}");
 
     let cdpspec = venv.join("bin/cdpspec");
-    let (ok, version) = run(&mut Command::new(&cdpspec).arg("--version"));
+    let (ok, version) = run(Command::new(&cdpspec).arg("--version"));
     assert!(ok && version.trim() == format!("cdpspec {}", env!("CARGO_PKG_VERSION")), "{version}");
     let (ok, log) = run(Command::new(&cdpspec).args(["validate", "examples/seed", "examples/sdk"]).current_dir(&root));
     assert!(ok && log.contains("0 with errors"), "{log}");

@@ -3,6 +3,8 @@
 //! on first use and again only when the pin changes. Where one cannot be had the caller skips
 //! loudly (`tools::skip`), and in CI fails.
 
+#![allow(dead_code)] // Each test binary that includes this file uses part of it.
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

@@ -1,6 +1,7 @@
 //! `cdpspec plan import|infer|check|diff`. Import from RudderStack is in `rudderstack.rs`,
 //! `plan infer` in `infer.rs`.
 
+mod git;
 mod infer;
 mod rudderstack;
 
@@ -42,19 +43,24 @@ pub enum Command {
     /// Lint a plan: invalid schemas, duplicate events, inconsistent naming, required traits.
     /// Exit code 1 when it finds an error.
     Check {
-        /// The plan (YAML or JSON).
-        plan: PathBuf,
+        /// The plans (YAML or JSON); each is checked on its own.
+        #[arg(required = true, value_name = "PLAN")]
+        plans: Vec<PathBuf>,
         /// How to print problems.
         #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
         format: OutputFormat,
     },
     /// List what changed between two plans and mark the breaking changes. Exit code 1 when any
-    /// change is breaking, for pull-request gates.
+    /// change is breaking, for pull-request gates and commit hooks.
     Diff {
-        /// The plan before.
-        old: PathBuf,
-        /// The plan after.
-        new: PathBuf,
+        /// OLD NEW: the plan before and after. With --against: the plans to compare with their
+        /// version at that git revision.
+        #[arg(required = true, value_name = "PLAN")]
+        plans: Vec<PathBuf>,
+        /// Compare each PLAN with its version at this git revision (`HEAD`, `origin/main`); a
+        /// plan new since then has no breaking change.
+        #[arg(long, value_name = "REV")]
+        against: Option<String>,
         /// How to print changes.
         #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
         format: OutputFormat,
@@ -89,8 +95,14 @@ pub fn run(command: Command) -> ExitStatus {
             Source::Auto | Source::Segment => import(&file, out.as_deref()),
         },
         Command::Infer(args) => infer::run(args),
-        Command::Check { plan, format } => check(&plan, format),
-        Command::Diff { old, new, format } => diff(&old, &new, format),
+        Command::Check { plans, format } => plans.iter().fold(ExitStatus::Success, |status, plan| status.worst(check(plan, format))),
+        Command::Diff { plans, against: Some(rev), format } => {
+            plans.iter().fold(ExitStatus::Success, |status, plan| status.worst(git::diff_against(&rev, plan, format)))
+        }
+        Command::Diff { plans, against: None, format } => match plans.as_slice() {
+            [old, new] => diff(old, new, format),
+            _ => fail(format!("plan diff compares two plans, OLD NEW (or each PLAN with --against REV); {} given", plans.len())),
+        },
     }
 }
 
@@ -227,7 +239,12 @@ fn diff(old: &Path, new: &Path, format: OutputFormat) -> ExitStatus {
         (Ok(a), Ok(b)) => (a, b),
         (Err(code), _) | (_, Err(code)) => return code,
     };
-    let changes = diff::diff(&before, &after);
+    print_diff(&before, &after, format)
+}
+
+/// Prints the changes from `before` to `after`; a failure when any is breaking.
+fn print_diff(before: &Plan, after: &Plan, format: OutputFormat) -> ExitStatus {
+    let changes = diff::diff(before, after);
     for c in &changes {
         match format {
             OutputFormat::Human => outln!("{} {}: {}", if c.breaking { "BREAKING" } else { "        " }, c.location, c.message),
