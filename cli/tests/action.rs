@@ -3,7 +3,8 @@
 //! and GITHUB_OUTPUT as temporary files, RUNNER_TEMP, INPUT_* variables) and the binary the
 //! tests built on PATH, writes the annotations, the job summary and the outputs, and fails
 //! exactly as its gates say. `action.yml` itself is checked against the schema of actions that
-//! check-jsonschema ships (SchemaStore's `github-action`).
+//! check-jsonschema ships (SchemaStore's `github-action`), and the README's workflows against
+//! its schema of workflows.
 
 #[path = "../../tests/common/pypi.rs"]
 mod pypi;
@@ -130,14 +131,29 @@ fn the_gates() {
 }
 
 #[test]
-fn action_yml_follows_githubs_schema_for_actions() {
+fn action_yml_and_the_readme_workflows_follow_githubs_schemas() {
     let tool = match pypi::install("check-jsonschema") {
         Ok(tool) => tool,
         Err(why) => {
-            tools::skip("action_yml_follows_githubs_schema_for_actions", &format!("check-jsonschema unavailable: {why}"));
+            tools::skip("action_yml_and_the_readme_workflows_follow_githubs_schemas", &format!("check-jsonschema unavailable: {why}"));
             return;
         }
     };
     let out = tool.module("check_jsonschema").args(["--builtin-schema", "vendor.github-actions"]).arg(format!("{ROOT}/action.yml")).output().unwrap();
     assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+
+    // The README's complete workflows are workflows GitHub accepts.
+    let readme = std::fs::read_to_string(format!("{ROOT}/README.md")).unwrap();
+    let workflows: Vec<&str> =
+        readme.split("```yaml\n").skip(1).filter_map(|b| b.split("```").next()).filter(|b| b.starts_with("name: ") && b.contains("\njobs:\n")).collect();
+    assert!(workflows.len() >= 2, "the README shows complete workflows");
+    let dir = std::env::temp_dir().join(format!("cdpspec-workflows-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (i, workflow) in workflows.iter().enumerate() {
+        let path = dir.join(format!("workflow-{i}.yml"));
+        std::fs::write(&path, workflow).unwrap();
+        let out = tool.module("check_jsonschema").args(["--builtin-schema", "vendor.github-workflows"]).arg(&path).output().unwrap();
+        assert!(out.status.success(), "{workflow}\n{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }
