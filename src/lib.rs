@@ -113,6 +113,7 @@ pub mod destination;
 pub mod engine;
 pub mod event;
 pub mod export;
+pub mod infer;
 pub mod input;
 pub mod intake;
 pub mod model;

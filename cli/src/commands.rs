@@ -3,7 +3,7 @@
 use clap::{Parser, Subcommand};
 
 use crate::exit::ExitStatus;
-use crate::{codegen, coverage, map, plan, schema, serve, validate};
+use crate::{codegen, completions, coverage, map, plan, schema, serve, validate};
 
 /// Schemas, typed events and CI checks for customer-data pipeline calls.
 #[derive(Parser)]
@@ -44,6 +44,10 @@ enum Command {
         #[arg(long)]
         markdown: bool,
     },
+    /// Print a shell completion script: `cdpspec completions bash > /etc/bash_completion.d/cdpspec`.
+    Completions(completions::CompletionsArgs),
+    /// Print the man page (or write one per command with --out DIR).
+    Man(completions::ManArgs),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -65,6 +69,8 @@ pub fn run() -> ExitStatus {
         Command::Plan(command) => plan::run(command),
         Command::Schema(command) => schema::run(command),
         Command::Rules { markdown } => rules(markdown),
+        Command::Completions(args) => completions::completions(args),
+        Command::Man(args) => completions::man(args),
     }
 }
 

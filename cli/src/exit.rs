@@ -20,6 +20,17 @@ impl ExitStatus {
     pub fn failure_if(failed: bool) -> ExitStatus {
         if failed { ExitStatus::Failure } else { ExitStatus::Success }
     }
+
+    /// The worse of two statuses (an error over a failure over success), for commands that
+    /// handle several files.
+    pub fn worst(self, other: ExitStatus) -> ExitStatus {
+        let rank = |s: ExitStatus| match s {
+            ExitStatus::Success => 0,
+            ExitStatus::Failure => 1,
+            ExitStatus::Error => 2,
+        };
+        if rank(other) > rank(self) { other } else { self }
+    }
 }
 
 impl From<ExitStatus> for ExitCode {

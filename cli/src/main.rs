@@ -5,6 +5,7 @@
 mod stdout;
 mod codegen;
 mod commands;
+mod completions;
 mod coverage;
 mod exit;
 mod map;

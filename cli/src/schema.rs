@@ -1,4 +1,4 @@
-//! `cdpspec schema export`.
+//! `cdpspec schema export|config`.
 
 use std::path::PathBuf;
 
@@ -26,6 +26,9 @@ pub enum Command {
         #[arg(long)]
         bundle: bool,
     },
+    /// Print the JSON Schema of cdpspec.toml (schema/config/cdpspec.schema.json), for editors
+    /// (taplo, Even Better TOML) and linters. It is generated from the config types.
+    Config,
 }
 
 fn parse_draft(s: &str) -> Result<Draft, String> {
@@ -33,7 +36,10 @@ fn parse_draft(s: &str) -> Result<Draft, String> {
 }
 
 pub fn run(command: Command) -> ExitStatus {
-    let Command::Export { out, plan, draft, bundle } = command;
+    let Command::Export { out, plan, draft, bundle } = command else {
+        outln!("{}", serde_json::to_string_pretty(&cdpspec::config::json_schema()).unwrap_or_default());
+        return ExitStatus::Success;
+    };
     let plan = match plan.as_deref().map(cdpspec::plan::load).transpose() {
         Ok(plan) => plan,
         Err(e) => return fail(format!("cannot load plan: {e}")),

@@ -71,11 +71,26 @@ pub fn load(path: &Path) -> Result<Plan, Error> {
     parse(&text, Format::of(path), &name)
 }
 
-/// Writes a plan as text in `format`.
+/// The schema of plan files (`schema/plan/tracking-plan.schema.json`), by its `$id`.
+pub const SCHEMA_URL: &str = "https://cdpspec.dev/schema/v1/plan/tracking-plan.schema.json";
+
+/// The first line of a YAML plan that tells editors (the YAML language server, in VS Code,
+/// Neovim, Helix, JetBrains) which schema the file follows.
+pub const YAML_MODELINE: &str = "# yaml-language-server: $schema=https://cdpspec.dev/schema/v1/plan/tracking-plan.schema.json";
+
+/// Writes a plan as text in `format`. A YAML plan starts with [`YAML_MODELINE`], so editors
+/// know its schema (a JSON plan names it in `$schema`, [`SCHEMA_URL`], when the plan sets it).
+///
+/// ```
+/// use cdpspec_plan::{Format, Plan, write};
+///
+/// let plan = Plan { name: "Shop".into(), ..Plan::default() };
+/// assert!(write(&plan, Format::Yaml).starts_with("# yaml-language-server: $schema=https://cdpspec.dev/"));
+/// ```
 pub fn write(plan: &Plan, format: Format) -> String {
     match format {
         Format::Json => serde_json::to_string_pretty(plan).map(|s| s + "\n").unwrap_or_default(),
-        Format::Yaml => serde_yaml_ng::to_string(plan).unwrap_or_default(),
+        Format::Yaml => serde_yaml_ng::to_string(plan).map(|s| format!("{YAML_MODELINE}\n{s}")).unwrap_or_default(),
     }
 }
 

@@ -20,9 +20,11 @@
 //! ```
 
 mod error;
+mod schema;
 mod settings;
 
 pub use error::ConfigFileError;
+pub use schema::{ID as SCHEMA_ID, json_schema};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -74,20 +76,41 @@ pub struct Config {
     pub limits: Limits,
 }
 
-#[derive(Deserialize)]
+/// `cdpspec.toml` as written. Its JSON Schema (`schema/config/cdpspec.schema.json`, for
+/// editors) is generated from this type by [`json_schema`], so the two cannot drift.
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(
+    title = "cdpspec.toml",
+    description = "Project settings of cdpspec: the plan, inputs, destination, rule severities and the pipeline's limits. Command-line flags win over them."
+)]
 struct File {
+    /// The tracking plan `validate` applies when `--plan` is not given (YAML or JSON), relative
+    /// to this file.
     plan: Option<PathBuf>,
-    #[serde(rename = "type")]
+    /// The type of payloads without `type` (as the endpoint they were posted to implies).
+    #[serde(rename = "type", default)]
+    #[schemars(schema_with = "schema::call_type")]
     call_type: Option<String>,
+    /// What `validate`, `coverage` and `plan infer` read when given no PATH: files and
+    /// directories, relative to this file.
     #[serde(default)]
     paths: Vec<String>,
+    /// The destination `coverage` evaluates: a bundled one by name, or a destination file
+    /// (`.json`, relative to this file).
+    #[serde(default)]
+    #[schemars(schema_with = "schema::destination")]
     destination: Option<String>,
+    /// Whether warnings fail the run, as `--deny warnings`.
     #[serde(default)]
     deny_warnings: bool,
+    /// The severity of rules, by code or name: `error`, `warning` or `off`.
     #[serde(default)]
+    #[schemars(schema_with = "schema::rules")]
     rules: BTreeMap<String, String>,
+    /// The pipeline's limits, where they differ from the defaults.
     #[serde(default)]
+    #[schemars(schema_with = "schema::limits")]
     limits: BTreeMap<String, u64>,
 }
 

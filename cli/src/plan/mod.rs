@@ -1,4 +1,9 @@
-//! `cdpspec plan import|check|diff`.
+//! `cdpspec plan import|infer|check|diff`. Import from RudderStack is in `rudderstack.rs`,
+//! `plan infer` in `infer.rs`.
+
+mod git;
+mod infer;
+mod rudderstack;
 
 use std::path::{Path, PathBuf};
 
@@ -12,34 +17,65 @@ use crate::exit::ExitStatus;
 #[derive(clap::Subcommand)]
 pub enum Command {
     /// Convert a Segment Protocols plan (plan.json: rules of every type and version, or the
-    /// legacy Config API shape) to a cdpspec plan. Anything it cannot represent is an error.
+    /// legacy Config API shape), or a RudderStack data catalog (a rudder-cli project directory
+    /// of `rudder/v1` YAML: properties, events, categories, custom-types, tracking-plan), to a
+    /// cdpspec plan. Anything it cannot represent is an error naming the file and key.
     Import {
-        /// The plan to import.
+        /// The plan to import: a Segment plan file, or a rudder-cli project directory (or one of
+        /// its spec files).
         file: PathBuf,
         /// Where to write the plan (YAML, or JSON for a .json path); default: stdout as YAML.
         #[arg(long, short)]
         out: Option<PathBuf>,
+        /// What FILE is: `auto` reads a directory, or a file with `version: rudder/...`, as a
+        /// RudderStack catalog, and anything else as a Segment plan.
+        #[arg(long, value_enum, default_value_t = Source::Auto)]
+        from: Source,
+        /// The RudderStack tracking plan to import (its `id`), when the project has several.
+        #[arg(long, value_name = "ID")]
+        tracking_plan: Option<String>,
     },
+    /// Infer a draft plan from captured traffic (the inputs `validate` reads): every event with
+    /// its properties, types, required properties, enums and formats, identify and group
+    /// traits, pages and screens. Conflicting types and near-duplicate names are listed on
+    /// stderr for a person to decide, never merged.
+    Infer(infer::Args),
     /// Lint a plan: invalid schemas, duplicate events, inconsistent naming, required traits.
     /// Exit code 1 when it finds an error.
     Check {
-        /// The plan (YAML or JSON).
-        plan: PathBuf,
+        /// The plans (YAML or JSON); each is checked on its own.
+        #[arg(required = true, value_name = "PLAN")]
+        plans: Vec<PathBuf>,
         /// How to print problems.
         #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
         format: OutputFormat,
     },
     /// List what changed between two plans and mark the breaking changes. Exit code 1 when any
-    /// change is breaking, for pull-request gates.
+    /// change is breaking, for pull-request gates and commit hooks.
     Diff {
-        /// The plan before.
-        old: PathBuf,
-        /// The plan after.
-        new: PathBuf,
+        /// OLD NEW: the plan before and after. With --against: the plans to compare with their
+        /// version at that git revision.
+        #[arg(required = true, value_name = "PLAN")]
+        plans: Vec<PathBuf>,
+        /// Compare each PLAN with its version at this git revision (`HEAD`, `origin/main`); a
+        /// plan new since then has no breaking change.
+        #[arg(long, value_name = "REV")]
+        against: Option<String>,
         /// How to print changes.
         #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
         format: OutputFormat,
     },
+}
+
+/// Where `plan import` reads a plan from.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Source {
+    /// By what FILE is.
+    Auto,
+    /// Segment Protocols.
+    Segment,
+    /// RudderStack's data catalog (rudder-cli).
+    Rudderstack,
 }
 
 /// Output of `plan check` and `plan diff`.
@@ -53,9 +89,20 @@ pub enum OutputFormat {
 
 pub fn run(command: Command) -> ExitStatus {
     match command {
-        Command::Import { file, out } => import(&file, out.as_deref()),
-        Command::Check { plan, format } => check(&plan, format),
-        Command::Diff { old, new, format } => diff(&old, &new, format),
+        Command::Import { file, out, from, tracking_plan } => match from {
+            Source::Rudderstack => rudderstack::run(&file, out.as_deref(), tracking_plan.as_deref()),
+            Source::Auto if rudderstack::looks_like(&file) => rudderstack::run(&file, out.as_deref(), tracking_plan.as_deref()),
+            Source::Auto | Source::Segment => import(&file, out.as_deref()),
+        },
+        Command::Infer(args) => infer::run(args),
+        Command::Check { plans, format } => plans.iter().fold(ExitStatus::Success, |status, plan| status.worst(check(plan, format))),
+        Command::Diff { plans, against: Some(rev), format } => {
+            plans.iter().fold(ExitStatus::Success, |status, plan| status.worst(git::diff_against(&rev, plan, format)))
+        }
+        Command::Diff { plans, against: None, format } => match plans.as_slice() {
+            [old, new] => diff(old, new, format),
+            _ => fail(format!("plan diff compares two plans, OLD NEW (or each PLAN with --against REV); {} given", plans.len())),
+        },
     }
 }
 
@@ -116,23 +163,33 @@ fn import(file: &Path, out: Option<&Path>) -> ExitStatus {
             return ExitStatus::Failure;
         }
     };
+    let summary =
+        format!("Imported {} ({})", plural(imported.events.len(), "event"), plural(imported.events.iter().map(|e| e.versions.len()).sum::<usize>(), "version"));
+    write(&imported, out, &summary)
+}
+
+/// Writes a plan that cdpspec made to `out` (or stdout), naming the plan schema for editors
+/// (a modeline in YAML, `$schema` in JSON), then `summary` on stderr.
+pub(crate) fn write(plan: &cdpspec::plan::Plan, out: Option<&Path>, summary: &str) -> ExitStatus {
     let format = out.map_or(Format::Yaml, Format::of);
-    let text = plan::write(&imported, format);
+    let text = if format == Format::Json {
+        let mut plan = plan.clone();
+        plan.schema.get_or_insert_with(|| plan::SCHEMA_URL.to_owned());
+        plan::write(&plan, format)
+    } else {
+        plan::write(plan, format)
+    };
     match out {
         Some(path) => match std::fs::write(path, text) {
             Ok(()) => {
-                eprintln!(
-                    "Imported {} ({}) into {}",
-                    plural(imported.events.len(), "event"),
-                    plural(imported.events.iter().map(|e| e.versions.len()).sum::<usize>(), "version"),
-                    path.display()
-                );
+                eprintln!("{summary} into {}", path.display());
                 ExitStatus::Success
             }
             Err(e) => fail(format!("cannot write {}: {e}", path.display())),
         },
         None => {
             out!("{text}");
+            eprintln!("{summary}");
             ExitStatus::Success
         }
     }
@@ -182,7 +239,12 @@ fn diff(old: &Path, new: &Path, format: OutputFormat) -> ExitStatus {
         (Ok(a), Ok(b)) => (a, b),
         (Err(code), _) | (_, Err(code)) => return code,
     };
-    let changes = diff::diff(&before, &after);
+    print_diff(&before, &after, format)
+}
+
+/// Prints the changes from `before` to `after`; a failure when any is breaking.
+fn print_diff(before: &Plan, after: &Plan, format: OutputFormat) -> ExitStatus {
+    let changes = diff::diff(before, after);
     for c in &changes {
         match format {
             OutputFormat::Human => outln!("{} {}: {}", if c.breaking { "BREAKING" } else { "        " }, c.location, c.message),

@@ -1,0 +1,67 @@
+//! Python tools from PyPI that tests drive (check-jsonschema, pre-commit, maturin), at the
+//! versions `tests/tools/<name>.txt` pins, installed with pip into `target/tool-cache/<name>`
+//! on first use and again only when the pin changes. Where one cannot be had the caller skips
+//! loudly (`tools::skip`), and in CI fails.
+
+#![allow(dead_code)] // Each test binary that includes this file uses part of it.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The workspace root: the folder above the including crate that holds `Cargo.lock`.
+pub fn workspace() -> PathBuf {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    here.ancestors().find(|d| d.join("Cargo.lock").is_file()).unwrap_or(here).to_path_buf()
+}
+
+/// An installed tool: its folder, holding the packages and their `bin/`.
+pub struct Tool {
+    pub dir: PathBuf,
+}
+
+impl Tool {
+    /// `python3 -m module`, with the tool's packages importable and its scripts on `PATH`.
+    pub fn module(&self, module: &str) -> Command {
+        let mut command = Command::new("python3");
+        command.arg("-m").arg(module).env("PYTHONPATH", &self.dir).env("PATH", self.path());
+        command
+    }
+
+    /// A `PATH` with the tool's `bin/` first.
+    pub fn path(&self) -> String {
+        format!("{}:{}", self.dir.join("bin").display(), std::env::var("PATH").unwrap_or_default())
+    }
+}
+
+/// Installs tool `name` as `tests/tools/<name>.txt` pins it, unless it is there already.
+///
+/// # Errors
+///
+/// Why it could not be installed (offline, no pip, no network), for the skip message.
+pub fn install(name: &str) -> Result<Tool, String> {
+    if super::tools::offline() {
+        return Err("CDPSPEC_OFFLINE is set".into());
+    }
+    let root = workspace();
+    let pins = root.join("tests/tools").join(format!("{name}.txt"));
+    let wanted = std::fs::read_to_string(&pins).map_err(|e| format!("cannot read {}: {e}", pins.display()))?;
+    let dir = root.join("target/tool-cache").join(name);
+    let stamp = dir.join(".installed");
+    if std::fs::read_to_string(&stamp).is_ok_and(|s| s == wanted) {
+        return Ok(Tool { dir });
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let out = Command::new("python3")
+        .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-warn-script-location", "--target"])
+        .arg(&dir)
+        .arg("-r")
+        .arg(&pins)
+        .output()
+        .map_err(|e| format!("python3 -m pip could not run: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("pip install -r {} failed: {}", pins.display(), String::from_utf8_lossy(&out.stderr).trim()));
+    }
+    std::fs::write(&stamp, wanted).map_err(|e| e.to_string())?;
+    Ok(Tool { dir })
+}
