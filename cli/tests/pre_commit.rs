@@ -4,7 +4,7 @@
 //! one fails with its diagnostic shown; a broken plan fails `cdpspec-plan-check`; a breaking
 //! plan change fails `cdpspec-plan-diff`. The `-system` hooks run the binary the tests built;
 //! `cdpspec-validate` itself is installed the way users get it (pip builds the wheel with
-//! maturin, here in the dev profile into the workspace's `target/`, so it reuses that build).
+//! maturin, here in the dev profile, into a target folder of its own under `target/tool-cache`).
 
 #[path = "../../tests/common/pypi.rs"]
 mod pypi;
@@ -112,11 +112,13 @@ fn the_python_hook_installs_cdpspec_from_this_repository() {
     let repo = Repo::new("python", tool);
     repo.write("fixtures/good.json", GOOD);
     repo.write("fixtures/broken.json", BROKEN);
-    // The workspace's own target/: the clone's workspace crates build again (their paths
-    // differ), the dependencies are reused.
-    let target = pypi::workspace().join("target");
+    // A target folder of its own, kept between runs: the clone's crates have the workspace's
+    // file names but other sources (their paths differ), so building them into the workspace's
+    // target/ would replace the libraries the doctests link against. Without debug info, as
+    // the binary is only run.
+    let target = pypi::workspace().join("target/tool-cache/pre-commit-target");
     let target = target.to_str().unwrap();
-    let env = [("CARGO_TARGET_DIR", target), ("MATURIN_PEP517_ARGS", "--profile dev")];
+    let env = [("CARGO_TARGET_DIR", target), ("MATURIN_PEP517_ARGS", "--profile dev"), ("CARGO_PROFILE_DEV_DEBUG", "0"), ("CARGO_INCREMENTAL", "0")];
     // One run (try-repo installs the hook afresh each time): the good file passes, the broken
     // one fails with its diagnostic.
     let (ok, log) = repo.try_repo("cdpspec-validate", &["fixtures/good.json", "fixtures/broken.json"], &env);
