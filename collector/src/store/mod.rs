@@ -173,11 +173,6 @@ impl Store {
         self.ask(move |t, _| t.timeline(tag.as_deref(), end_ms, width_ms, buckets)).await
     }
 
-    /// The id of the newest call stored, 0 for none.
-    pub async fn last_id(&self) -> Result<i64, StoreError> {
-        self.read(views::last_id).await
-    }
-
     /// The live feed, from now on: a summary of each call committed, and resets.
     pub fn live(&self) -> broadcast::Receiver<Live> {
         self.live.subscribe()

@@ -112,11 +112,6 @@ pub(super) fn detail(c: &Connection, id: i64, tag: Option<&str>) -> rusqlite::Re
         .optional()
 }
 
-/// The id of the newest call, 0 for none.
-pub(super) fn last_id(c: &Connection) -> rusqlite::Result<i64> {
-    c.prepare_cached("SELECT coalesce(max(id), 0) FROM calls")?.query_row([], |r| r.get(0))
-}
-
 #[cfg(test)]
 pub(super) mod tests {
     use super::*;
@@ -165,6 +160,5 @@ pub(super) mod tests {
         assert_eq!(page[0].problem.as_ref().unwrap()["code"], "CDP110");
         assert!(detail(&c, 1, Some("a")).unwrap().is_none());
         assert_eq!(detail(&c, 1, None).unwrap().unwrap().summary.fields.event.as_deref(), Some("Order Completed"));
-        assert_eq!(last_id(&c).unwrap(), 4);
     }
 }
