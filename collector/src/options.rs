@@ -4,6 +4,8 @@
 use std::net::IpAddr;
 use std::time::Duration;
 
+use cdpspec_stream::TopicSink;
+
 use crate::store::DbPath;
 
 /// Everything `cdpspec serve` is told, bar the engine's settings.
@@ -29,6 +31,24 @@ pub struct Options {
     /// Receive request bodies and answer 200 without checking or storing anything: the
     /// baseline the benchmark measures the collector against (HTTP alone).
     pub http_only: bool,
+    /// Where accepted calls go (`--sink`): the database, a Kafka topic, or both.
+    pub sink: Sink,
+}
+
+/// Where accepted calls are written. The SDK is answered once every place has them.
+#[derive(Debug, Clone)]
+pub struct Sink {
+    /// Store calls in the database (refused requests are always recorded there).
+    pub db: bool,
+    /// Write calls to this topic, keyed by `userId` or `anonymousId`, and wait for the
+    /// broker's acknowledgement.
+    pub kafka: Option<TopicSink>,
+}
+
+impl Default for Sink {
+    fn default() -> Self {
+        Sink { db: true, kafka: None }
+    }
 }
 
 impl Default for Options {
@@ -43,6 +63,7 @@ impl Default for Options {
             quiet: false,
             bounds: Bounds::default(),
             http_only: false,
+            sink: Sink::default(),
         }
     }
 }

@@ -10,6 +10,8 @@
 //! Chromium) cannot be had, the test says so loudly and skips; in CI it fails instead.
 
 mod common;
+#[path = "../../tests/common/pip.rs"]
+mod pip;
 #[path = "../../tests/common/tools.rs"]
 mod tools;
 
@@ -30,21 +32,6 @@ fn sdk_dir() -> PathBuf {
 
 fn cache() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/sdk-cache")
-}
-
-/// Runs `command`, true when it succeeded; its output is shown when it did not.
-fn run_quietly(command: &mut Command) -> bool {
-    match command.output() {
-        Ok(out) if out.status.success() => true,
-        Ok(out) => {
-            eprintln!("{command:?} failed:\n{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-            false
-        }
-        Err(e) => {
-            eprintln!("{command:?} could not run: {e}");
-            false
-        }
-    }
 }
 
 /// Installs `files` from the SDK folder into `dir` with `install`, unless the same files were
@@ -78,7 +65,7 @@ fn node_modules() -> Option<PathBuf> {
             }
             let dir = cache().join("node");
             let ok = install(&dir, &["package.json", "package-lock.json"], |dir| {
-                run_quietly(Command::new("npm").args(["ci", "--ignore-scripts", "--no-audit", "--no-fund", "--prefix"]).arg(dir))
+                pip::run_quietly(Command::new("npm").args(["ci", "--ignore-scripts", "--no-audit", "--no-fund", "--prefix"]).arg(dir))
             });
             ok.then_some(dir)
         })
@@ -90,20 +77,8 @@ fn python_packages() -> Option<PathBuf> {
     static READY: OnceLock<Option<PathBuf>> = OnceLock::new();
     READY
         .get_or_init(|| {
-            if tools::offline() {
-                return None;
-            }
             let dir = cache().join("python");
-            let ok = install(&dir, &["requirements.txt"], |dir| {
-                run_quietly(
-                    Command::new("python3")
-                        .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--target"])
-                        .arg(dir)
-                        .arg("-r")
-                        .arg(dir.join("requirements.txt")),
-                )
-            });
-            ok.then_some(dir)
+            (!tools::offline() && pip::install(&dir, &sdk_dir().join("requirements.txt"))).then_some(dir)
         })
         .clone()
 }

@@ -1,0 +1,117 @@
+//! `cdpspec stream` end to end against a real broker, beside a pass-through baseline in the
+//! same run: Tansu (`tests/common/kafka.rs`) on this machine, the corpus of
+//! `target/bench/corpus-200k.ndjson` (written by `../shared/bench/gen_corpus.py` when missing;
+//! `CDPSPEC_BENCH_CALLS` for a smaller one) produced into a topic, one call per message; then,
+//! alternately for `CDPSPEC_BENCH_ROUNDS` rounds (default 2), a member of a fresh group reads
+//! the whole topic and writes it out:
+//!
+//! - **pass-through**: every message re-produced unchanged (`--pass-through`): Kafka alone;
+//! - **cdpspec stream**: every message checked by the engine and split into good and bad.
+//!
+//! Both are the same [`Member`] (one thread, librdkafka's threads beside it), with the same
+//! producer settings and offset tracking; the time runs from the first message read to the
+//! last output acknowledged. The fastest round of each counts.
+//!
+//! ```sh
+//! cargo bench -p cdpspec-stream --bench stream
+//! CDPSPEC_BENCH_CALLS=50000 cargo bench -p cdpspec-stream --bench stream
+//! ```
+
+#[path = "../../tests/common/kafka.rs"]
+mod kafka;
+#[path = "../../tests/common/pip.rs"]
+mod pip;
+#[path = "../../tests/common/tools.rs"]
+mod tools;
+
+use std::path::Path;
+use std::process::Command;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::{Duration, Instant};
+
+use cdpspec::config::Settings;
+use cdpspec::engine::Engine;
+use cdpspec_stream::{Member, Options};
+use kafka::Broker;
+
+fn corpus(calls: usize) -> Vec<Vec<u8>> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let name = if calls.is_multiple_of(1000) { format!("corpus-{}k.ndjson", calls / 1000) } else { format!("corpus-{calls}.ndjson") };
+    let path = root.join("target/bench").join(name);
+    if !path.exists() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let script = root.join("../shared/bench/gen_corpus.py");
+        let status = Command::new("python3").arg(&script).arg(calls.to_string()).arg(&path).status().expect("python3 runs");
+        assert!(status.success(), "{} failed", script.display());
+    }
+    let text = std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    text.split(|b| *b == b'\n').filter(|l| !l.is_empty()).map(<[u8]>::to_vec).collect()
+}
+
+/// Runs one member over the whole topic; seconds from its first message read to its last
+/// output acknowledged.
+fn measure(broker: &Broker, group: &str, pass_through: bool, messages: usize) -> f64 {
+    let mut options = Options::new(&broker.address, &["raw"], group, &format!("{group}-good"), &format!("{group}-bad"));
+    options.pass_through = pass_through;
+    options.log_every = None;
+    let member = Arc::new(Member::new(Engine::new(&Settings::default()).unwrap(), options));
+    let stop = Arc::new(AtomicBool::new(false));
+    let running = {
+        let (member, stop) = (Arc::clone(&member), Arc::clone(&stop));
+        std::thread::spawn(move || member.run(&stop))
+    };
+    let metrics = Arc::clone(member.metrics());
+    let deadline = Instant::now() + Duration::from_secs(600);
+    let mut first = None;
+    loop {
+        let counts = metrics.snapshot();
+        let read: u64 = counts.messages_in.values().sum();
+        let written: u64 = counts.messages_out.values().sum();
+        if read > 0 && first.is_none() {
+            first = Some(Instant::now());
+        }
+        if written as usize >= messages {
+            break;
+        }
+        assert!(Instant::now() < deadline, "{group}: {written} of {messages} written in 600 s");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let seconds = first.unwrap().elapsed().as_secs_f64();
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    running.join().unwrap().unwrap();
+    seconds
+}
+
+fn main() {
+    let calls: usize = std::env::var("CDPSPEC_BENCH_CALLS").ok().and_then(|v| v.parse().ok()).unwrap_or(200_000);
+    let rounds: usize = std::env::var("CDPSPEC_BENCH_ROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(2);
+    let lines = corpus(calls);
+    let Some(broker) = Broker::start("stream benchmark") else { return };
+    broker.create_topic("raw", 2);
+    let started = Instant::now();
+    let messages: Vec<kafka::Keyed> = lines.into_iter().map(|l| (None, l)).collect();
+    broker.produce("raw", &messages);
+    let bytes: usize = messages.iter().map(|(_, v)| v.len()).sum();
+    let produced = started.elapsed().as_secs_f64();
+    println!(
+        "broker: Tansu on 127.0.0.1 (this machine); {} calls, {:.0} MB, produced into 2 partitions in {produced:.1} s",
+        messages.len(),
+        bytes as f64 / 1e6
+    );
+    let (mut pass, mut check) = (f64::MAX, f64::MAX);
+    for round in 0..rounds {
+        let p = measure(&broker, &format!("pass{round}"), true, messages.len());
+        let c = measure(&broker, &format!("check{round}"), false, messages.len());
+        println!("round {}: pass-through {:.0} calls/s, cdpspec stream {:.0} calls/s", round + 1, messages.len() as f64 / p, messages.len() as f64 / c);
+        (pass, check) = (pass.min(p), check.min(c));
+    }
+    let (pass_rate, check_rate) = (messages.len() as f64 / pass, messages.len() as f64 / check);
+    println!("pass-through (read, re-produce unchanged): {pass_rate:.0} calls/s ({:.1} MB/s)", bytes as f64 / pass / 1e6);
+    println!("cdpspec stream (read, validate, produce good/bad): {check_rate:.0} calls/s ({:.1} MB/s)", bytes as f64 / check / 1e6);
+    println!(
+        "ratio stream / pass-through: {:.2} (validation costs {:.0}% of pass-through throughput; target <= 25%)",
+        check_rate / pass_rate,
+        (1.0 - check_rate / pass_rate) * 100.0
+    );
+}
