@@ -49,9 +49,24 @@ fn corpus(calls: usize) -> Vec<Vec<u8>> {
     text.split(|b| *b == b'\n').filter(|l| !l.is_empty()).map(<[u8]>::to_vec).collect()
 }
 
-/// Runs one member over the whole topic; seconds from its first message read to its last
-/// output acknowledged.
-fn measure(broker: &Broker, group: &str, pass_through: bool, messages: usize) -> f64 {
+/// CPU seconds this process has used (user and system, all threads: the member's loop and
+/// librdkafka's; the broker is another process).
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let fields: Vec<&str> = stat.rsplit(')').next().unwrap_or_default().split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+/// One run: wall seconds from the first message read to the last output acknowledged, and the
+/// CPU seconds the process used meanwhile.
+struct Run {
+    seconds: f64,
+    cpu: f64,
+}
+
+/// Runs one member over the whole topic.
+fn measure(broker: &Broker, group: &str, pass_through: bool, messages: usize) -> Run {
     let mut options = Options::new(&broker.address, &["raw"], group, &format!("{group}-good"), &format!("{group}-bad"));
     options.pass_through = pass_through;
     options.log_every = None;
@@ -69,7 +84,7 @@ fn measure(broker: &Broker, group: &str, pass_through: bool, messages: usize) ->
         let read: u64 = counts.messages_in.values().sum();
         let written: u64 = counts.messages_out.values().sum();
         if read > 0 && first.is_none() {
-            first = Some(Instant::now());
+            first = Some((Instant::now(), cpu_seconds()));
         }
         if written as usize >= messages {
             break;
@@ -77,10 +92,11 @@ fn measure(broker: &Broker, group: &str, pass_through: bool, messages: usize) ->
         assert!(Instant::now() < deadline, "{group}: {written} of {messages} written in 600 s");
         std::thread::sleep(Duration::from_millis(2));
     }
-    let seconds = first.unwrap().elapsed().as_secs_f64();
+    let (start, cpu) = first.unwrap();
+    let run = Run { seconds: start.elapsed().as_secs_f64(), cpu: cpu_seconds() - cpu };
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     running.join().unwrap().unwrap();
-    seconds
+    run
 }
 
 fn main() {
@@ -99,16 +115,31 @@ fn main() {
         messages.len(),
         bytes as f64 / 1e6
     );
-    let (mut pass, mut check) = (f64::MAX, f64::MAX);
+    let n = messages.len() as f64;
+    let (mut pass, mut check): (Option<Run>, Option<Run>) = (None, None);
     for round in 0..rounds {
         let p = measure(&broker, &format!("pass{round}"), true, messages.len());
         let c = measure(&broker, &format!("check{round}"), false, messages.len());
-        println!("round {}: pass-through {:.0} calls/s, cdpspec stream {:.0} calls/s", round + 1, messages.len() as f64 / p, messages.len() as f64 / c);
-        (pass, check) = (pass.min(p), check.min(c));
+        println!(
+            "round {}: pass-through {:.0} calls/s ({:.1} µs CPU per call), cdpspec stream {:.0} calls/s ({:.1} µs CPU per call)",
+            round + 1,
+            n / p.seconds,
+            p.cpu * 1e6 / n,
+            n / c.seconds,
+            c.cpu * 1e6 / n
+        );
+        if pass.as_ref().is_none_or(|best| p.seconds < best.seconds) {
+            pass = Some(p);
+        }
+        if check.as_ref().is_none_or(|best| c.seconds < best.seconds) {
+            check = Some(c);
+        }
     }
-    let (pass_rate, check_rate) = (messages.len() as f64 / pass, messages.len() as f64 / check);
-    println!("pass-through (read, re-produce unchanged): {pass_rate:.0} calls/s ({:.1} MB/s)", bytes as f64 / pass / 1e6);
-    println!("cdpspec stream (read, validate, produce good/bad): {check_rate:.0} calls/s ({:.1} MB/s)", bytes as f64 / check / 1e6);
+    let (pass, check) = (pass.unwrap(), check.unwrap());
+    let (pass_rate, check_rate) = (n / pass.seconds, n / check.seconds);
+    let mb = |run: &Run| bytes as f64 / run.seconds / 1e6;
+    println!("pass-through (read, re-produce unchanged): {pass_rate:.0} calls/s ({:.1} MB/s; {:.1} µs CPU per call)", mb(&pass), pass.cpu * 1e6 / n);
+    println!("cdpspec stream (read, validate, produce good/bad): {check_rate:.0} calls/s ({:.1} MB/s; {:.1} µs CPU per call)", mb(&check), check.cpu * 1e6 / n);
     println!(
         "ratio stream / pass-through: {:.2} (validation costs {:.0}% of pass-through throughput; target <= 25%)",
         check_rate / pass_rate,

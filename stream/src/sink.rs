@@ -3,9 +3,9 @@
 //! the collector answers the SDK only once the broker has acknowledged them all.
 
 use std::fmt;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use rdkafka::error::KafkaError;
+use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::producer::{FutureProducer, FutureRecord};
 
 use crate::KafkaSettings;
@@ -71,20 +71,32 @@ impl TopicSink {
     /// The first write that was not acknowledged (the others may have been: an SDK that sends
     /// again duplicates them, which `messageId` tells apart).
     pub async fn write(&self, calls: &[(Option<String>, String)]) -> Result<(), SinkError> {
-        let sends: Vec<_> = calls
-            .iter()
-            .map(|(key, call)| {
-                let mut record = FutureRecord::to(&self.topic).payload(call.as_bytes());
-                if let Some(key) = key {
-                    record = record.key(key.as_bytes());
+        let error = |error| SinkError { topic: self.topic.clone(), error };
+        // Every call is queued first, so they travel in one request; then the answers.
+        let deadline = Instant::now() + self.timeout;
+        let mut deliveries = Vec::with_capacity(calls.len());
+        for (key, call) in calls {
+            let mut record = FutureRecord::to(&self.topic).payload(call.as_bytes());
+            if let Some(key) = key {
+                record = record.key(key.as_bytes());
+            }
+            loop {
+                match self.producer.send_result(record) {
+                    Ok(delivery) => break deliveries.push(delivery),
+                    Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), back)) if Instant::now() < deadline => {
+                        record = back;
+                        tokio::time::sleep(Duration::from_millis(5)).await;
+                    }
+                    Err((e, _)) => return Err(error(e)),
                 }
-                self.producer.send(record, self.timeout)
-            })
-            .collect();
+            }
+        }
         let mut first = None;
-        for send in sends {
-            if let Err((error, _)) = send.await {
-                first.get_or_insert(SinkError { topic: self.topic.clone(), error });
+        for delivery in deliveries {
+            match delivery.await {
+                Ok(Ok(_)) => {}
+                Ok(Err((e, _))) => drop(first.get_or_insert(error(e))),
+                Err(_) => drop(first.get_or_insert(error(KafkaError::Canceled))),
             }
         }
         first.map_or(Ok(()), Err)

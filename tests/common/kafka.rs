@@ -19,7 +19,7 @@ use rdkafka::client::DefaultClientContext;
 use rdkafka::config::ClientConfig;
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::message::{Headers, Message};
-use rdkafka::producer::{FutureProducer, FutureRecord};
+use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
 use rdkafka::{Offset, TopicPartitionList};
 
 use crate::{pip, tools};
@@ -122,20 +122,22 @@ impl Broker {
 
     /// Writes `messages` (key, value) to `topic` and waits for every acknowledgement.
     pub fn produce(&self, topic: &str, messages: &[Keyed]) {
-        let producer: FutureProducer = self.config().set("linger.ms", "5").create().unwrap();
-        block_on(async {
-            let mut sends = Vec::new();
-            for (key, value) in messages {
-                let mut record = FutureRecord::to(topic).payload(value);
-                if let Some(key) = key {
-                    record = record.key(key);
-                }
-                sends.push(producer.send(record, Duration::from_secs(30)));
+        let producer: BaseProducer = self.config().set("linger.ms", "5").set("queue.buffering.max.messages", "1000000").create().unwrap();
+        for (key, value) in messages {
+            let mut record = BaseRecord::to(topic).payload(value);
+            if let Some(key) = key {
+                record = record.key(key);
             }
-            for send in sends {
-                send.await.unwrap_or_else(|(e, _)| panic!("producing to {topic}: {e}"));
+            let deadline = Instant::now() + Duration::from_secs(60);
+            while let Err((e, back)) = producer.send(record) {
+                assert!(Instant::now() < deadline, "producing to {topic}: {e}");
+                record = back;
+                producer.poll(Duration::from_millis(10));
             }
-        });
+            producer.poll(Duration::ZERO);
+        }
+        producer.flush(Duration::from_secs(120)).unwrap_or_else(|e| panic!("producing to {topic}: {e}"));
+        assert_eq!(producer.in_flight_count(), 0, "every message to {topic} acknowledged");
     }
 
     /// Every message of `topic` from the beginning: reads until at least `at_least` are in and
