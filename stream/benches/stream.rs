@@ -1,7 +1,8 @@
 //! `cdpspec stream` end to end against a real broker, beside a pass-through baseline in the
 //! same run: Tansu (`tests/common/kafka.rs`) on this machine, the corpus of
 //! `target/bench/corpus-200k.ndjson` (written by `../shared/bench/gen_corpus.py` when missing;
-//! `CDPSPEC_BENCH_CALLS` for a smaller one) produced into a topic, one call per message; then,
+//! `CDPSPEC_BENCH_CALLS` for a smaller one, `CDPSPEC_BENCH_INVALID=1` for the one with 10% of
+//! its calls broken) produced into a topic, one call per message; then,
 //! alternately for `CDPSPEC_BENCH_ROUNDS` rounds (default 2), a member of a fresh group reads
 //! the whole topic and writes it out:
 //!
@@ -15,6 +16,7 @@
 //! ```sh
 //! cargo bench -p cdpspec-stream --bench stream
 //! CDPSPEC_BENCH_CALLS=50000 cargo bench -p cdpspec-stream --bench stream
+//! CDPSPEC_BENCH_ROUNDS=5 CDPSPEC_BENCH_INVALID=1 cargo bench -p cdpspec-stream --bench stream
 //! ```
 
 #[path = "../../tests/common/kafka.rs"]
@@ -35,14 +37,20 @@ use cdpspec::engine::Engine;
 use cdpspec_stream::{Member, Options};
 use kafka::Broker;
 
-fn corpus(calls: usize) -> Vec<Vec<u8>> {
+fn corpus(calls: usize, invalid: bool) -> Vec<Vec<u8>> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let name = if calls.is_multiple_of(1000) { format!("corpus-{}k.ndjson", calls / 1000) } else { format!("corpus-{calls}.ndjson") };
+    let size = if calls.is_multiple_of(1000) { format!("{}k", calls / 1000) } else { calls.to_string() };
+    let name = format!("corpus-{size}{}.ndjson", if invalid { "-10pct" } else { "" });
     let path = root.join("target/bench").join(name);
     if !path.exists() {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         let script = root.join("../shared/bench/gen_corpus.py");
-        let status = Command::new("python3").arg(&script).arg(calls.to_string()).arg(&path).status().expect("python3 runs");
+        let mut command = Command::new("python3");
+        command.arg(&script).arg(calls.to_string()).arg(&path);
+        if invalid {
+            command.arg("0.1");
+        }
+        let status = command.status().expect("python3 runs");
         assert!(status.success(), "{} failed", script.display());
     }
     let text = std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
@@ -102,7 +110,8 @@ fn measure(broker: &Broker, group: &str, pass_through: bool, messages: usize) ->
 fn main() {
     let calls: usize = std::env::var("CDPSPEC_BENCH_CALLS").ok().and_then(|v| v.parse().ok()).unwrap_or(200_000);
     let rounds: usize = std::env::var("CDPSPEC_BENCH_ROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(2);
-    let lines = corpus(calls);
+    let invalid = std::env::var_os("CDPSPEC_BENCH_INVALID").is_some_and(|v| v == "1");
+    let lines = corpus(calls, invalid);
     let Some(broker) = Broker::start("stream benchmark") else { return };
     broker.create_topic("raw", 2);
     let started = Instant::now();

@@ -66,13 +66,15 @@ impl std::error::Error for StreamError {}
 struct Delivery {
     slot: Slot,
     offset: i64,
+    good: bool,
 }
 
 /// An acknowledgement, or a failure to write.
 struct Ack {
     slot: Slot,
     offset: i64,
-    result: Result<String, String>,
+    /// Whether it went to the good topic, or why it could not be written.
+    result: Result<bool, String>,
 }
 
 /// The producer's context: acknowledgements are queued for the loop.
@@ -87,7 +89,7 @@ impl ProducerContext for Deliveries {
 
     fn delivery(&self, result: &DeliveryResult<'_>, delivery: Box<Delivery>) {
         let result = match result {
-            Ok(written) => Ok(written.topic().to_string()),
+            Ok(_) => Ok(delivery.good),
             Err((e, message)) => Err(format!("writing a message to {} for offset {} failed: {e}", message.topic(), delivery.offset)),
         };
         lock(&self.acks).push(Ack { slot: delivery.slot, offset: delivery.offset, result });
@@ -104,6 +106,9 @@ struct State {
     metrics: Arc<Metrics>,
     failure: Mutex<Option<String>>,
     drain_timeout: Duration,
+    /// The good topic and the bad topic, for the counts.
+    good_topic: String,
+    bad_topic: String,
 }
 
 impl State {
@@ -116,9 +121,9 @@ impl State {
         let mut offsets = lock(&self.offsets);
         for ack in acks {
             match ack.result {
-                Ok(topic) => {
+                Ok(good) => {
                     offsets.acknowledged(ack.slot, ack.offset);
-                    self.metrics.written(&topic);
+                    self.metrics.written(if good { &self.good_topic } else { &self.bad_topic });
                 }
                 Err(e) => {
                     lock(&self.failure).get_or_insert(e);
@@ -226,6 +231,8 @@ impl Member {
             metrics: Arc::clone(&self.metrics),
             failure: Mutex::new(None),
             drain_timeout: options.drain_timeout,
+            good_topic: options.good_topic.clone(),
+            bad_topic: options.bad_topic.clone(),
         });
         let consumer: BaseConsumer<Rebalancing> =
             options.kafka.consumer(&options.group).create_with_context(Rebalancing { state: Arc::clone(&state) }).map_err(StreamError::Client)?;
@@ -297,11 +304,9 @@ impl Member {
             if let Some(error) = &output.error {
                 headers = headers.insert(Header { key: headers::ERROR, value: Some(error) });
             }
-            let target = match output.side {
-                Side::Valid => &self.options.good_topic,
-                Side::Invalid => &self.options.bad_topic,
-            };
-            let mut record = BaseRecord::with_opaque_to(target, Box::new(Delivery { slot, offset })).payload(&output.value[..]).headers(headers);
+            let good = output.side == Side::Valid;
+            let target = if good { &self.options.good_topic } else { &self.options.bad_topic };
+            let mut record = BaseRecord::with_opaque_to(target, Box::new(Delivery { slot, offset, good })).payload(&output.value[..]).headers(headers);
             if let Some(key) = message.key() {
                 record = record.key(key);
             }

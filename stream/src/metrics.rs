@@ -44,17 +44,17 @@ impl Metrics {
     /// A message of `calls` calls was read from `topic`, with errors of these `rules`.
     pub fn read(&self, topic: &str, calls: usize, rules: &[&str]) {
         self.with(|c| {
-            *c.messages_in.entry(topic.to_string()).or_default() += 1;
-            *c.calls_in.entry(topic.to_string()).or_default() += calls as u64;
+            add(&mut c.messages_in, topic, 1);
+            add(&mut c.calls_in, topic, calls as u64);
             for rule in rules {
-                *c.errors.entry(rule.to_string()).or_default() += 1;
+                add(&mut c.errors, rule, 1);
             }
         });
     }
 
     /// A message written to `topic` was acknowledged.
     pub fn written(&self, topic: &str) {
-        self.with(|c| *c.messages_out.entry(topic.to_string()).or_default() += 1);
+        self.with(|c| add(&mut c.messages_out, topic, 1));
     }
 
     /// A commit succeeded or failed.
@@ -162,6 +162,14 @@ fn request_line(stream: &std::net::TcpStream) -> String {
         }
     }
     first
+}
+
+/// Adds `n` to the count of `key`, allocating only for a key not seen before.
+fn add(counts: &mut BTreeMap<String, u64>, key: &str, n: u64) {
+    match counts.get_mut(key) {
+        Some(count) => *count += n,
+        None => drop(counts.insert(key.to_string(), n)),
+    }
 }
 
 /// A label value with `\`, `"` and line breaks escaped.
