@@ -40,6 +40,7 @@ const CASES: &[(&str, bool)] = &[
     ("", true),
     ("plan = \"plan.yaml\"\ntype = \"track\"\npaths = [\"events/\"]\ndestination = \"customerio\"\ndeny-warnings = true\n", true),
     ("destination = \"destinations/crm.json\"\n[rules]\nunplanned-event = \"warning\"\nCDP202 = \"off\"\n[limits]\nbatch-calls = 100\n", true),
+    ("[kafka]\nbootstrap.servers = \"kafka-1:9092\"\n\"compression.type\" = \"zstd\"\nlinger.ms = 5\nenable.idempotence = true\n", true),
     ("deny-warning = true\n", false),
     ("type = \"tracks\"\n", false),
     ("deny-warnings = \"yes\"\n", false),

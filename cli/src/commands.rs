@@ -3,7 +3,7 @@
 use clap::{Parser, Subcommand};
 
 use crate::exit::ExitStatus;
-use crate::{codegen, completions, coverage, map, plan, schema, serve, validate};
+use crate::{codegen, completions, coverage, map, plan, schema, serve, stream, validate};
 
 /// Schemas, typed events and CI checks for customer-data pipeline calls.
 #[derive(Parser)]
@@ -30,6 +30,11 @@ enum Command {
     /// `validate` checks it, evaluated against destinations, stored in SQLite, and listed by
     /// an API for tests (/_cdpspec/calls, /_cdpspec/counts).
     Serve(serve::Args),
+    /// Validate live calls on Kafka: a consumer-group member that reads raw calls from topics,
+    /// checks them as `validate` does, and writes each to a good topic unchanged or to a bad
+    /// topic annotated with its violations. Offsets are committed once the outputs are
+    /// acknowledged (at least once); SIGTERM drains, commits and exits.
+    Stream(stream::Args),
     /// Generate typed Rust events (one type per event version, per trait set) from a plan.
     Codegen(codegen::Args),
     /// Work with tracking plans: import, check, diff.
@@ -65,6 +70,7 @@ pub fn run() -> ExitStatus {
         Command::Coverage(args) => coverage::run(args),
         Command::Map(args) => map::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::Stream(args) => stream::run(args),
         Command::Codegen(args) => codegen::run(args),
         Command::Plan(command) => plan::run(command),
         Command::Schema(command) => schema::run(command),

@@ -13,6 +13,7 @@ mod plan;
 mod progress;
 mod schema;
 mod serve;
+mod stream;
 mod validate;
 
 fn main() -> std::process::ExitCode {

@@ -1,10 +1,11 @@
 //! `cdpspec serve`: the local collector (crate `cdpspec-collector`), with the same settings as
 //! `validate` (cdpspec.toml, `--plan`, `--severity`, `--limit`) and `coverage`
-//! (`--destination`).
+//! (`--destination`), storing calls in SQLite and/or writing them to Kafka (`--sink`).
 
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use cdpspec::check::limits::Limits;
 use cdpspec::config::{self, Overrides};
@@ -12,7 +13,8 @@ use cdpspec::engine::{self, Engine};
 use cdpspec::intake::Intake;
 use cdpspec::rule::Severities;
 use cdpspec_collector::store::DbPath;
-use cdpspec_collector::{Collector, Options};
+use cdpspec_collector::{Collector, Options, Sink};
+use cdpspec_stream::{KafkaSettings, TopicSink};
 
 use crate::commands::fail;
 use crate::exit::ExitStatus;
@@ -25,9 +27,10 @@ pub struct Args {
     /// The address to listen on. The default takes only this machine's own connections.
     #[arg(long, default_value = "127.0.0.1")]
     host: IpAddr,
-    /// The SQLite database calls are stored in; `:memory:` for a throwaway run.
-    #[arg(long, value_name = "FILE", default_value = ".cdpspec/calls.db")]
-    db: String,
+    /// The SQLite database calls are stored in; `:memory:` for a throwaway run. Default:
+    /// .cdpspec/calls.db (`:memory:` with --sink kafka, which stores only refusals there).
+    #[arg(long, value_name = "FILE")]
+    db: Option<String>,
     /// A tracking plan calls are checked against. Default: `plan` of cdpspec.toml.
     #[arg(long, value_name = "PLAN")]
     plan: Option<PathBuf>,
@@ -62,12 +65,46 @@ pub struct Args {
     /// The config file (default: the nearest cdpspec.toml from the working directory up).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Where accepted calls go: the database, a Kafka topic (--brokers, --topic), or both.
+    /// The SDK is answered once they are stored and acknowledged. Refused requests are always
+    /// recorded in the database (in memory with `kafka` alone, unless --db is given).
+    #[arg(long, value_enum, default_value_t = SinkKind::Db)]
+    sink: SinkKind,
+    /// The Kafka brokers, HOST:PORT[,HOST:PORT...], for --sink kafka or both.
+    #[arg(long, value_name = "HOST:PORT")]
+    brokers: Option<String>,
+    /// The topic calls are written to, keyed by userId (or anonymousId), for --sink kafka or both.
+    #[arg(long, value_name = "TOPIC")]
+    topic: Option<String>,
+    /// A librdkafka property for the producer, KEY=VALUE; repeatable; wins over [kafka] in
+    /// cdpspec.toml.
+    #[arg(long = "kafka-config", value_name = "KEY=VALUE", value_parser = KafkaSettings::parse_assignment)]
+    kafka_config: Vec<(String, String)>,
+}
+
+/// `--sink`.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum SinkKind {
+    /// The SQLite database (--db).
+    Db,
+    /// A Kafka topic (--brokers, --topic).
+    Kafka,
+    /// Both: the topic first, then the database.
+    Both,
 }
 
 pub fn run(args: Args) -> ExitStatus {
     let overrides = Overrides { plan: args.plan.clone(), severities: args.severities.clone(), limits: args.limits.clone(), ..Overrides::default() };
-    let settings = match crate::validate::config(args.config.as_deref()).and_then(|config| config::resolve(&config, &overrides)) {
+    let config = match crate::validate::config(args.config.as_deref()) {
+        Ok(config) => config,
+        Err(e) => return fail(e),
+    };
+    let settings = match config::resolve(&config, &overrides) {
         Ok(settings) => settings,
+        Err(e) => return fail(e),
+    };
+    let sink = match sink(&args, &config) {
+        Ok(sink) => sink,
         Err(e) => return fail(e),
     };
     // Destinations given on the command line replace cdpspec.toml's.
@@ -85,10 +122,17 @@ pub fn run(args: Args) -> ExitStatus {
     }
     let intake = Intake::new(engine, destinations);
     let described = describe(&intake, &settings);
+    let db = match (&args.db, args.sink) {
+        (Some(db), _) => DbPath::parse(db),
+        (None, SinkKind::Kafka) => DbPath::Memory,
+        (None, _) => DbPath::default_file(),
+    };
+    let sink_text = sink.kafka.as_ref().map_or(String::new(), |k| format!("; calls to Kafka topic {}", k.topic()));
     let options = Options {
         host: args.host,
         port: args.port,
-        db: DbPath::parse(&args.db),
+        db,
+        sink,
         write_keys: args.write_keys,
         strict: args.strict,
         max_events: args.max_events,
@@ -108,7 +152,7 @@ pub fn run(args: Args) -> ExitStatus {
             Err(e) => return fail(e),
         };
         let url = format!("http://{}", collector.address());
-        eprintln!("cdpspec serve: listening on {url} (database {db}{described})");
+        eprintln!("cdpspec serve: listening on {url} (database {db}{sink_text}{described})");
         if ui {
             eprintln!("cdpspec serve: point an SDK's host at {url}; watch calls arrive at {url}/ (the API: {url}/_cdpspec/calls); Ctrl-C stops");
         } else {
@@ -118,6 +162,24 @@ pub fn run(args: Args) -> ExitStatus {
         eprintln!("cdpspec serve: stopped");
         ExitStatus::Success
     })
+}
+
+/// The sink `--sink`, `--brokers`, `--topic` and `--kafka-config` (over `[kafka]`) describe.
+fn sink(args: &Args, config: &config::Config) -> Result<Sink, String> {
+    if args.sink == SinkKind::Db {
+        if args.topic.is_some() || args.brokers.is_some() {
+            return Err("--brokers and --topic need --sink kafka (or both)".into());
+        }
+        return Ok(Sink::default());
+    }
+    let (Some(brokers), Some(topic)) = (&args.brokers, &args.topic) else {
+        return Err("--sink kafka needs --brokers HOST:PORT and --topic TOPIC".into());
+    };
+    let mut settings = KafkaSettings::new(brokers);
+    settings.properties = config.kafka.clone();
+    settings.properties.extend(args.kafka_config.iter().cloned());
+    let kafka = TopicSink::new(&settings, topic, Duration::from_secs(30)).map_err(|e| e.to_string())?;
+    Ok(Sink { db: args.sink == SinkKind::Both, kafka: Some(kafka) })
 }
 
 /// `; plan P; destinations A, B` for the start line.
@@ -134,7 +196,7 @@ fn describe(intake: &Intake, settings: &config::Settings) -> String {
 }
 
 /// Completes on Ctrl-C, or on SIGTERM where there is one.
-async fn stopped() {
+pub(crate) async fn stopped() {
     #[cfg(unix)]
     {
         let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {

@@ -32,7 +32,7 @@ mod options;
 mod server;
 pub mod store;
 
-pub use options::{Bounds, Options};
+pub use options::{Bounds, Options, Sink};
 pub use server::{Collector, StartError};
 
 /// The settings object served at `/v1/projects/{writeKey}/settings`, for `api_host`

@@ -4,6 +4,8 @@
 use std::net::IpAddr;
 use std::time::Duration;
 
+use cdpspec_stream::TopicSink;
+
 use crate::store::DbPath;
 
 /// Everything `cdpspec serve` is told, bar the engine's settings.
@@ -31,6 +33,24 @@ pub struct Options {
     pub http_only: bool,
     /// Serve the inspector, the live web page at `/` (`--no-ui` turns it off; the API stays).
     pub ui: bool,
+    /// Where accepted calls go (`--sink`): the database, a Kafka topic, or both.
+    pub sink: Sink,
+}
+
+/// Where accepted calls are written. The SDK is answered once every place has them.
+#[derive(Debug, Clone)]
+pub struct Sink {
+    /// Store calls in the database (refused requests are always recorded there).
+    pub db: bool,
+    /// Write calls to this topic, keyed by `userId` or `anonymousId`, and wait for the
+    /// broker's acknowledgement.
+    pub kafka: Option<TopicSink>,
+}
+
+impl Default for Sink {
+    fn default() -> Self {
+        Sink { db: true, kafka: None }
+    }
 }
 
 impl Default for Options {
@@ -46,6 +66,7 @@ impl Default for Options {
             bounds: Bounds::default(),
             http_only: false,
             ui: true,
+            sink: Sink::default(),
         }
     }
 }

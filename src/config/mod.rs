@@ -17,6 +17,10 @@
 //! batch-calls = 2500            # most calls per batch
 //! message-id-chars = 100        # `messageId` must be shorter
 //! record-bytes = 16777216       # largest record cdpspec holds (default 16 MiB)
+//!
+//! [kafka]                       # librdkafka settings for `stream` and `serve --sink kafka`
+//! bootstrap.servers = "kafka-1:9092"
+//! compression.type = "zstd"     # dotted keys are librdkafka's names, quoted or not
 //! ```
 
 mod error;
@@ -74,6 +78,9 @@ pub struct Config {
     pub deny_warnings: bool,
     /// Size and length limits.
     pub limits: Limits,
+    /// librdkafka settings (`[kafka]`), passed as they are to the Kafka clients of `stream` and
+    /// `serve --sink kafka`; `--kafka-config KEY=VALUE` wins over them.
+    pub kafka: BTreeMap<String, String>,
 }
 
 /// `cdpspec.toml` as written. Its JSON Schema (`schema/config/cdpspec.schema.json`, for
@@ -112,10 +119,15 @@ struct File {
     #[serde(default)]
     #[schemars(schema_with = "schema::limits")]
     limits: BTreeMap<String, u64>,
+    /// librdkafka settings for `stream` and `serve --sink kafka`, by librdkafka's names
+    /// (dotted keys, quoted or not); `--kafka-config KEY=VALUE` wins over them.
+    #[serde(default)]
+    #[schemars(schema_with = "schema::kafka")]
+    kafka: BTreeMap<String, toml::Value>,
 }
 
 /// The keys a config file may have.
-const KEYS: &[&str] = &["plan", "type", "paths", "destination", "deny-warnings", "rules", "limits"];
+const KEYS: &[&str] = &["plan", "type", "paths", "destination", "deny-warnings", "rules", "limits", "kafka"];
 
 /// The nearest `cdpspec.toml` in `start` or a folder above it.
 ///
@@ -144,12 +156,14 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
 ///
 /// let dir = std::env::temp_dir().join("cdpspec-doc-load");
 /// std::fs::create_dir_all(&dir).unwrap();
-/// let toml = "plan = \"tracking-plan.yaml\"\ntype = \"track\"\n\n[rules]\nunplanned-event = \"warning\"\n";
+/// let toml = "plan = \"tracking-plan.yaml\"\ntype = \"track\"\n\n[rules]\nunplanned-event = \"warning\"\n\n[kafka]\nbootstrap.servers = \"k1:9092\"\n\"linger.ms\" = 5\n";
 /// std::fs::write(dir.join("cdpspec.toml"), toml).unwrap();
 /// let config = load(&dir.join("cdpspec.toml")).unwrap();
 /// assert_eq!(config.plan, Some(dir.join("tracking-plan.yaml")));
 /// assert_eq!(config.call_type, Some(CallType::Track));
 /// assert_eq!(config.severities.of(Rule::UnplannedEvent), Some(Severity::Warning));
+/// assert_eq!(config.kafka["bootstrap.servers"], "k1:9092");
+/// assert_eq!(config.kafka["linger.ms"], "5");
 /// ```
 pub fn load(path: &Path) -> Result<Config, ConfigFileError> {
     let text = std::fs::read_to_string(path).map_err(|source| ConfigFileError::Read { path: path.to_path_buf(), source })?;
@@ -169,6 +183,7 @@ pub fn load(path: &Path) -> Result<Config, ConfigFileError> {
         paths: file.paths.iter().map(|p| relative(p)).collect(),
         destination,
         deny_warnings: file.deny_warnings,
+        kafka: kafka_settings(file.kafka),
         ..Config::default()
     };
     if let Some(t) = file.call_type {
@@ -184,6 +199,22 @@ pub fn load(path: &Path) -> Result<Config, ConfigFileError> {
         config.limits.set(&limit, value).map_err(|source| ConfigFileError::Limits { path: path.to_path_buf(), source })?;
     }
     Ok(config)
+}
+
+/// `[kafka]` as librdkafka takes it: TOML's dotted keys (tables) joined back into librdkafka's
+/// names (`bootstrap.servers`), strings as they are, numbers and booleans written out
+/// (`linger.ms = 5`, `enable.idempotence = true`).
+fn kafka_settings(table: BTreeMap<String, toml::Value>) -> BTreeMap<String, String> {
+    fn add(out: &mut BTreeMap<String, String>, key: String, value: toml::Value) {
+        match value {
+            toml::Value::Table(inner) => inner.into_iter().for_each(|(k, v)| add(out, format!("{key}.{k}"), v)),
+            toml::Value::String(s) => drop(out.insert(key, s)),
+            other => drop(out.insert(key, other.to_string())),
+        }
+    }
+    let mut out = BTreeMap::new();
+    table.into_iter().for_each(|(key, value)| add(&mut out, key, value));
+    out
 }
 
 pub use settings::{ConfigError, Overrides, Settings, find, resolve};

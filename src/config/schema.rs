@@ -72,3 +72,14 @@ pub(super) fn limits(_: &mut SchemaGenerator) -> Schema {
     }
     json_schema!({"type": "object", "properties": properties, "additionalProperties": false})
 }
+
+/// `[kafka]`: librdkafka properties. Their names have dots, so an unquoted key is a table in
+/// TOML (`bootstrap.servers = ".."` is `bootstrap = { servers = ".." }`): values are strings,
+/// numbers, booleans, or tables of them.
+pub(super) fn kafka(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "type": "object",
+        "description": "librdkafka settings for `cdpspec stream` and `serve --sink kafka` (bootstrap.servers, security.protocol, compression.type, ...); --kafka-config KEY=VALUE wins over them.",
+        "additionalProperties": {"type": ["string", "number", "boolean", "object"]}
+    })
+}

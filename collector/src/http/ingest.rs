@@ -1,6 +1,7 @@
 //! `POST /v1/{identify,track,page,screen,group,alias,batch,import}` and the browser SDKs'
 //! `/v1/{i,t,p,s,g,a,b}`: read the body as the SDK sent it, check every call with the engine,
-//! store them, and answer only once they are committed.
+//! store them and/or write them to a Kafka topic (`--sink`), and answer only once they are
+//! committed and acknowledged.
 
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -11,6 +12,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use cdpspec::intake::{self, CheckedCall, Encoding, Endpoint, Refusal, Status};
+use cdpspec_stream::TopicSink;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use serde_json::{Value, json};
 
@@ -136,9 +138,17 @@ async fn read(app: &App, arrival: &Arrival, endpoint: Endpoint, headers: &Header
         app.log.calls(&arrival.tag, &checked);
         return Err(app.refuse(arrival, StatusCode::BAD_REQUEST, "errors", &message, Some(json!({"violations": violations}))).await);
     }
-    let rows = checked.iter().map(|c| row(app, arrival, &write_key, c)).collect();
-    if let Err(e) = app.store.insert(rows).await {
-        return Err(error(StatusCode::INTERNAL_SERVER_ERROR, "storage-failed", &e.to_string(), None));
+    if let Some(sink) = &app.options.sink.kafka {
+        let calls: Vec<_> = checked.iter().map(|c| (TopicSink::key(&c.call), c.text.clone())).collect();
+        if let Err(e) = sink.write(&calls).await {
+            return Err(error(StatusCode::SERVICE_UNAVAILABLE, "sink-failed", &e.to_string(), None));
+        }
+    }
+    if app.options.sink.db {
+        let rows = checked.iter().map(|c| row(app, arrival, &write_key, c)).collect();
+        if let Err(e) = app.store.insert(rows).await {
+            return Err(error(StatusCode::INTERNAL_SERVER_ERROR, "storage-failed", &e.to_string(), None));
+        }
     }
     app.log.calls(&arrival.tag, &checked);
     Ok(accepted())
