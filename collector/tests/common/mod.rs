@@ -5,6 +5,8 @@
 #![allow(dead_code)] // Each test file uses its own part.
 
 pub mod packages;
+#[path = "../../../tests/common/pip.rs"]
+pub mod pip;
 #[path = "../../../tests/common/tools.rs"]
 pub mod tools;
 

@@ -16,20 +16,7 @@ pub fn cache() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/sdk-cache")
 }
 
-/// Runs `command`, true when it succeeded; its output is shown when it did not.
-pub fn run_quietly(command: &mut Command) -> bool {
-    match command.output() {
-        Ok(out) if out.status.success() => true,
-        Ok(out) => {
-            eprintln!("{command:?} failed:\n{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-            false
-        }
-        Err(e) => {
-            eprintln!("{command:?} could not run: {e}");
-            false
-        }
-    }
-}
+pub use super::pip::run_quietly;
 
 /// Installs `files` from the SDK folder into `dir` with `install`, unless the same files were
 /// installed there already. Returns whether `dir` is ready.
@@ -69,7 +56,8 @@ pub fn node_modules() -> Option<PathBuf> {
         .clone()
 }
 
-/// The PyPI packages, installed with `pip install --target`.
+/// The PyPI packages, installed with `pip install --target` (as the Kafka tests install their
+/// broker).
 pub fn python_packages() -> Option<PathBuf> {
     static READY: OnceLock<Option<PathBuf>> = OnceLock::new();
     READY
@@ -78,15 +66,7 @@ pub fn python_packages() -> Option<PathBuf> {
                 return None;
             }
             let dir = cache().join("python");
-            let ok = install(&dir, &["requirements.txt"], |dir| {
-                run_quietly(
-                    Command::new("python3")
-                        .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--target"])
-                        .arg(dir)
-                        .arg("-r")
-                        .arg(dir.join("requirements.txt")),
-                )
-            });
+            let ok = super::pip::install(&dir, &sdk_dir().join("requirements.txt"));
             ok.then_some(dir)
         })
         .clone()
