@@ -18,8 +18,13 @@
 //!
 //! Printed: calls/s, requests/s, latency percentiles, the ratio full / baseline, CPU seconds per
 //! thread group (collector workers, database thread, clients), resident memory after each mode
-//! and at peak, and whether the targets are met. `INGEST_ONLY=full` (or `baseline`) runs one mode,
-//! for profiling; `INGEST_KEEP_DB=1` keeps the database file.
+//! and at peak, and whether the targets are met. `INGEST_ONLY=full` (or `baseline`, `kafka`) runs
+//! one mode, for profiling; `INGEST_KEEP_DB=1` keeps the database file.
+//!
+//! A third mode, `kafka`, is `--sink kafka`: every call checked and written to a topic of a
+//! real Kafka-protocol broker (Tansu, started as the tests start it, `tests/common/kafka.rs`, on
+//! this same machine), each request answered once the broker has acknowledged its calls. It is
+//! skipped, loudly, where the broker cannot be had.
 
 use std::collections::BTreeMap;
 use std::io::{self, Read, Write};
@@ -34,7 +39,15 @@ use cdpspec::config::Settings;
 use cdpspec::engine::Engine;
 use cdpspec::intake::Intake;
 use cdpspec_collector::store::DbPath;
-use cdpspec_collector::{Collector, Options};
+use cdpspec_collector::{Collector, Options, Sink};
+use cdpspec_stream::{KafkaSettings, TopicSink};
+
+#[path = "../../tests/common/kafka.rs"]
+mod kafka;
+#[path = "../../tests/common/pip.rs"]
+mod pip;
+#[path = "../../tests/common/tools.rs"]
+mod tools;
 
 /// Calls per request, as the SDKs batch them.
 const BATCH: usize = 20;
@@ -484,6 +497,16 @@ fn main() {
         if std::env::var_os("INGEST_KEEP_DB").is_none() {
             let _ = std::fs::remove_dir_all(&dir);
         }
+    }
+    let broker = if run("kafka") { kafka::Broker::start("ingest bench, --sink kafka") } else { None };
+    if let Some(broker) = &broker {
+        broker.create_topic("raw", 2);
+        let sink = TopicSink::new(&KafkaSettings::new(&broker.address), "raw", Duration::from_secs(30)).expect("a producer");
+        let options = Options { port: 0, db: DbPath::Memory, quiet: true, sink: Sink { db: false, kafka: Some(sink) }, ..Options::default() };
+        figures.push(mode("kafka", options, &requests, calls, clients, false));
+        let written = broker.read_all("raw", calls + WARM_UP * BATCH, Duration::from_secs(120)).len();
+        eprintln!("kafka: the topic holds {written} calls (the corpus and the warm-up)");
+        assert!(written >= calls, "kafka: the topic holds {written} calls, fewer than {calls}");
     }
     let peak = status_mb("VmHWM");
 

@@ -46,7 +46,9 @@ impl std::error::Error for SinkError {
 }
 
 impl TopicSink {
-    /// A producer writing to `topic`; a write not acknowledged within `timeout` fails.
+    /// A producer writing to `topic`; a write not acknowledged within `timeout` fails. It
+    /// lingers 1 ms for company (`linger.ms`, unless the settings say otherwise), since the
+    /// SDK waits.
     ///
     /// # Errors
     ///
@@ -54,6 +56,10 @@ impl TopicSink {
     pub fn new(settings: &KafkaSettings, topic: &str, timeout: Duration) -> Result<TopicSink, SinkError> {
         let mut config = settings.producer();
         config.set("message.timeout.ms", timeout.as_millis().to_string());
+        // An SDK waits for this write: linger little (requests at once still share batches).
+        if !settings.properties.contains_key("linger.ms") {
+            config.set("linger.ms", "1");
+        }
         let producer = config.create().map_err(|error| SinkError { topic: topic.to_string(), error })?;
         Ok(TopicSink { producer, topic: topic.to_string(), timeout })
     }
