@@ -72,6 +72,11 @@ pub struct Args {
     /// message-id-chars, record-bytes; repeatable.
     #[arg(long = "limit", value_name = "NAME=N", value_parser = Limits::parse_assignment)]
     limits: Vec<(String, usize)>,
+    /// A destination to evaluate each call against (customerio, mixpanel, amplitude, webhook,
+    /// or a destination file): what its actions do travels in the cdpspec-actions header, and
+    /// counts per action in the metrics. Default: `destination` of cdpspec.toml.
+    #[arg(long, short = 'd', value_name = "DESTINATION")]
+    destination: Option<String>,
     /// The config file (default: the nearest cdpspec.toml from the working directory up).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
@@ -83,6 +88,7 @@ pub fn run(args: Args) -> ExitStatus {
         plan: args.plan.clone(),
         severities: args.severities.clone(),
         limits: args.limits.clone(),
+        destination: args.destination.clone(),
         ..Overrides::default()
     };
     let config = match crate::validate::config(args.config.as_deref()) {

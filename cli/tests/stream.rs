@@ -278,7 +278,7 @@ fn input_that_cannot_be_checked_goes_to_bad_and_the_member_keeps_going() {
         (Some(b"u1".to_vec()), valid("last")),
     ];
     broker.produce("raw", &messages);
-    let member = Member::start(&broker, "bad-input", &["--limit", "record-bytes=200000"]);
+    let member = Member::start(&broker, "bad-input", &["--limit", "record-bytes=200000", "--destination", "customerio"]);
     let good = broker.read_all("good", 2, Duration::from_secs(60));
     let bad = broker.read_all("bad", 6, Duration::from_secs(30));
     let log = member.terminate();
@@ -294,6 +294,13 @@ fn input_that_cannot_be_checked_goes_to_bad_and_the_member_keeps_going() {
     assert_eq!(bad[4].header("cdpspec-error"), None, "a call that parsed is annotated instead");
     assert_eq!(bad[4].json()["context"]["violationErrors"][0]["rule"], "call-too-large");
     assert!(error(5).contains("blank"));
+    // With --destination, each call that was checked carries what Customer.io's actions do.
+    let actions = |m: &Received| -> Value { serde_json::from_str(m.header("cdpspec-actions").expect("an actions header")).unwrap() };
+    for m in &good {
+        assert_eq!((actions(m)[0]["preset"].as_str(), actions(m)[0]["ok"].as_bool()), (Some("Create or Update Person"), Some(true)));
+    }
+    assert_eq!(actions(&bad[4])[0]["preset"], "Track Event", "a bad call is evaluated too");
+    assert_eq!(bad[0].header("cdpspec-actions"), None, "a message that was not checked is not evaluated");
     for (i, m) in bad.iter().enumerate() {
         assert_eq!(m.header("cdpspec-source-offset"), Some(i.to_string().as_str()));
         assert_eq!(m.header("cdpspec-source-partition"), Some("0"));

@@ -37,4 +37,8 @@ pub mod headers {
     pub const SOURCE_OFFSET: &str = "cdpspec-source-offset";
     /// Why a message written to the bad topic as it was read could not be checked.
     pub const ERROR: &str = "cdpspec-error";
+    /// With `--destination`: what the destination's actions do with the call, a JSON array of
+    /// objects as `coverage --per-call` and the collector give them (`destination`, `preset`,
+    /// `action`, `ok`, `missing`, and `invalid` when some are); `[]` when no action listens.
+    pub const ACTIONS: &str = "cdpspec-actions";
 }

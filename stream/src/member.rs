@@ -286,6 +286,7 @@ impl Member {
         let (topic, partition, offset) = (message.topic(), message.partition(), message.offset());
         let split = if self.options.pass_through { message::pass_through(message.payload()) } else { message::split(&self.engine, topic, message.payload()) };
         self.metrics.read(topic, split.calls, &split.errors);
+        self.metrics.evaluated(&split.actions);
         let slot = {
             let mut offsets = lock(&state.offsets);
             let slot = offsets.slot(topic, partition);
@@ -303,6 +304,9 @@ impl Member {
             }
             if let Some(error) = &output.error {
                 headers = headers.insert(Header { key: headers::ERROR, value: Some(error) });
+            }
+            if let Some(actions) = &output.actions {
+                headers = headers.insert(Header { key: headers::ACTIONS, value: Some(actions) });
             }
             let good = output.side == Side::Valid;
             let target = if good { &self.options.good_topic } else { &self.options.bad_topic };

@@ -27,6 +27,9 @@ pub struct Counts {
     /// Errors found, per rule (and why messages could not be checked: `invalid-json`,
     /// `too-large`, `bad-gzip`, `blank`, `no-value`, ...).
     pub errors: BTreeMap<String, u64>,
+    /// With a destination: calls per action triggered and how it went (`Track Event: ok`,
+    /// `Track Page View: failed`), and `no action` for calls none listens to.
+    pub actions: BTreeMap<String, u64>,
     /// Consumer lag per topic and partition, as librdkafka last reported it.
     pub lag: BTreeMap<(String, i32), i64>,
     /// Offset commits that succeeded, and that failed.
@@ -50,6 +53,17 @@ impl Metrics {
                 add(&mut c.errors, rule, 1);
             }
         });
+    }
+
+    /// With a destination, what its actions did with a message's calls (`Split::actions`).
+    pub fn evaluated(&self, actions: &[String]) {
+        if !actions.is_empty() {
+            self.with(|c| {
+                for action in actions {
+                    add(&mut c.actions, action, 1);
+                }
+            });
+        }
     }
 
     /// A message written to `topic` was acknowledged.
@@ -97,6 +111,20 @@ impl Metrics {
         family("cdpspec_stream_calls_in_total", "counter", "Calls read, per source topic.", per("topic", &c.calls_in));
         family("cdpspec_stream_messages_out_total", "counter", "Messages written and acknowledged, per topic.", per("topic", &c.messages_out));
         family("cdpspec_stream_errors_total", "counter", "Errors found, per rule (and unreadable messages, per reason).", per("rule", &c.errors));
+        let actions = c
+            .actions
+            .iter()
+            .map(|(k, v)| {
+                let (preset, outcome) = k.rsplit_once(": ").unwrap_or((k.as_str(), "none"));
+                (format!("{{action=\"{}\",outcome=\"{}\"}}", escape(preset), escape(outcome)), v.to_string())
+            })
+            .collect();
+        family(
+            "cdpspec_stream_actions_total",
+            "counter",
+            "With --destination: calls per action triggered and outcome (ok, failed; none for calls no action listens to).",
+            actions,
+        );
         let lag = c.lag.iter().map(|((t, p), v)| (format!("{{topic=\"{}\",partition=\"{p}\"}}", escape(t)), v.to_string())).collect();
         family("cdpspec_stream_consumer_lag", "gauge", "Messages behind the end of each partition held.", lag);
         family("cdpspec_stream_commits_total", "counter", "Offset commits that succeeded.", vec![(String::new(), c.commits.to_string())]);
