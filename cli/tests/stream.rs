@@ -1,7 +1,7 @@
 //! `cdpspec stream` against a real Kafka-protocol broker (Tansu, `tests/common/kafka.rs`):
 //! two members of one group share the partitions and write every call exactly once; a member
 //! killed with SIGKILL and started again loses nothing; input that cannot be checked goes to
-//! the bad topic and the member keeps going. Each test starts its own broker on a free port.
+//! the bad topic and the member keeps going (an output too large to write as well). Each test starts its own broker on a free port.
 
 #[path = "../../tests/common/kafka.rs"]
 mod kafka;
@@ -274,16 +274,17 @@ fn input_that_cannot_be_checked_goes_to_bad_and_the_member_keeps_going() {
         (Some(b"k4".to_vec()), vec![b'{'; 300_000]),
         (None, big_call.into_bytes()),
         (Some(b"k5".to_vec()), b"   ".to_vec()),
+        (Some(b"k6".to_vec()), vec![b'x'; 1_500_000]),
         (Some(b"u1".to_vec()), gzip(&valid("zipped"))),
         (Some(b"u1".to_vec()), valid("last")),
     ];
     broker.produce("raw", &messages);
     let member = Member::start(&broker, "bad-input", &["--limit", "record-bytes=200000", "--destination", "customerio"]);
     let good = broker.read_all("good", 2, Duration::from_secs(60));
-    let bad = broker.read_all("bad", 6, Duration::from_secs(30));
+    let bad = broker.read_all("bad", 7, Duration::from_secs(30));
     let log = member.terminate();
     assert_eq!(good.iter().map(|m| m.json()["messageId"].clone()).collect::<Vec<_>>(), ["zipped", "last"], "{log}");
-    assert_eq!(bad.len(), 6, "{log}");
+    assert_eq!(bad.len(), 7, "{log}");
     let error = |i: usize| bad[i].header("cdpspec-error").unwrap_or_default().to_string();
     assert!(error(0).contains("invalid-json"), "{}", error(0));
     assert_eq!(bad[0].value, messages[0].1, "as it was");
@@ -294,6 +295,8 @@ fn input_that_cannot_be_checked_goes_to_bad_and_the_member_keeps_going() {
     assert_eq!(bad[4].header("cdpspec-error"), None, "a call that parsed is annotated instead");
     assert_eq!(bad[4].json()["context"]["violationErrors"][0]["rule"], "call-too-large");
     assert!(error(5).contains("blank"));
+    assert!(error(6).contains("message.max.bytes"), "an output too large to write is replaced, not fatal: {}", error(6));
+    assert_eq!((bad[6].key.as_deref(), bad[6].value.len()), (Some(&b"k6"[..]), 0));
     // With --destination, each call that was checked carries what Customer.io's actions do.
     let actions = |m: &Received| -> Value { serde_json::from_str(m.header("cdpspec-actions").expect("an actions header")).unwrap() };
     for m in &good {

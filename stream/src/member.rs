@@ -23,7 +23,7 @@ use cdpspec::engine::Engine;
 use cdpspec::route::Side;
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer, ConsumerContext, Rebalance};
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
-use rdkafka::message::{BorrowedMessage, Header, OwnedHeaders};
+use rdkafka::message::{BorrowedMessage, Header, Headers, OwnedHeaders};
 use rdkafka::producer::{BaseProducer, BaseRecord, DeliveryResult, Producer, ProducerContext};
 use rdkafka::statistics::Statistics;
 use rdkafka::{ClientContext, Message, Offset, TopicPartitionList};
@@ -320,8 +320,11 @@ impl Member {
     }
 }
 
-/// Sends `record`, waiting while the producer's queue is full (acknowledgements free it).
-fn send(state: &State, mut record: BaseRecord<'_, [u8], [u8], Box<Delivery>>) -> Result<(), StreamError> {
+/// Sends `record`, waiting while the producer's queue is full (acknowledgements free it). An
+/// output over the producer's `message.max.bytes` is not written; in its place, the bad topic
+/// gets an empty message with the reason, its key and headers (so the source offset), and the
+/// member goes on.
+fn send<'a>(state: &'a State, mut record: BaseRecord<'a, [u8], [u8], Box<Delivery>>) -> Result<(), StreamError> {
     let deadline = Instant::now() + state.drain_timeout.max(Duration::from_secs(60));
     loop {
         match state.producer.send(record) {
@@ -331,10 +334,40 @@ fn send(state: &State, mut record: BaseRecord<'_, [u8], [u8], Box<Delivery>>) ->
                 state.producer.poll(Duration::from_millis(20));
                 state.take_acks();
             }
+            Err((KafkaError::MessageProduction(RDKafkaErrorCode::MessageSizeTooLarge), back)) if back.payload.is_some_and(|p| !p.is_empty()) => {
+                record = too_large(state, back);
+            }
             Err((e, back)) => {
                 return Err(StreamError::Write(format!("writing a message to {} for offset {} failed: {e}", back.topic, back.delivery_opaque.offset)));
             }
         }
+    }
+}
+
+/// The stand-in for an output too large to write: empty, to the bad topic, with why.
+fn too_large<'a>(state: &'a State, record: BaseRecord<'a, [u8], [u8], Box<Delivery>>) -> BaseRecord<'a, [u8], [u8], Box<Delivery>> {
+    let BaseRecord { topic, payload, key, headers: kept, mut delivery_opaque, .. } = record;
+    let mut error = format!(
+        "the output for this message ({} bytes, meant for {topic}) is over the producer's message.max.bytes and was not written; read it at its source topic, partition and offset",
+        payload.map_or(0, <[u8]>::len)
+    );
+    // One cdpspec-error header, saying both why the message was not checked (if it was not)
+    // and why it was not written.
+    let mut rebuilt = OwnedHeaders::new_with_capacity(kept.as_ref().map_or(0, Headers::count) + 1);
+    for header in kept.iter().flat_map(|h| h.iter()) {
+        if header.key == headers::ERROR {
+            error = format!("{error} ({})", String::from_utf8_lossy(header.value.unwrap_or_default()));
+        } else {
+            rebuilt = rebuilt.insert(header);
+        }
+    }
+    let kept = rebuilt.insert(Header { key: headers::ERROR, value: Some(&error) });
+    delivery_opaque.good = false;
+    let empty: &'static [u8] = &[];
+    let stand_in = BaseRecord::with_opaque_to(state.bad_topic.as_str(), delivery_opaque).payload(empty).headers(kept);
+    match key {
+        Some(key) => stand_in.key(key),
+        None => stand_in,
     }
 }
 

@@ -32,9 +32,10 @@ pub struct Counts {
     pub actions: BTreeMap<String, u64>,
     /// Consumer lag per topic and partition, as librdkafka last reported it.
     pub lag: BTreeMap<(String, i32), i64>,
-    /// Offset commits that succeeded, and that failed.
+    /// Offset commits made (for asynchronous ones: handed to librdkafka, which reports a
+    /// failure only in its log; the next commit covers it).
     pub commits: u64,
-    /// Offset commits that failed.
+    /// Offset commits refused at once.
     pub commit_failures: u64,
 }
 
@@ -71,7 +72,7 @@ impl Metrics {
         self.with(|c| add(&mut c.messages_out, topic, 1));
     }
 
-    /// A commit succeeded or failed.
+    /// A commit was made, or refused at once.
     pub fn commit(&self, ok: bool) {
         self.with(|c| if ok { c.commits += 1 } else { c.commit_failures += 1 });
     }
@@ -127,8 +128,13 @@ impl Metrics {
         );
         let lag = c.lag.iter().map(|((t, p), v)| (format!("{{topic=\"{}\",partition=\"{p}\"}}", escape(t)), v.to_string())).collect();
         family("cdpspec_stream_consumer_lag", "gauge", "Messages behind the end of each partition held.", lag);
-        family("cdpspec_stream_commits_total", "counter", "Offset commits that succeeded.", vec![(String::new(), c.commits.to_string())]);
-        family("cdpspec_stream_commit_failures_total", "counter", "Offset commits that failed.", vec![(String::new(), c.commit_failures.to_string())]);
+        family(
+            "cdpspec_stream_commits_total",
+            "counter",
+            "Offset commits made (asynchronous ones: handed to librdkafka).",
+            vec![(String::new(), c.commits.to_string())],
+        );
+        family("cdpspec_stream_commit_failures_total", "counter", "Offset commits refused at once.", vec![(String::new(), c.commit_failures.to_string())]);
         out
     }
 

@@ -122,7 +122,8 @@ impl Broker {
 
     /// Writes `messages` (key, value) to `topic` and waits for every acknowledgement.
     pub fn produce(&self, topic: &str, messages: &[Keyed]) {
-        let producer: BaseProducer = self.config().set("linger.ms", "5").set("queue.buffering.max.messages", "1000000").create().unwrap();
+        let producer: BaseProducer =
+            self.config().set("linger.ms", "5").set("queue.buffering.max.messages", "1000000").set("message.max.bytes", "4000000").create().unwrap();
         for (key, value) in messages {
             let mut record = BaseRecord::to(topic).payload(value);
             if let Some(key) = key {
