@@ -97,6 +97,12 @@ impl Metrics {
     /// assert!(text.contains("cdpspec_stream_calls_in_total{topic=\"raw\"} 3\n"));
     /// assert!(text.contains("cdpspec_stream_messages_out_total{topic=\"good\"} 1\n"));
     /// assert!(text.contains("cdpspec_stream_errors_total{rule=\"missing-identity\"} 1\n"));
+    ///
+    /// metrics.evaluated(&["Track Event: ok".into(), "Track Page View: failed".into(), "no action".into(), "Track Event: ok".into()]);
+    /// let text = metrics.prometheus();
+    /// assert!(text.contains("cdpspec_stream_actions_total{action=\"Track Event\",outcome=\"ok\"} 2\n"));
+    /// assert!(text.contains("cdpspec_stream_actions_total{action=\"Track Page View\",outcome=\"failed\"} 1\n"));
+    /// assert!(text.contains("cdpspec_stream_actions_total{action=\"no action\",outcome=\"none\"} 1\n"));
     /// ```
     pub fn prometheus(&self) -> String {
         let c = self.snapshot();
