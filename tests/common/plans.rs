@@ -63,27 +63,7 @@ pub const PATTERNS: &[&str] = &[
 ];
 
 /// Formats `plan check` accepts.
-pub const FORMATS: &[&str] = &[
-    "date-time",
-    "date",
-    "time",
-    "duration",
-    "email",
-    "idn-email",
-    "hostname",
-    "idn-hostname",
-    "ipv4",
-    "ipv6",
-    "uri",
-    "uri-reference",
-    "iri",
-    "iri-reference",
-    "uuid",
-    "uri-template",
-    "json-pointer",
-    "relative-json-pointer",
-    "regex",
-];
+pub const FORMATS: &[&str] = cdpspec::plan::lint::FORMATS;
 
 /// Strings that match or narrowly miss the patterns and formats above.
 pub const STRINGS: &[&str] = &[

@@ -86,8 +86,9 @@ fn severity_name<S: serde::Serializer>(s: &Severity, serializer: S) -> Result<S:
     serializer.serialize_str(s.as_str())
 }
 
-/// String formats validators know; others are ignored by them, so a typo checks nothing.
-const FORMATS: &[&str] = &[
+/// String formats validators know, and so the ones `plan check` accepts; others are ignored
+/// by validators, so a typo checks nothing.
+pub const FORMATS: &[&str] = &[
     "date-time",
     "date",
     "time",
