@@ -59,8 +59,8 @@ fn to_json(text: &str) -> Value {
 #[test]
 fn the_schema_and_config_load_agree() {
     let validator = jsonschema::validator_for(&cdpspec::config::json_schema()).unwrap();
-    let dir = std::env::temp_dir().join(format!("cdpspec-config-schema-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let scratch = tempfile::Builder::new().prefix("cdpspec-config-schema-").tempdir().unwrap();
+    let dir = scratch.path();
     let example = std::fs::read_to_string(format!("{ROOT}/examples/config/cdpspec.toml")).unwrap();
     for (i, (text, valid)) in CASES.iter().chain([(example.as_str(), true)].iter()).enumerate() {
         let path = dir.join(format!("{i}.toml"));
@@ -69,7 +69,6 @@ fn the_schema_and_config_load_agree() {
         let errors: Vec<String> = validator.iter_errors(&to_json(text)).map(|e| e.to_string()).collect();
         assert_eq!(errors.is_empty(), *valid, "the schema on {text:?}: {errors:?}");
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -81,8 +80,8 @@ fn check_jsonschema_reads_toml_configs_with_the_schema() {
             return;
         }
     };
-    let dir = std::env::temp_dir().join(format!("cdpspec-check-jsonschema-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let scratch = tempfile::Builder::new().prefix("cdpspec-check-jsonschema-").tempdir().unwrap();
+    let dir = scratch.path();
     let schema = format!("{ROOT}/schema/config/cdpspec.schema.json");
     for (i, (text, valid)) in CASES.iter().enumerate() {
         // The file name must end in .toml for check-jsonschema to read TOML.
@@ -100,5 +99,4 @@ fn check_jsonschema_reads_toml_configs_with_the_schema() {
     let example = Path::new(ROOT).join("examples/config/cdpspec.toml");
     let out = tool.module("check_jsonschema").arg("--schemafile").arg(&schema).arg(&example).output().unwrap();
     assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    let _ = std::fs::remove_dir_all(&dir);
 }

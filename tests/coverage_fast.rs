@@ -14,7 +14,7 @@
 //!   `evaluate`), record for record, over the fixtures, the examples and generated corpora with
 //!   broken and invalid calls.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use cdpspec::CallType;
@@ -465,9 +465,9 @@ fn fixture_sources() -> Vec<Source> {
 
 /// A directory of generated corpora: calls with odd fields, broken lines, invalid calls,
 /// batches, a document, and a file whose name implies the type of calls without one.
-fn corpora() -> (PathBuf, Vec<Source>) {
-    let dir = std::env::temp_dir().join(format!("cdpspec-coverage-fast-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+fn corpora() -> (tempfile::TempDir, Vec<Source>) {
+    let scratch = tempfile::Builder::new().prefix("cdpspec-coverage-fast-").tempdir().unwrap();
+    let dir = scratch.path();
     let mut runner = proptest::test_runner::TestRunner::deterministic();
     let mut calls = Vec::new();
     for _ in 0..600 {
@@ -501,14 +501,14 @@ fn corpora() -> (PathBuf, Vec<Source>) {
     let document = serde_json::to_string_pretty(&json!({"batch": calls[..30], "context": {"library": {"name": "analytics-node"}}})).unwrap();
     let sources = vec![write("odd.ndjson", lines.join("\n")), write("track.ndjson", untyped.join("\n") + "\n"), write("batch.json", document)];
     std::fs::write(dir.join("every-directive.json"), serde_json::to_string(&every_directive()).unwrap()).unwrap();
-    (dir, sources)
+    (scratch, sources)
 }
 
 #[test]
 fn every_call_of_a_run_gets_what_coverage_gave_before_on_any_number_of_threads() {
-    let (dir, generated) = corpora();
+    let (scratch, generated) = corpora();
     let sources: Vec<Source> = fixture_sources().into_iter().chain(generated).collect();
-    let every_directive = dir.join("every-directive.json").display().to_string();
+    let every_directive = scratch.path().join("every-directive.json").display().to_string();
     for destination in ["customerio", "mixpanel", "amplitude", "webhook", &format!("{ROOT}/tests/fixtures/coverage/quirky-workspace.json"), &every_directive] {
         let settings = Settings { destination: Some(destination.to_string()), ..Settings::default() };
         same_as_reference(&settings, &sources);
@@ -519,5 +519,4 @@ fn every_call_of_a_run_gets_what_coverage_gave_before_on_any_number_of_threads()
     same_as_reference(&settings, &sources);
     let settings = Settings { destination: Some("customerio".into()), call_type: Some(CallType::Page), ..Settings::default() };
     same_as_reference(&settings, &sources);
-    std::fs::remove_dir_all(dir).unwrap();
 }

@@ -11,9 +11,11 @@ use cdpspec::destination::{self, DestinationFile, LoadError};
 use cdpspec::rule::{Level, Rule, Severities, SeverityError};
 use serde_json::json;
 
-/// A fresh folder for this test's files.
+/// A fresh folder for this test's files, inside one made new for this run.
 fn folder(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("cdpspec-errors-{}-{name}", std::process::id()));
+    static RUN: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    let run = RUN.get_or_init(|| tempfile::Builder::new().prefix("cdpspec-errors-").tempdir().unwrap());
+    let dir = run.path().join(name);
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }

@@ -147,13 +147,12 @@ fn action_yml_and_the_readme_workflows_follow_githubs_schemas() {
     let workflows: Vec<&str> =
         readme.split("```yaml\n").skip(1).filter_map(|b| b.split("```").next()).filter(|b| b.starts_with("name: ") && b.contains("\njobs:\n")).collect();
     assert!(workflows.len() >= 2, "the README shows complete workflows");
-    let dir = std::env::temp_dir().join(format!("cdpspec-workflows-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let scratch = tempfile::Builder::new().prefix("cdpspec-workflows-").tempdir().unwrap();
+    let dir = scratch.path();
     for (i, workflow) in workflows.iter().enumerate() {
         let path = dir.join(format!("workflow-{i}.yml"));
         std::fs::write(&path, workflow).unwrap();
         let out = tool.module("check_jsonschema").args(["--builtin-schema", "vendor.github-workflows"]).arg(&path).output().unwrap();
         assert!(out.status.success(), "{workflow}\n{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -39,10 +39,9 @@ fn diagnostics(output: &Output) -> Vec<Value> {
     text(&output.stdout).lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}"))).collect()
 }
 
-fn temp_file(name: &str, contents: &[u8]) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("cdpspec-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
+/// A new file ending in `name` holding `contents`, removed when it is dropped.
+fn temp_file(name: &str, contents: &[u8]) -> tempfile::TempPath {
+    let path = tempfile::Builder::new().prefix("cdpspec-cli-").suffix(&format!("-{name}")).tempfile().unwrap().into_temp_path();
     std::fs::write(&path, contents).unwrap();
     path
 }
@@ -269,8 +268,8 @@ fn gzip_files_directories_and_stdin_are_read_like_plain_ones() {
     let mut encoder = GzEncoder::new(Vec::new(), Compression::default());
     encoder.write_all(&plain).unwrap();
     let gz = encoder.finish().unwrap();
-    let dir = std::env::temp_dir().join(format!("cdpspec-gz-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let scratch = temp_dir("gz");
+    let dir = scratch.path();
     std::fs::write(dir.join("mixed.ndjson.gz"), &gz).unwrap();
     let expected: Vec<(u64, String)> = diagnostics(&cdpspec(&["validate", "--format", "json", "tests/fixtures/mixed.ndjson"], None))
         .iter()
@@ -294,21 +293,18 @@ fn jobs_change_nothing_but_speed() {
     assert!(diagnostics(&one).len() > 30);
 }
 
-/// A fresh, empty directory for one test.
-fn temp_dir(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("cdpspec-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh, empty directory for one test, removed when it is dropped.
+fn temp_dir(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new().prefix(&format!("cdpspec-cli-{name}-")).tempdir().unwrap()
 }
 
 #[test]
 fn a_path_that_yields_no_input_fails_instead_of_checking_nothing() {
     let empty = temp_dir("empty");
     let others = temp_dir("others");
-    std::fs::write(others.join("notes.txt"), "{}").unwrap();
-    std::fs::write(others.join("events.csv"), "type,event\n").unwrap();
-    for dir in [&empty, &others] {
+    std::fs::write(others.path().join("notes.txt"), "{}").unwrap();
+    std::fs::write(others.path().join("events.csv"), "type,event\n").unwrap();
+    for dir in [empty.path(), others.path()] {
         let shown = dir.display().to_string();
         for command in ["validate", "coverage"] {
             let mut args = vec![command, shown.as_str()];
@@ -322,7 +318,7 @@ fn a_path_that_yields_no_input_fails_instead_of_checking_nothing() {
         }
     }
     // An empty NDJSON file is zero records, not an error.
-    let file = empty.join("none.ndjson");
+    let file = empty.path().join("none.ndjson");
     std::fs::write(&file, "").unwrap();
     let out = cdpspec(&["validate", file.to_str().unwrap()], None);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
@@ -331,7 +327,8 @@ fn a_path_that_yields_no_input_fails_instead_of_checking_nothing() {
 
 #[test]
 fn a_missing_input_leaves_the_split_outputs_as_they_were() {
-    let dir = temp_dir("split-missing");
+    let scratch = temp_dir("split-missing");
+    let dir = scratch.path();
     let (valid, invalid) = (dir.join("valid.ndjson"), dir.join("invalid.ndjson"));
     std::fs::write(&valid, "earlier valid calls\n").unwrap();
     std::fs::write(&invalid, "earlier invalid calls\n").unwrap();
@@ -375,7 +372,8 @@ fn the_summary_says_what_the_errors_are_about_in_every_format() {
 fn a_reader_that_goes_away_ends_the_run_quietly() {
     use std::io::Read;
     // 20,000 calls without identity: far more diagnostics than a pipe holds.
-    let dir = temp_dir("pipe");
+    let scratch = temp_dir("pipe");
+    let dir = scratch.path();
     let input = dir.join("many.ndjson");
     std::fs::write(&input, "{\"type\":\"track\",\"event\":\"A\"}\n".repeat(20_000)).unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_cdpspec"))

@@ -53,8 +53,9 @@ fn every_shell_gets_a_script_naming_every_command() {
 fn man_pages_render() {
     let page = stdout(&["man"]);
     assert!(page.contains(".TH cdpspec 1"), "{page}");
-    let dir = std::env::temp_dir().join(format!("cdpspec-man-{}", std::process::id()));
-    let out = Command::new(BIN).args(["man", "--out"]).arg(&dir).output().unwrap();
+    let scratch = tempfile::Builder::new().prefix("cdpspec-man-").tempdir().unwrap();
+    let dir = scratch.path();
+    let out = Command::new(BIN).args(["man", "--out"]).arg(dir).output().unwrap();
     assert!(out.status.success());
     for file in ["cdpspec.1", "cdpspec-validate.1", "cdpspec-plan-infer.1", "cdpspec-plan-import.1", "cdpspec-completions.1"] {
         assert!(dir.join(file).is_file(), "{file}");
@@ -66,7 +67,6 @@ fn man_pages_render() {
         }
         Err(e) => eprintln!("\n*** groff is not installed ({e}): the man page was generated but not rendered ***\n"),
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Terminal text without overstriking (`N\x08N` for bold) and with typographic hyphens plain.

@@ -3,18 +3,19 @@
 
 use std::process::{Command, Output};
 
-fn cdpspec(args: &[&str], dir: &std::path::Path) -> Output {
+fn cdpspec(args: &[&str], dir: impl AsRef<std::path::Path>) -> Output {
     Command::new(env!("CARGO_BIN_EXE_cdpspec")).args(args).current_dir(dir).output().unwrap()
 }
 
-fn project(name: &str, config: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("cdpspec-config-{}-{name}", std::process::id()));
+fn project(name: &str, config: &str) -> tempfile::TempDir {
+    let scratch = tempfile::Builder::new().prefix(&format!("cdpspec-config-{name}-")).tempdir().unwrap();
+    let dir = scratch.path();
     std::fs::create_dir_all(dir.join("events")).unwrap();
     // Valid, but the timestamp has no zone: one warning.
     std::fs::write(dir.join("events/calls.ndjson"), "{\"type\":\"track\",\"event\":\"Signed Up\",\"userId\":\"u1\",\"timestamp\":\"2026-11-27T09:30:00\"}\n")
         .unwrap();
     std::fs::write(dir.join("cdpspec.toml"), config).unwrap();
-    dir
+    scratch
 }
 
 fn stderr(o: &Output) -> String {

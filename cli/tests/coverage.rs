@@ -140,8 +140,8 @@ fn report_formats() {
 
 #[test]
 fn map_explains_each_field() {
-    let dir = std::env::temp_dir().join(format!("cdpspec-map-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let scratch = tempfile::Builder::new().prefix("cdpspec-map-").tempdir().unwrap();
+    let dir = scratch.path();
     let call = dir.join("installed.json");
     std::fs::write(
         &call,
@@ -163,15 +163,15 @@ fn map_explains_each_field() {
 
 #[test]
 fn destination_plan_and_paths_can_come_from_the_config() {
-    let dir = std::env::temp_dir().join(format!("cdpspec-coverage-config-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let scratch = tempfile::Builder::new().prefix("cdpspec-coverage-config-").tempdir().unwrap();
+    let dir = scratch.path();
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
     std::fs::write(
         dir.join("cdpspec.toml"),
         format!("destination = \"{root}/tests/fixtures/coverage/warehouse.json\"\nplan = \"{root}/examples/plan/courses.yaml\"\npaths = [\"{root}/tests/fixtures/coverage/seed.ndjson\"]\n"),
     )
     .unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_cdpspec")).args(["coverage", "--format", "json"]).current_dir(&dir).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_cdpspec")).args(["coverage", "--format", "json"]).current_dir(dir).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let report: Value = serde_json::from_str(&text(&out.stdout)).unwrap();
     assert_eq!((report["destination"].as_str(), report["calls"].as_u64(), report["covered"].as_u64()), (Some("Course Warehouse"), Some(6), Some(1)));
@@ -200,8 +200,8 @@ fn trigger_quirks_are_reported_with_their_position_and_the_real_verdict() {
 
 /// A file holding `lines`, for one test.
 fn corpus(name: &str, lines: &[&str]) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("cdpspec-coverage-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    static RUN: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    let dir = RUN.get_or_init(|| tempfile::Builder::new().prefix("cdpspec-coverage-").tempdir().unwrap()).path();
     let path = dir.join(name);
     std::fs::write(&path, lines.iter().map(|l| format!("{l}\n")).collect::<String>()).unwrap();
     path

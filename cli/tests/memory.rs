@@ -137,8 +137,8 @@ fn giant_gzip() -> &'static std::path::Path {
         }
         gz.extend(member(&[TAIL, AFTER].concat()));
         assert!(gz.len() < 4 << 20, "{} bytes of gzip", gz.len());
-        let dir = std::env::temp_dir().join(format!("cdpspec-memory-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("a temporary directory");
+        static RUN: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+        let dir = RUN.get_or_init(|| tempfile::Builder::new().prefix("cdpspec-memory-").tempdir().unwrap()).path();
         let path = dir.join("giant.ndjson.gz");
         std::fs::write(&path, gz).expect("writable");
         path

@@ -51,8 +51,8 @@ fn plan_import_says_which_formats_it_reads() {
     // A Segment plan in YAML imports like its JSON.
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/segment/protocols-plan.json")).unwrap()).unwrap();
-    let dir = std::env::temp_dir().join(format!("cdpspec-messages-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let scratch = tempfile::Builder::new().prefix("cdpspec-messages-").tempdir().unwrap();
+    let dir = scratch.path();
     let yaml = dir.join("protocols-plan.yaml");
     std::fs::write(&yaml, serde_yaml_ng::to_string(&json).unwrap()).unwrap();
     let from_yaml = cdpspec(&["plan", "import", yaml.to_str().unwrap()]);

@@ -102,15 +102,15 @@ fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
-fn temp_dir(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("cdpspec-plan-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh, empty folder for one test, removed when it is dropped.
+fn temp_dir(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new().prefix(&format!("cdpspec-plan-{name}-")).tempdir().unwrap()
 }
 
 #[test]
 fn severities_come_from_flags_and_the_nearest_config() {
-    let dir = temp_dir("config");
+    let scratch = temp_dir("config");
+    let dir = scratch.path();
     std::fs::create_dir_all(dir.join("sub")).unwrap();
     std::fs::write(dir.join("calls.ndjson"), "{\"type\":\"track\",\"event\":\"Video Played\",\"userId\":\"u1\"}\n").unwrap();
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
@@ -135,7 +135,8 @@ fn severities_come_from_flags_and_the_nearest_config() {
 
 #[test]
 fn plan_import_writes_a_plan_that_validates_and_checks_clean() {
-    let dir = temp_dir("import");
+    let scratch = temp_dir("import");
+    let dir = scratch.path();
     let out_path = dir.join("imported.yaml");
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
     let out = cdpspec(&["plan", "import", "tests/fixtures/segment/protocols-plan.json", "--out", out_path.to_str().unwrap()], root);
@@ -156,7 +157,8 @@ fn plan_import_writes_a_plan_that_validates_and_checks_clean() {
 
 #[test]
 fn plan_check_finds_each_mistake() {
-    let dir = temp_dir("lint");
+    let scratch = temp_dir("lint");
+    let dir = scratch.path();
     let path = dir.join("messy.yaml");
     std::fs::write(
         &path,
@@ -204,7 +206,8 @@ events:
 
 #[test]
 fn plan_diff_gates_pull_requests() {
-    let dir = temp_dir("diff");
+    let scratch = temp_dir("diff");
+    let dir = scratch.path();
     let new = dir.join("new.yaml");
     let changed = std::fs::read_to_string(PLAN)
         .unwrap()
@@ -237,7 +240,8 @@ fn codegen_writes_the_reviewed_typed_events() {
     let out = cdpspec(&["codegen", "--plan", "examples/plan/courses.yaml"], root);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(text(&out.stdout), include_str!("../../codegen/tests/generated/plan_courses.rs"), "stdout is the golden file codegen/tests/plan.rs reviews");
-    let dir = temp_dir("codegen");
+    let scratch = temp_dir("codegen");
+    let dir = scratch.path();
     let bad = dir.join("bad.yaml");
     std::fs::write(
         &bad,

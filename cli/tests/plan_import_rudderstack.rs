@@ -19,10 +19,8 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-fn temp(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("cdpspec-rudder-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+fn temp(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new().prefix(&format!("cdpspec-rudder-{name}-")).tempdir().unwrap()
 }
 
 /// The rules (`code/name`) `validate --plan` reports for one call.
@@ -37,7 +35,8 @@ fn rules(plan: &str, call: &str) -> Vec<String> {
 
 #[test]
 fn a_project_directory_imports_checks_clean_and_validates() {
-    let dir = temp("ok");
+    let scratch = temp("ok");
+    let dir = scratch.path();
     let plan = dir.join("plan.yaml");
     let out = run(&["plan", "import", SHOP, "--tracking-plan", "shop", "--out", plan.to_str().unwrap()], "");
     let stderr = text(&out.stderr);
@@ -60,12 +59,12 @@ fn a_project_directory_imports_checks_clean_and_validates() {
     assert_eq!(rules(plan, group), ["required-missing /context/traits"], "identity_section: context.traits");
     let identify = r#"{"type":"identify","userId":"u1","traits":{"email":"ada@example.com","favourite_colour":"teal"}}"#;
     assert_eq!(rules(plan, identify), Vec::<String>::new(), "additional_properties: true");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn problems_name_file_and_key_and_nothing_is_written() {
-    let dir = temp("broken");
+    let scratch = temp("broken");
+    let dir = scratch.path();
     let project = dir.join("project");
     std::fs::create_dir_all(&project).unwrap();
     std::fs::write(
@@ -92,5 +91,4 @@ fn problems_name_file_and_key_and_nothing_is_written() {
     assert!(text(&single.stderr).contains("no event has id `missing`"), "{}", text(&single.stderr));
     let forced = run(&["plan", "import", "--from", "segment", project.join("plan.yaml").to_str().unwrap()], "");
     assert!(text(&forced.stderr).contains("the plan has no `rules`"), "read as Segment: {}", text(&forced.stderr));
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -20,8 +20,8 @@ fn text(bytes: &[u8]) -> String {
 
 #[test]
 fn infers_from_files_gzip_and_stdin_then_the_plan_checks_and_validates_its_traffic() {
-    let dir = std::env::temp_dir().join(format!("cdpspec-infer-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let scratch = tempfile::Builder::new().prefix("cdpspec-infer-").tempdir().unwrap();
+    let dir = scratch.path();
     let lines = std::fs::read(format!("{EXAMPLES}/sdk/node-batches.ndjson")).unwrap();
     let gz = dir.join("node.ndjson.gz");
     let mut encoder = flate2::write::GzEncoder::new(std::fs::File::create(&gz).unwrap(), flate2::Compression::default());
@@ -48,7 +48,6 @@ fn infers_from_files_gzip_and_stdin_then_the_plan_checks_and_validates_its_traff
     let json = run(&["plan", "infer", "--enum-threshold", "0", "-"], &stdin);
     assert!(json.status.success());
     assert!(!text(&json.stdout).contains("enum:"), "stdout is the plan, as YAML, with no enum");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

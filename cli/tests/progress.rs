@@ -8,8 +8,8 @@ use std::process::Command;
 /// A shell command that feeds cdpspec 6,000 calls (one in ten broken) over about 1.5 seconds,
 /// so the run outlasts the bar's one-second delay however fast the build is.
 fn slow_run(flags: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("cdpspec-progress-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    static RUN: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    let dir = RUN.get_or_init(|| tempfile::Builder::new().prefix("cdpspec-progress-").tempdir().unwrap()).path();
     let chunk: PathBuf = dir.join("chunk.ndjson");
     let mut text = String::new();
     for i in 0..200 {

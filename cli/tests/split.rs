@@ -48,10 +48,10 @@ const PRETTY: &str = r#"{
 }
 "#;
 
+/// A folder made new for this run.
 fn dir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("cdpspec-split-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    static RUN: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    RUN.get_or_init(|| tempfile::Builder::new().prefix("cdpspec-split-").tempdir().unwrap()).path().to_path_buf()
 }
 
 /// The corpus: the fixtures as files, plus one NDJSON file (gzipped) of the extra lines and a

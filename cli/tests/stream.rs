@@ -28,15 +28,15 @@ struct Member {
 
 impl Member {
     fn start(broker: &Broker, name: &str, extra: &[&str]) -> Member {
-        let dir = std::env::temp_dir().join(format!("cdpspec-stream-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        static RUN: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+        let dir = RUN.get_or_init(|| tempfile::Builder::new().prefix("cdpspec-stream-").tempdir().unwrap()).path();
         let log = dir.join(format!("{name}-{}.log", free_port()));
         let metrics = free_port();
         let child = Command::new(env!("CARGO_BIN_EXE_cdpspec"))
             .args(["stream", "--brokers", &broker.address, "--topic", "raw", "--group", "validators", "--good-topic", "good", "--bad-topic", "bad"])
             .args(["--metrics-port", &metrics.to_string(), "--log-every", "1", "--kafka-config", "session.timeout.ms=6000"])
             .args(extra)
-            .current_dir(&dir)
+            .current_dir(dir)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(&log).unwrap())

@@ -78,7 +78,8 @@ fn every_version_is_a_type_and_the_event_names_the_newest() {
 
 #[test]
 fn builder_writes_only_on_change() {
-    let out = std::env::temp_dir().join(format!("cdpspec-plan-builder-{}.rs", std::process::id()));
+    let scratch = tempfile::Builder::new().prefix("cdpspec-plan-builder-").tempdir().unwrap();
+    let out = scratch.path().join("plan.rs");
     let builder = Builder::new(Path::new(MANIFEST).join("tests/plans/shop.yaml"));
     builder.generate_to(&out).unwrap();
     let code = std::fs::read_to_string(&out).unwrap();
@@ -86,7 +87,6 @@ fn builder_writes_only_on_change() {
     let modified = std::fs::metadata(&out).unwrap().modified().unwrap();
     builder.generate_to(&out).unwrap();
     assert_eq!(std::fs::metadata(&out).unwrap().modified().unwrap(), modified);
-    std::fs::remove_file(&out).unwrap();
 
     let missing = Builder::new(PathBuf::from("no/such/plan.yaml")).generate().unwrap_err();
     assert_eq!(missing.kind(), ErrorKind::Io);

@@ -394,11 +394,10 @@ fn add_dir_reports_missing_dir_and_bad_json() {
     let err = Generator::new().add_dir("/nonexistent/schema/dir").unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Io);
     assert!(std::error::Error::source(&err).is_some());
-    let dir = std::env::temp_dir().join(format!("cdpspec-codegen-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let scratch = tempfile::Builder::new().prefix("cdpspec-codegen-test-").tempdir().unwrap();
+    let dir = scratch.path();
     std::fs::write(dir.join("bad.json"), "{").unwrap();
-    let err = Generator::new().add_dir(&dir).unwrap_err();
-    std::fs::remove_dir_all(&dir).unwrap();
+    let err = Generator::new().add_dir(dir).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Json);
     assert!(err.file().ends_with("bad.json"));
 }

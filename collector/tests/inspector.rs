@@ -432,7 +432,8 @@ fn the_page_stays_fast_over_100_000_calls() {
         eprintln!("the_page_stays_fast_over_100_000_calls: set CDPSPEC_INSPECTOR_100K=1 to run it");
         return;
     }
-    let dir = std::env::temp_dir().join(format!("cdpspec-inspector-{}", std::process::id()));
+    let scratch = tempfile::Builder::new().prefix("cdpspec-inspector-").tempdir().unwrap();
+    let dir = scratch.path();
     let db = dir.join("calls.db");
     let server = Server::with(Options { db: cdpspec_collector::store::DbPath::File(db), ..Options::default() });
     let started = Instant::now();

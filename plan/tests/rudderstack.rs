@@ -159,13 +159,13 @@ fn every_problem_names_its_file_and_key() {
 
 #[test]
 fn a_directory_without_specs_is_not_a_project() {
-    let dir = std::env::temp_dir().join(format!("cdpspec-rudder-empty-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let problems = read_project(&dir).unwrap_err().problems;
+    let scratch = tempfile::Builder::new().prefix("cdpspec-rudder-empty-").tempdir().unwrap();
+    let dir = scratch.path();
+    let problems = read_project(dir).unwrap_err().problems;
     assert!(problems[0].ends_with("no .yaml or .yml files: not a rudder-cli project"), "{problems:?}");
     std::fs::write(dir.join("notes.yaml"), "title: not a spec\n").unwrap();
-    let problems = import(&read_project(&dir).unwrap(), None).unwrap_err().problems;
+    let problems = import(&read_project(dir).unwrap(), None).unwrap_err().problems;
     assert!(problems.iter().any(|p| p.contains("notes.yaml: at /title: `title` is not a key here")), "{problems:?}");
     assert!(problems.iter().any(|p| p.contains("notes.yaml: at /: no `version: rudder/v1`")), "{problems:?}");
-    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(dir);
 }
