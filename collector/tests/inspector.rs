@@ -91,6 +91,12 @@ const BROKEN: &str = r#"{"userId":"u1","event":"Order Completed","properties":{"
 fn the_live_feed_sends_each_new_call_with_its_first_problem() {
     let server = Server::start();
     server.post("/v1/track", r#"{"userId":"u1","event":"Before"}"#);
+    // The 200 comes once the call is committed; the database thread announces it just after.
+    // Counts are answered by that thread in turn, so once they show the call, it was announced.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while server.json("/_cdpspec/counts")["total"] != 1 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+    }
     let mut feed = Feed::open(server.addr, "/_cdpspec/events");
     assert_eq!(server.post("/v1/track", BROKEN).status, 200);
     let (name, data) = feed.next(Duration::from_secs(10)).expect("an event");
