@@ -32,7 +32,7 @@ def corpus():
         return FILE
     for path in (VALID, INVALID):
         if not os.path.exists(path):
-            sys.exit(f"missing {path}: run `cargo bench --bench throughput` once to write the corpora")
+            sys.exit(f"missing {path}: run `cargo bench -p cdpspec --bench throughput` once to write the corpora")
     with open(FILE + ".tmp", "wb") as out:
         for path in [VALID] * 6 + [INVALID]:
             with open(path, "rb") as part:

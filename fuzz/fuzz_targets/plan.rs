@@ -16,7 +16,7 @@ use libfuzzer_sys::fuzz_target;
 /// Plans of every shape, as YAML.
 const PLANS: &[(&str, &str)] = &[
     ("courses.yaml", include_str!("../../examples/plan/courses.yaml")),
-    ("bench.yaml", include_str!("../../benches/plan.yaml")),
+    ("bench.yaml", include_str!("../../lib/benches/plan.yaml")),
     (
         "keywords.yaml",
         r##"
