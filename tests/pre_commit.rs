@@ -3,8 +3,10 @@
 //! throwaway git repository with payload fixtures and a plan. A good fixture passes, a broken
 //! one fails with its diagnostic shown; a broken plan fails `cdpspec-plan-check`; a breaking
 //! plan change fails `cdpspec-plan-diff`. The `-system` hooks run the binary the tests built;
-//! `cdpspec-validate` itself is installed the way users get it (pip builds the wheel with
-//! maturin, here in the dev profile, into a target folder of its own under `target/tool-cache`).
+//! `cdpspec-validate` and `cdpspec-validate-src` install it the way users get it (pip builds the
+//! wheel with maturin; cargo installs the repository's root package), with the binary the tests
+//! built off `PATH`. Both build into one target folder of their own under `target/tool-cache`,
+//! unoptimised, so that the second reuses the dependencies the first compiled.
 
 #[path = "common/pypi.rs"]
 mod pypi;
@@ -45,10 +47,11 @@ impl Repo {
     }
 
     /// `pre-commit try-repo <this repository> HOOK --files FILES`: whether it passed, and its output.
+    /// The binary the tests built is on `PATH` for the `-system` hooks only.
     fn try_repo(&self, hook: &str, files: &[&str], env: &[(&str, &str)]) -> (bool, String) {
         self.git(&["add", "-A"]);
         let bin = Path::new(env!("CARGO_BIN_EXE_cdpspec")).parent().unwrap().display().to_string();
-        let path = format!("{bin}:{}", self.pre_commit.path());
+        let path = if hook.ends_with("-system") { format!("{bin}:{}", self.pre_commit.path()) } else { self.pre_commit.path() };
         let home = pypi::workspace().join("target/tool-cache/pre-commit-home");
         let mut command = self.pre_commit.module("pre_commit");
         command.args(["try-repo"]).arg(pypi::workspace()).arg(hook).arg("--files").args(files).arg("--color").arg("never");
@@ -106,22 +109,38 @@ fn the_hooks_pass_good_files_and_fail_broken_ones_with_the_diagnostic() {
     assert!(!ok && log.contains("BREAKING"), "{log}");
 }
 
+/// Where the hooks that build cdpspec build it, and how: a target folder of its own, kept between
+/// runs, because the clone's crates have the workspace's file names but other sources (their
+/// paths differ), so building them into the workspace's target/ would replace the libraries the
+/// doctests link against. pip (maturin) and `cargo install` both build the release profile;
+/// unoptimised here, as the binary only checks two files.
+fn build_env() -> Vec<(&'static str, String)> {
+    let target = pypi::workspace().join("target/tool-cache/pre-commit-target");
+    vec![("CARGO_TARGET_DIR", target.display().to_string()), ("CARGO_PROFILE_RELEASE_OPT_LEVEL", "0".into()), ("CARGO_INCREMENTAL", "0".into())]
+}
+
+/// One run of `hook` (try-repo installs it afresh each time): the good file passes, the broken
+/// one fails with its diagnostic.
+fn installs_and_runs(repo: &Repo, hook: &str, extra: &[(&str, &str)]) {
+    repo.write("fixtures/good.json", GOOD);
+    repo.write("fixtures/broken.json", BROKEN);
+    let env = build_env();
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).chain(extra.iter().copied()).collect();
+    let (ok, log) = repo.try_repo(hook, &["fixtures/good.json", "fixtures/broken.json"], &env);
+    assert!(!ok && log.contains("fixtures/broken.json:1:1: error[CDP103/missing-identity]"), "{log}");
+    assert!(log.contains("Checked 2 calls in 2 files: 1 valid, 1 with errors"), "{log}");
+}
+
 #[test]
 fn the_python_hook_installs_cdpspec_from_this_repository() {
     let Some(tool) = pre_commit("the_python_hook_installs_cdpspec_from_this_repository") else { return };
-    let repo = Repo::new("python", tool);
-    repo.write("fixtures/good.json", GOOD);
-    repo.write("fixtures/broken.json", BROKEN);
-    // A target folder of its own, kept between runs: the clone's crates have the workspace's
-    // file names but other sources (their paths differ), so building them into the workspace's
-    // target/ would replace the libraries the doctests link against. Without debug info, as
-    // the binary is only run.
-    let target = pypi::workspace().join("target/tool-cache/pre-commit-target");
-    let target = target.to_str().unwrap();
-    let env = [("CARGO_TARGET_DIR", target), ("MATURIN_PEP517_ARGS", "--profile dev"), ("CARGO_PROFILE_DEV_DEBUG", "0"), ("CARGO_INCREMENTAL", "0")];
-    // One run (try-repo installs the hook afresh each time): the good file passes, the broken
-    // one fails with its diagnostic.
-    let (ok, log) = repo.try_repo("cdpspec-validate", &["fixtures/good.json", "fixtures/broken.json"], &env);
-    assert!(!ok && log.contains("fixtures/broken.json:1:1: error[CDP103/missing-identity]"), "{log}");
-    assert!(log.contains("Checked 2 calls in 2 files: 1 valid, 1 with errors"), "{log}");
+    installs_and_runs(&Repo::new("python", tool), "cdpspec-validate", &[]);
+}
+
+#[test]
+fn the_rust_hook_builds_cdpspec_from_this_repository() {
+    let Some(tool) = pre_commit("the_rust_hook_builds_cdpspec_from_this_repository") else { return };
+    // `cargo install` resolves afresh (pre-commit passes no `--locked`); offline, it resolves
+    // from the crates this workspace's build downloaded, not from what was published since.
+    installs_and_runs(&Repo::new("rust", tool), "cdpspec-validate-src", &[("CARGO_NET_OFFLINE", "true")]);
 }
