@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use crate::commands::fail;
 use crate::exit::ExitStatus;
-use crate::validate::parse_call_type;
+use crate::settings::{ConfigFile, parse_call_type};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -51,9 +51,8 @@ pub struct Args {
     /// The type of top-level payloads that have no `type` field.
     #[arg(long = "type", value_name = "CALL", value_parser = parse_call_type)]
     call_type: Option<CallType>,
-    /// The config file (default: the nearest cdpspec.toml from the working directory up).
-    #[arg(long, value_name = "FILE")]
-    config: Option<PathBuf>,
+    #[command(flatten)]
+    config: ConfigFile,
 }
 
 pub fn run(args: Args) -> ExitStatus {
@@ -64,7 +63,7 @@ pub fn run(args: Args) -> ExitStatus {
         paths: args.paths.clone(),
         ..Overrides::default()
     };
-    let settings = match crate::validate::config(args.config.as_deref()).and_then(|config| config::resolve(&config, &overrides)) {
+    let settings = match args.config.load().and_then(|config| config::resolve(&config, &overrides)) {
         Ok(settings) => settings,
         Err(e) => return fail(e),
     };

@@ -13,6 +13,7 @@ mod plan;
 mod progress;
 mod schema;
 mod serve;
+mod settings;
 mod stream;
 mod validate;
 

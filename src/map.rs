@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 
 use crate::commands::fail;
 use crate::exit::ExitStatus;
-use crate::validate::parse_call_type;
+use crate::settings::parse_call_type;
 
 #[derive(clap::Args)]
 pub struct Args {

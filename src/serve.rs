@@ -3,21 +3,19 @@
 //! (`--destination`), storing calls in SQLite and/or writing them to Kafka (`--sink`).
 
 use std::net::IpAddr;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use cdpspec::check::limits::Limits;
-use cdpspec::config::{self, Overrides};
+use cdpspec::config::{self};
 use cdpspec::engine::{self, Engine};
 use cdpspec::intake::Intake;
-use cdpspec::rule::Severities;
 use cdpspec_collector::store::DbPath;
 use cdpspec_collector::{Collector, Options, Sink};
 use cdpspec_stream::{KafkaSettings, TopicSink};
 
 use crate::commands::fail;
 use crate::exit::ExitStatus;
+use crate::settings::Checking;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -31,9 +29,8 @@ pub struct Args {
     /// .cdpspec/calls.db (`:memory:` with --sink kafka, which stores only refusals there).
     #[arg(long, value_name = "FILE")]
     db: Option<String>,
-    /// A tracking plan calls are checked against. Default: `plan` of cdpspec.toml.
-    #[arg(long, value_name = "PLAN")]
-    plan: Option<PathBuf>,
+    #[command(flatten)]
+    checking: Checking,
     /// A destination calls are evaluated against, bundled (customerio, mixpanel, amplitude,
     /// webhook) or a file; repeatable. Default: `destination` of cdpspec.toml.
     #[arg(long, short, value_name = "NAME|FILE")]
@@ -55,16 +52,6 @@ pub struct Args {
     /// Serve the API alone, without the inspector (the live web page at `/`).
     #[arg(long = "no-ui")]
     no_ui: bool,
-    /// Set a rule's severity: RULE=error|warning|off (by code or name); repeatable.
-    #[arg(long = "severity", value_name = "RULE=LEVEL", value_parser = Severities::parse_assignment)]
-    severities: Vec<(cdpspec::Rule, cdpspec::rule::Level)>,
-    /// Set a limit: NAME=N, with NAME one of call-bytes, batch-bytes, batch-calls,
-    /// message-id-chars; repeatable.
-    #[arg(long = "limit", value_name = "NAME=N", value_parser = Limits::parse_assignment)]
-    limits: Vec<(String, usize)>,
-    /// The config file (default: the nearest cdpspec.toml from the working directory up).
-    #[arg(long, value_name = "FILE")]
-    config: Option<PathBuf>,
     /// Where accepted calls go: the database, a Kafka topic (--brokers, --topic), or both.
     /// The SDK is answered once they are stored and acknowledged. Refused requests are always
     /// recorded in the database (in memory with `kafka` alone, unless --db is given).
@@ -94,8 +81,8 @@ enum SinkKind {
 }
 
 pub fn run(args: Args) -> ExitStatus {
-    let overrides = Overrides { plan: args.plan.clone(), severities: args.severities.clone(), limits: args.limits.clone(), ..Overrides::default() };
-    let config = match crate::validate::config(args.config.as_deref()) {
+    let overrides = args.checking.overrides();
+    let config = match args.checking.config.load() {
         Ok(config) => config,
         Err(e) => return fail(e),
     };

@@ -4,21 +4,18 @@
 //! options, and SIGTERM or Ctrl-C into a drain.
 
 use std::net::{IpAddr, SocketAddr};
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use cdpspec::CallType;
-use cdpspec::check::limits::Limits;
 use cdpspec::config::{self, Overrides};
 use cdpspec::engine::Engine;
-use cdpspec::rule::Severities;
 use cdpspec_stream::{KafkaSettings, Member, Options};
 
 use crate::commands::fail;
 use crate::exit::ExitStatus;
-use crate::validate::parse_call_type;
+use crate::settings::{Checking, parse_call_type};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -62,36 +59,18 @@ pub struct Args {
     /// The type of calls without `type` (when a topic holds calls of one type).
     #[arg(long = "type", value_name = "CALL", value_parser = parse_call_type)]
     call_type: Option<CallType>,
-    /// A tracking plan calls are checked against. Default: `plan` of cdpspec.toml.
-    #[arg(long, value_name = "PLAN")]
-    plan: Option<PathBuf>,
-    /// Set a rule's severity: RULE=error|warning|off (by code or name); repeatable.
-    #[arg(long = "severity", value_name = "RULE=LEVEL", value_parser = Severities::parse_assignment)]
-    severities: Vec<(cdpspec::Rule, cdpspec::rule::Level)>,
-    /// Set a limit: NAME=N, with NAME one of call-bytes, batch-bytes, batch-calls,
-    /// message-id-chars, record-bytes; repeatable.
-    #[arg(long = "limit", value_name = "NAME=N", value_parser = Limits::parse_assignment)]
-    limits: Vec<(String, usize)>,
+    #[command(flatten)]
+    checking: Checking,
     /// A destination to evaluate each call against (customerio, mixpanel, amplitude, webhook,
     /// or a destination file): what its actions do travels in the cdpspec-actions header, and
     /// counts per action in the metrics. Default: `destination` of cdpspec.toml.
     #[arg(long, short = 'd', value_name = "DESTINATION")]
     destination: Option<String>,
-    /// The config file (default: the nearest cdpspec.toml from the working directory up).
-    #[arg(long, value_name = "FILE")]
-    config: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> ExitStatus {
-    let overrides = Overrides {
-        call_type: args.call_type,
-        plan: args.plan.clone(),
-        severities: args.severities.clone(),
-        limits: args.limits.clone(),
-        destination: args.destination.clone(),
-        ..Overrides::default()
-    };
-    let config = match crate::validate::config(args.config.as_deref()) {
+    let overrides = Overrides { call_type: args.call_type, destination: args.destination.clone(), ..args.checking.overrides() };
+    let config = match args.checking.config.load() {
         Ok(config) => config,
         Err(e) => return fail(e),
     };

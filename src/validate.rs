@@ -4,17 +4,16 @@ use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
 
 use crate::progress::Bar;
-use cdpspec::check::limits::Limits;
 use cdpspec::config::Overrides;
 use cdpspec::engine::Engine;
 use cdpspec::output::{Colour, Format};
-use cdpspec::rule::Severities;
 use cdpspec::split::{Output, Split};
 use cdpspec::validate::Validation;
 use cdpspec::{CallType, config, input};
 
 use crate::commands::fail;
 use crate::exit::ExitStatus;
+use crate::settings::{Checking, parse_call_type};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -28,20 +27,8 @@ pub struct Args {
     /// How to print diagnostics.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
-    /// A tracking plan (YAML or JSON) whose rules apply on top of the canonical ones.
-    #[arg(long, value_name = "PLAN")]
-    plan: Option<PathBuf>,
-    /// Set a rule's severity: RULE=error|warning|off (by code or name); repeatable.
-    #[arg(long = "severity", value_name = "RULE=LEVEL", value_parser = Severities::parse_assignment)]
-    severities: Vec<(cdpspec::Rule, cdpspec::rule::Level)>,
-    /// Set a limit: NAME=N, with NAME one of call-bytes, batch-bytes, batch-calls,
-    /// message-id-chars (defaults: the pipeline's 32768, 512000, 2500, 100), or record-bytes,
-    /// the largest record cdpspec holds (default 16777216); repeatable.
-    #[arg(long = "limit", value_name = "NAME=N", value_parser = Limits::parse_assignment)]
-    limits: Vec<(String, usize)>,
-    /// The config file (default: the nearest cdpspec.toml from the working directory up).
-    #[arg(long, value_name = "FILE")]
-    config: Option<PathBuf>,
+    #[command(flatten)]
+    checking: Checking,
     /// Threads to check with; 0 (the default) means one per core. Output order and counts are
     /// the same for any number.
     #[arg(long, short, default_value_t = 0, value_name = "N")]
@@ -70,26 +57,10 @@ pub enum Deny {
     Warnings,
 }
 
-/// The project's config: `--config`, or the nearest cdpspec.toml, or none.
-pub fn config(explicit: Option<&std::path::Path>) -> Result<config::Config, config::ConfigError> {
-    config::find(explicit, &std::env::current_dir().unwrap_or_default())
-}
-
-pub fn parse_call_type(s: &str) -> Result<CallType, cdpspec::UnknownCallType> {
-    cdpspec::parse_call_type(s)
-}
-
 pub fn run(args: Args) -> ExitStatus {
-    let overrides = Overrides {
-        call_type: args.call_type,
-        plan: args.plan.clone(),
-        severities: args.severities.clone(),
-        limits: args.limits.clone(),
-        paths: args.paths.clone(),
-        deny_warnings: args.deny.contains(&Deny::Warnings),
-        destination: None,
-    };
-    let settings = match config(args.config.as_deref()).and_then(|config| config::resolve(&config, &overrides)) {
+    let overrides =
+        Overrides { call_type: args.call_type, paths: args.paths.clone(), deny_warnings: args.deny.contains(&Deny::Warnings), ..args.checking.overrides() };
+    let settings = match args.checking.config.load().and_then(|config| config::resolve(&config, &overrides)) {
         Ok(settings) => settings,
         Err(e) => return fail(e),
     };

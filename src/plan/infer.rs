@@ -10,7 +10,7 @@ use cdpspec::words::plural;
 
 use crate::commands::fail;
 use crate::exit::ExitStatus;
-use crate::validate::parse_call_type;
+use crate::settings::{ConfigFile, parse_call_type};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -31,14 +31,13 @@ pub struct Args {
     /// The type of top-level payloads that have no `type` field.
     #[arg(long = "type", value_name = "CALL", value_parser = parse_call_type)]
     call_type: Option<CallType>,
-    /// The config file (default: the nearest cdpspec.toml from the working directory up).
-    #[arg(long, value_name = "FILE")]
-    config: Option<PathBuf>,
+    #[command(flatten)]
+    config: ConfigFile,
 }
 
 pub fn run(args: Args) -> ExitStatus {
     let overrides = Overrides { call_type: args.call_type, paths: args.paths.clone(), ..Overrides::default() };
-    let settings = match crate::validate::config(args.config.as_deref()).and_then(|config| config::resolve(&config, &overrides)) {
+    let settings = match args.config.load().and_then(|config| config::resolve(&config, &overrides)) {
         Ok(settings) => settings,
         Err(e) => return fail(e),
     };
