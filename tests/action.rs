@@ -6,6 +6,8 @@
 //! check-jsonschema ships (SchemaStore's `github-action`), and the README's workflows against
 //! its schema of workflows.
 
+#[path = "common/pip.rs"]
+mod pip;
 #[path = "common/pypi.rs"]
 mod pypi;
 #[path = "common/tools.rs"]

@@ -8,6 +8,8 @@
 //! built off `PATH`. Both build into one target folder of their own under `target/tool-cache`,
 //! unoptimised, so that the second reuses the dependencies the first compiled.
 
+#[path = "common/pip.rs"]
+mod pip;
 #[path = "common/pypi.rs"]
 mod pypi;
 #[path = "common/tools.rs"]

@@ -24,7 +24,7 @@ fn sdk_dir() -> PathBuf {
 /// The Python SDKs, in the cache `collector/tests/sdks.rs` installs them into.
 fn python_packages() -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/sdk-cache/python");
-    (!tools::offline() && pip::install(&dir, &sdk_dir().join("requirements.txt"))).then_some(dir)
+    (!tools::offline() && pip::ready(&dir, &sdk_dir().join("requirements.txt"))).then_some(dir)
 }
 
 struct Serve(Child);

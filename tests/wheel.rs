@@ -4,6 +4,8 @@
 //! is built in the dev profile into the workspace's `target/`, so it reuses the build the tests
 //! already made; releases build it with `maturin build --release`.
 
+#[path = "common/pip.rs"]
+mod pip;
 #[path = "common/pypi.rs"]
 mod pypi;
 #[path = "common/tools.rs"]

