@@ -317,7 +317,8 @@ impl<'e> Validation<'e> {
     /// use cdpspec::split::{Output, Split};
     /// use cdpspec::validate::Validation;
     ///
-    /// let valid = Output::create(&std::env::temp_dir().join("cdpspec-doc-finish-split.ndjson")).unwrap();
+    /// let scratch = tempfile::tempdir().unwrap();
+    /// let valid = Output::create(&scratch.path().join("valid.ndjson")).unwrap();
     /// let mut collect = Collect::default();
     /// let mut run = Validation::new(Default::default(), &mut collect).with_split(Split::new(Some(valid), None));
     /// run.reader("events.ndjson", &br#"{"type":"alias","userId":"97980cfea0067","previousId":"2c4e6a8b"}"#[..], cdpspec::input::Layout::Lines).unwrap();

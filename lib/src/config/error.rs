@@ -13,8 +13,8 @@ use crate::rule::SeverityError;
 /// ```
 /// use cdpspec::config::{ConfigFileError, load};
 ///
-/// let dir = std::env::temp_dir().join("cdpspec-doc-config-file-error");
-/// std::fs::create_dir_all(&dir).unwrap();
+/// let scratch = tempfile::tempdir().unwrap();
+/// let dir = scratch.path();
 /// std::fs::write(dir.join("cdpspec.toml"), "deny_warnings = true\n").unwrap();
 /// let err = load(&dir.join("cdpspec.toml")).unwrap_err();
 /// assert!(matches!(err, ConfigFileError::UnknownKey { closest: Some("deny-warnings"), .. }));
@@ -72,7 +72,8 @@ impl ConfigFileError {
     /// The config file the error is about.
     ///
     /// ```
-    /// let missing = std::env::temp_dir().join("cdpspec-doc-no-such-project/cdpspec.toml");
+    /// let scratch = tempfile::tempdir().unwrap();
+    /// let missing = scratch.path().join("no-such-project/cdpspec.toml");
     /// let err = cdpspec::config::load(&missing).unwrap_err();
     /// assert_eq!(err.path(), missing);
     /// ```

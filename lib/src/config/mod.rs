@@ -41,8 +41,8 @@ use crate::rule::Severities;
 /// The file name looked for.
 ///
 /// ```
-/// let dir = std::env::temp_dir().join("cdpspec-doc-file-name");
-/// std::fs::create_dir_all(&dir).unwrap();
+/// let scratch = tempfile::tempdir().unwrap();
+/// let dir = scratch.path();
 /// std::fs::write(dir.join(cdpspec::config::FILE_NAME), "deny-warnings = true\n").unwrap();
 /// assert_eq!(cdpspec::config::discover(&dir), Some(dir.join("cdpspec.toml")));
 /// ```
@@ -132,7 +132,8 @@ const KEYS: &[&str] = &["plan", "type", "paths", "destination", "deny-warnings",
 /// The nearest `cdpspec.toml` in `start` or a folder above it.
 ///
 /// ```
-/// let project = std::env::temp_dir().join("cdpspec-doc-discover");
+/// let scratch = tempfile::tempdir().unwrap();
+/// let project = scratch.path().join("project");
 /// std::fs::create_dir_all(project.join("events/2024")).unwrap();
 /// std::fs::write(project.join("cdpspec.toml"), "paths = [\"events/\"]\n").unwrap();
 /// assert_eq!(cdpspec::config::discover(&project.join("events/2024")), Some(project.join("cdpspec.toml")));
@@ -154,8 +155,8 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
 /// use cdpspec::config::load;
 /// use cdpspec::{CallType, Rule, Severity};
 ///
-/// let dir = std::env::temp_dir().join("cdpspec-doc-load");
-/// std::fs::create_dir_all(&dir).unwrap();
+/// let scratch = tempfile::tempdir().unwrap();
+/// let dir = scratch.path();
 /// let toml = "plan = \"tracking-plan.yaml\"\ntype = \"track\"\n\n[rules]\nunplanned-event = \"warning\"\n\n[kafka]\nbootstrap.servers = \"k1:9092\"\n\"linger.ms\" = 5\n";
 /// std::fs::write(dir.join("cdpspec.toml"), toml).unwrap();
 /// let config = load(&dir.join("cdpspec.toml")).unwrap();

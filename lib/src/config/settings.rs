@@ -86,7 +86,7 @@ pub struct Overrides {
 /// let overrides = Overrides { limits: vec![("batch-call".into(), 100)], ..Overrides::default() };
 /// assert!(matches!(resolve(&Config::default(), &overrides), Err(ConfigError::Limit(_))));
 ///
-/// let settings = Settings { plan: Some(std::env::temp_dir().join("cdpspec-doc-no-such-plan.yaml")), ..Settings::default() };
+/// let settings = Settings { plan: Some(std::path::PathBuf::from("no/such/tracking-plan.yaml")), ..Settings::default() };
 /// assert!(matches!(Engine::new(&settings), Err(ConfigError::PlanFile(_))));
 /// ```
 #[derive(Debug)]
@@ -150,7 +150,8 @@ impl std::error::Error for ConfigError {
 /// use cdpspec::CallType;
 /// use cdpspec::config::find;
 ///
-/// let project = std::env::temp_dir().join("cdpspec-doc-find");
+/// let scratch = tempfile::tempdir().unwrap();
+/// let project = scratch.path().join("project");
 /// std::fs::create_dir_all(project.join("events")).unwrap();
 /// std::fs::write(project.join("cdpspec.toml"), "type = \"track\"\n").unwrap();
 /// let config = find(None, &project.join("events")).unwrap();

@@ -10,12 +10,12 @@ use std::path::PathBuf;
 /// use cdpspec::export::{Draft, ExportError, Options, export};
 ///
 /// // The output directory is a file.
-/// let out = std::env::temp_dir().join(format!("cdpspec-doc-export-{}-error", std::process::id()));
+/// let scratch = tempfile::tempdir().unwrap();
+/// let out = scratch.path().join("not-a-directory");
 /// std::fs::write(&out, "not a directory").unwrap();
 /// let error = export(&Options { out: &out, plan: None, draft: Draft::Draft202012, bundle: false }).unwrap_err();
 /// assert!(matches!(&error, ExportError::Io { path, .. } if path == &out));
 /// assert!(error.to_string().starts_with("cannot write "));
-/// # std::fs::remove_file(&out).unwrap();
 /// ```
 #[derive(Debug)]
 pub enum ExportError {

@@ -49,12 +49,12 @@ use bundle::{Registry, Resource};
 /// ```
 /// use cdpspec::export::{BUNDLE_FILE, Draft, Kind, Options, export};
 ///
-/// let out = std::env::temp_dir().join(format!("cdpspec-doc-export-{}-bundle-file", std::process::id()));
+/// let scratch = tempfile::tempdir().unwrap();
+/// let out = scratch.path().join("schemas");
 /// let written = export(&Options { out: &out, plan: None, draft: Draft::Draft202012, bundle: true }).unwrap();
 /// let bundle = written.last().unwrap();
 /// assert_eq!((bundle.relative.as_str(), bundle.kind), (BUNDLE_FILE, Kind::Bundle));
 /// assert!(out.join(BUNDLE_FILE).is_file());
-/// # std::fs::remove_dir_all(&out).unwrap();
 /// ```
 pub const BUNDLE_FILE: &str = "cdpspec.bundle.schema.json";
 /// The name of the index file.
@@ -62,12 +62,12 @@ pub const BUNDLE_FILE: &str = "cdpspec.bundle.schema.json";
 /// ```
 /// use cdpspec::export::{Draft, INDEX_FILE, Options, export};
 ///
-/// let out = std::env::temp_dir().join(format!("cdpspec-doc-export-{}-index-file", std::process::id()));
+/// let scratch = tempfile::tempdir().unwrap();
+/// let out = scratch.path().join("schemas");
 /// let written = export(&Options { out: &out, plan: None, draft: Draft::Draft7, bundle: false }).unwrap();
 /// let index: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join(INDEX_FILE)).unwrap()).unwrap();
 /// assert_eq!(index["draft"], "07");
 /// assert_eq!(index["files"].as_array().unwrap().len(), written.len());
-/// # std::fs::remove_dir_all(&out).unwrap();
 /// ```
 pub const INDEX_FILE: &str = "index.json";
 
@@ -145,11 +145,11 @@ impl FromStr for Draft {
 /// ```
 /// use cdpspec::export::{Draft, Options, export};
 ///
-/// let out = std::env::temp_dir().join(format!("cdpspec-doc-export-{}-options", std::process::id()));
+/// let scratch = tempfile::tempdir().unwrap();
+/// let out = scratch.path().join("schemas");
 /// let options = Options { out: &out, plan: None, draft: Draft::Draft7, bundle: false };
 /// let written = export(&options).unwrap();
 /// assert!(written.iter().all(|w| w.draft == Draft::Draft7 && w.path.starts_with(&out)));
-/// # std::fs::remove_dir_all(&out).unwrap();
 /// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Options<'a> {
@@ -168,12 +168,12 @@ pub struct Options<'a> {
 /// ```
 /// use cdpspec::export::{Draft, Kind, Options, export};
 ///
-/// let out = std::env::temp_dir().join(format!("cdpspec-doc-export-{}-kind", std::process::id()));
+/// let scratch = tempfile::tempdir().unwrap();
+/// let out = scratch.path().join("schemas");
 /// let written = export(&Options { out: &out, plan: None, draft: Draft::Draft202012, bundle: false }).unwrap();
 /// let track = written.iter().find(|w| w.relative == "track.schema.json").unwrap();
 /// assert_eq!(track.kind, Kind::Call);
 /// assert!(written.iter().all(|w| w.kind != Kind::Event));
-/// # std::fs::remove_dir_all(&out).unwrap();
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
@@ -232,12 +232,12 @@ impl fmt::Display for Kind {
 /// ```
 /// use cdpspec::export::{Draft, Options, export};
 ///
-/// let out = std::env::temp_dir().join(format!("cdpspec-doc-export-{}-written", std::process::id()));
+/// let scratch = tempfile::tempdir().unwrap();
+/// let out = scratch.path().join("schemas");
 /// let written = export(&Options { out: &out, plan: None, draft: Draft::Draft202012, bundle: false }).unwrap();
 /// let track = written.iter().find(|w| w.relative == "track.schema.json").unwrap();
 /// assert_eq!(track.id, "https://cdpspec.dev/schema/v1/track.schema.json");
 /// assert_eq!(track.path, out.join("track.schema.json"));
-/// # std::fs::remove_dir_all(&out).unwrap();
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Written {
@@ -274,12 +274,12 @@ pub(crate) struct Output {
 /// ```
 /// use cdpspec::export::{Draft, Options, export};
 ///
-/// let out = std::env::temp_dir().join(format!("cdpspec-doc-export-{}-export", std::process::id()));
+/// let scratch = tempfile::tempdir().unwrap();
+/// let out = scratch.path().join("schemas");
 /// let written = export(&Options { out: &out, plan: None, draft: Draft::Draft202012, bundle: false }).unwrap();
 /// let schema: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&written[0].path).unwrap()).unwrap();
 /// assert_eq!(schema["$schema"], Draft::Draft202012.meta_schema());
 /// assert_eq!(schema["$id"], written[0].id);
-/// # std::fs::remove_dir_all(&out).unwrap();
 /// ```
 pub fn export(options: &Options) -> Result<Vec<Written>, ExportError> {
     let mut registry = Registry::default();

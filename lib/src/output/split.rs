@@ -66,7 +66,8 @@ impl Output {
     /// use cdpspec::input::Source;
     /// use cdpspec::split::{Output, Split};
     ///
-    /// let path = std::env::temp_dir().join("cdpspec-doc-invalid.ndjson.gz");
+    /// let scratch = tempfile::tempdir().unwrap();
+    /// let path = scratch.path().join("invalid.ndjson.gz");
     /// let mut split = Split::new(None, Some(Output::create(&path).unwrap()));
     /// let line = br#"{"type":"track","userId":"97980cfea0067","event":""}"#;
     /// split.record(&Engine::new(&Default::default()).unwrap().check_record(line, Origin::whole("events.ndjson")), line);
@@ -108,8 +109,8 @@ impl Output {
 /// use cdpspec::engine::{Engine, Origin};
 /// use cdpspec::split::{Output, Split};
 ///
-/// let dir = std::env::temp_dir().join("cdpspec-doc-split");
-/// std::fs::create_dir_all(&dir).unwrap();
+/// let scratch = tempfile::tempdir().unwrap();
+/// let dir = scratch.path();
 /// let (valid, invalid) = (Output::create(&dir.join("valid.ndjson")).unwrap(), Output::create(&dir.join("invalid.ndjson")).unwrap());
 /// let mut split = Split::new(Some(valid), Some(invalid));
 /// let engine = Engine::new(&Default::default()).unwrap();

@@ -11,14 +11,13 @@ use super::names;
 /// ```
 /// use cdpspec::destination::{LoadError, load};
 ///
-/// let dir = std::env::temp_dir().join(format!("cdpspec-doc-load-error-{}", std::process::id()));
-/// std::fs::create_dir_all(&dir).unwrap();
+/// let scratch = tempfile::tempdir().unwrap();
+/// let dir = scratch.path();
 /// let path = dir.join("customerio-eu.json");
 /// std::fs::write(&path, r#"{"destination": "Customer.io EU", "extends": "segment"}"#).unwrap();
 /// let error = load(path.to_str().unwrap()).unwrap_err();
 /// assert!(matches!(&error, LoadError::UnknownBase { base, .. } if base == "segment"));
 /// assert!(error.to_string().contains("`extends` names `segment`, which is not bundled"));
-/// # std::fs::remove_dir_all(&dir).unwrap();
 /// ```
 #[derive(Debug)]
 pub enum LoadError {
