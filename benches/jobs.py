@@ -6,8 +6,8 @@ Usage: python3 benches/jobs.py [BINARY] [ROUNDS]
   BINARY  defaults to target/release/cdpspec (cargo build --release -p cdpspec-cli)
   ROUNDS  defaults to 3; the medians count
 
-The file is target/bench/jobs-1g.ndjson: the 200,000-call corpora that `cargo bench --bench
-throughput` writes (six times the valid one, then the 10% invalid one), written when missing.
+The file is target/bench/jobs-1g.ndjson: the 200,000-call corpora that `cargo bench -p cdpspec
+--bench throughput` writes (six times the valid one, then the 10% invalid one), written when missing.
 For each run it prints wall time, CPU time (user + system, from wait4) and the share of the
 machine's time that other processes and the host took (from /proc/stat), then the medians, the
 wall-time ratio (one thread / two) and how much more CPU two threads spend in all.

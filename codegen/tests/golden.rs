@@ -4,7 +4,7 @@
 //! exercises, so every change to the generator or the schemas shows up in
 //! review as a diff of Rust (refresh it with `CDPSPEC_BLESS=1`). The same for
 //! `tests/schemas/kitchen.schema.json`, which uses every mapping rule once.
-//! The root crate compiles this golden file as it is, and its `tests/schemas.rs`
+//! The library (`lib/`) compiles this golden file as it is, and its `lib/tests/schemas.rs`
 //! regenerates with the same settings and checks that they are equal.
 
 use std::path::Path;
@@ -14,7 +14,7 @@ const KITCHEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/schemas/kitche
 const GENERATED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/generated");
 
 fn generate() -> String {
-    // The same settings as the root crate's tests/schemas.rs.
+    // The same settings as the library's lib/tests/schemas.rs.
     cdpspec_codegen::Generator::new()
         .add_dir(SCHEMA_DIR)
         .map(|g| g.add_root("common.schema.json#/$defs/callType"))

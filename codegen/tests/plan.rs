@@ -1,7 +1,7 @@
 //! Golden tests of the plan-first generator (`cdpspec_codegen::plan`): the module generated
 //! from `../examples/plan/courses.yaml` and from the plans in `tests/plans/` must parse as Rust
 //! and match the golden files `tests/generated/plan_<name>.rs` (refresh them with
-//! `CDPSPEC_BLESS=1`). The root crate's `tests/plan_roundtrip.rs` compiles those files and checks
+//! `CDPSPEC_BLESS=1`). The library's `lib/tests/plan_roundtrip.rs` compiles those files and checks
 //! that the plan their types rebuild is the plan they came from. Plans the generator cannot
 //! reproduce are errors naming the plan location.
 

@@ -1,6 +1,6 @@
 //! Compiles the code generated from `../schema` and from
 //! `tests/schemas/kitchen.schema.json` (the copies in `tests/generated/`,
-//! kept current by `tests/golden.rs`) the way the root crate does, with
+//! kept current by `tests/golden.rs`) the way the library (`lib/`) does, with
 //! `include!` at module level, and checks that payloads round-trip through
 //! it.
 

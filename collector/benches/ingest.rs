@@ -1,7 +1,7 @@
 //! Ingest throughput of `cdpspec serve` against its HTTP-only baseline, measured in one run so
 //! the ratio holds on a busy machine: `cargo bench -p cdpspec-collector --bench ingest`.
 //!
-//! The corpus is the one `benches/throughput.rs` uses, written by `../shared/bench/gen_corpus.py`
+//! The corpus is the one `lib/benches/throughput.rs` uses, written by `../shared/bench/gen_corpus.py`
 //! into `target/bench/` when missing: 200,000 valid calls (`INGEST_CALLS` sets another number).
 //! The calls are grouped into SDK batches of 20 (`{"batch":[...],"sentAt":...,"writeKey":"bench"}`),
 //! and every request is built, head and body, before anything is timed.
@@ -59,7 +59,7 @@ const WORKERS: usize = 2;
 const SERVER_THREAD: &str = "ingest-server";
 const CLIENT_THREAD: &str = "ingest-client";
 
-/// The corpus of `calls` valid calls, generated when missing (as `benches/throughput.rs` does).
+/// The corpus of `calls` valid calls, generated when missing (as `lib/benches/throughput.rs` does).
 fn corpus(root: &Path, calls: usize) -> PathBuf {
     let name = if calls.is_multiple_of(1000) { format!("corpus-{}k.ndjson", calls / 1000) } else { format!("corpus-{calls}.ndjson") };
     let path: PathBuf = root.join("target/bench").join(name);

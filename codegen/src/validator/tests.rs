@@ -1,6 +1,6 @@
 //! The validator generator on small schemas, its refusals, and the golden file of the
 //! canonical validators (`tests/generated/validator.rs`, refreshed with `CDPSPEC_BLESS=1`),
-//! which the root crate compiles as it is (its `tests/differential.rs` regenerates and compares).
+//! which the library (`lib/`) compiles as it is (its `lib/tests/differential.rs` regenerates and compares).
 
 use super::Generator;
 use crate::ErrorKind;
@@ -10,7 +10,7 @@ use std::path::Path;
 const SCHEMA_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../schema");
 const GOLDEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/generated/validator.rs");
 
-/// The same settings as the root crate's `tests/differential.rs`.
+/// The same settings as the library's `lib/tests/differential.rs`.
 fn canonical() -> String {
     let mut generator = Generator::new().add_dir(SCHEMA_DIR).unwrap_or_else(|e| panic!("{e}"));
     generator = generator

@@ -1,7 +1,7 @@
 //! `check::check_document` asked in boolean form: "would this document get any diagnostic?".
 //! This walks a document as `check` does (batch, array or call; each call's type, schema and
 //! members) and asks each rule's fast form, which lives beside its precise form in its module
-//! of `src/check/` (the reference, and the only source of messages). A `None` here sends the
+//! of `engine/check/` (the reference, and the only source of messages). A `None` here sends the
 //! document to the precise path, so the answer may err towards "something to report"
 //! (duplicate keys: every occurrence is checked, where the parser keeps the last) but never
 //! towards "nothing". A tracking plan is asked last, in its boolean form (`plan::fast`).
