@@ -2,8 +2,12 @@
 //! is valid against its draft's meta-schema, self-contained (every `$ref` local, compiles
 //! offline), keeps its versioned `$id`, and gives the verdict `cdpspec validate` gives (with the
 //! plan for plan files) on the examples, the broken fixtures and plan payloads, in Rust
-//! (jsonschema) and in Python (the `jsonschema` package, which CI installs).
+//! (jsonschema) and in Python (the `jsonschema` package, pinned in `tests/tools/jsonschema.txt`).
 
+#[path = "../../tests/common/pip.rs"]
+mod pip;
+#[path = "../../tests/common/pypi.rs"]
+mod pypi;
 #[path = "../../tests/common/tools.rs"]
 mod tools;
 
@@ -687,26 +691,17 @@ for p in problems:
 sys.exit(1 if problems else 0)
 "##;
 
-/// Installs Python's `jsonschema` from PyPI when it is missing, so `cargo test` works on a fresh
-/// machine; `false` (the test skips, saying why) where it cannot be had.
-fn ensure_python_jsonschema() -> bool {
-    let present = || Command::new("python3").args(["-c", "import jsonschema"]).status().is_ok_and(|s| s.success());
-    if present() {
-        return true;
-    }
-    let test = "python_jsonschema_loads_every_file_and_agrees";
-    if tools::offline() {
-        return tools::skip(test, "Python's jsonschema is not installed and CDPSPEC_OFFLINE is set");
-    }
-    let status = Command::new("python3").args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "jsonschema"]).status();
-    if status.is_ok_and(|s| s.success()) && present() { true } else { tools::skip(test, "pip could not install Python's jsonschema") }
-}
-
 #[test]
 fn python_jsonschema_loads_every_file_and_agrees() {
-    if !ensure_python_jsonschema() {
-        return;
-    }
+    // The pinned package, installed into target/tool-cache on first use (not into the user's
+    // Python environment).
+    let jsonschema = match pypi::install("jsonschema") {
+        Ok(tool) => tool,
+        Err(why) => {
+            tools::skip("python_jsonschema_loads_every_file_and_agrees", &format!("Python's jsonschema unavailable: {why}"));
+            return;
+        }
+    };
     for draft in DRAFTS {
         let ours = exported(draft);
         let work = fresh_dir(&format!("python-{draft}"));
@@ -717,14 +712,18 @@ fn python_jsonschema_loads_every_file_and_agrees() {
             cases(draft).into_iter().map(|c| json!({"schema": c.schema, "instance": c.instance, "valid": c.valid, "label": c.label})).collect();
         let cases_path = work.join("cases.json");
         std::fs::write(&cases_path, serde_json::to_string(&cases).unwrap()).unwrap();
-        let output = Command::new("python3").arg(&script).arg(&ours.dir).arg(&cases_path).output().unwrap_or_else(|e| {
-            panic!("python3 could not be run ({e}): this test needs python3 with the `jsonschema` package (`pip install jsonschema`), as CI has")
-        });
+        let output = jsonschema
+            .python()
+            .arg(&script)
+            .arg(&ours.dir)
+            .arg(&cases_path)
+            .output()
+            .unwrap_or_else(|e| panic!("python3 could not be run ({e}): this test needs python3 with pip"));
         let stdout = String::from_utf8_lossy(&output.stdout);
         let stderr = String::from_utf8_lossy(&output.stderr);
         match output.status.code() {
             Some(0) => {}
-            Some(3) => panic!("Python's `jsonschema` package is missing ({}): run `pip install jsonschema`; CI installs it", stdout.trim()),
+            Some(3) => panic!("Python's `jsonschema` package is missing from {} ({})", jsonschema.dir.display(), stdout.trim()),
             _ => panic!("draft {draft}: Python's jsonschema disagrees with the export:\n{stdout}\n{stderr}"),
         }
     }

@@ -20,10 +20,17 @@ pub struct Tool {
 }
 
 impl Tool {
-    /// `python3 -m module`, with the tool's packages importable and its scripts on `PATH`.
-    pub fn module(&self, module: &str) -> Command {
+    /// `python3`, with the tool's packages importable and its scripts on `PATH`.
+    pub fn python(&self) -> Command {
         let mut command = Command::new("python3");
-        command.arg("-m").arg(module).env("PYTHONPATH", &self.dir).env("PATH", self.path());
+        command.env("PYTHONPATH", &self.dir).env("PATH", self.path());
+        command
+    }
+
+    /// `python3 -m module`, as `python` runs it.
+    pub fn module(&self, module: &str) -> Command {
+        let mut command = self.python();
+        command.arg("-m").arg(module);
         command
     }
 
