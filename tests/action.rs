@@ -16,7 +16,6 @@ mod tools;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
@@ -29,9 +28,7 @@ struct Run {
 }
 
 fn action(inputs: &[(&str, &str)]) -> Run {
-    static RUNS: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!("cdpspec-action-{}-{}", std::process::id(), RUNS.fetch_add(1, Ordering::Relaxed)));
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = tempfile::Builder::new().prefix("cdpspec-action-").tempdir().unwrap().keep();
     std::fs::create_dir_all(dir.join("runner-temp")).unwrap();
     let (summary, outputs) = (dir.join("step-summary.md"), dir.join("github-output"));
     std::fs::write(&summary, "").unwrap();

@@ -200,7 +200,7 @@ fn trigger_quirks_are_reported_with_their_position_and_the_real_verdict() {
 /// A file holding `lines`, for one test.
 fn corpus(name: &str, lines: &[&str]) -> std::path::PathBuf {
     static RUN: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
-    let dir = RUN.get_or_init(|| tempfile::Builder::new().prefix("cdpspec-coverage-").tempdir().unwrap()).path();
+    let dir = RUN.get_or_init(|| tempfile::Builder::new().prefix("cdpspec-coverage-").tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap()).path();
     let path = dir.join(name);
     std::fs::write(&path, lines.iter().map(|l| format!("{l}\n")).collect::<String>()).unwrap();
     path

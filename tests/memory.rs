@@ -138,7 +138,7 @@ fn giant_gzip() -> &'static std::path::Path {
         gz.extend(member(&[TAIL, AFTER].concat()));
         assert!(gz.len() < 4 << 20, "{} bytes of gzip", gz.len());
         static RUN: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
-        let dir = RUN.get_or_init(|| tempfile::Builder::new().prefix("cdpspec-memory-").tempdir().unwrap()).path();
+        let dir = RUN.get_or_init(|| tempfile::Builder::new().prefix("cdpspec-memory-").tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap()).path();
         let path = dir.join("giant.ndjson.gz");
         std::fs::write(&path, gz).expect("writable");
         path

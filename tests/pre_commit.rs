@@ -29,8 +29,7 @@ struct Repo {
 
 impl Repo {
     fn new(name: &str, pre_commit: pypi::Tool) -> Repo {
-        let dir = std::env::temp_dir().join(format!("cdpspec-pre-commit-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
+        let dir = tempfile::Builder::new().prefix(&format!("cdpspec-pre-commit-{name}-")).tempdir().unwrap().keep();
         std::fs::create_dir_all(dir.join("fixtures")).unwrap();
         let repo = Repo { dir, pre_commit };
         repo.git(&["init", "-q"]);

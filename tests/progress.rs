@@ -9,7 +9,7 @@ use std::process::Command;
 /// so the run outlasts the bar's one-second delay however fast the build is.
 fn slow_run(flags: &str) -> String {
     static RUN: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
-    let dir = RUN.get_or_init(|| tempfile::Builder::new().prefix("cdpspec-progress-").tempdir().unwrap()).path();
+    let dir = RUN.get_or_init(|| tempfile::Builder::new().prefix("cdpspec-progress-").tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap()).path();
     let chunk: PathBuf = dir.join("chunk.ndjson");
     let mut text = String::new();
     for i in 0..200 {

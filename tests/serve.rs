@@ -77,8 +77,7 @@ fn get_json(addr: SocketAddr, path: &str) -> Value {
 }
 
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("cdpspec-serve-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = tempfile::Builder::new().prefix(&format!("cdpspec-serve-{name}-")).tempdir().unwrap().keep();
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }

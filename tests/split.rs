@@ -51,7 +51,7 @@ const PRETTY: &str = r#"{
 /// A folder made new for this run.
 fn dir() -> PathBuf {
     static RUN: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
-    RUN.get_or_init(|| tempfile::Builder::new().prefix("cdpspec-split-").tempdir().unwrap()).path().to_path_buf()
+    RUN.get_or_init(|| tempfile::Builder::new().prefix("cdpspec-split-").tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap()).path().to_path_buf()
 }
 
 /// The corpus: the fixtures as files, plus one NDJSON file (gzipped) of the extra lines and a

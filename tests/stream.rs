@@ -29,7 +29,7 @@ struct Member {
 impl Member {
     fn start(broker: &Broker, name: &str, extra: &[&str]) -> Member {
         static RUN: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
-        let dir = RUN.get_or_init(|| tempfile::Builder::new().prefix("cdpspec-stream-").tempdir().unwrap()).path();
+        let dir = RUN.get_or_init(|| tempfile::Builder::new().prefix("cdpspec-stream-").tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap()).path();
         let log = dir.join(format!("{name}-{}.log", free_port()));
         let metrics = free_port();
         let child = Command::new(env!("CARGO_BIN_EXE_cdpspec"))

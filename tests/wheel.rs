@@ -28,8 +28,7 @@ fn the_wheel_installs_into_a_fresh_venv_and_runs() {
         }
     };
     let root = pypi::workspace();
-    let dir = std::env::temp_dir().join(format!("cdpspec-wheel-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = tempfile::Builder::new().prefix("cdpspec-wheel-").tempdir().unwrap().keep();
     let wheels = dir.join("wheels");
     let (ok, log) = run(Command::new(maturin.dir.join("bin/maturin"))
         .args(["build", "--profile", "dev", "--out"])

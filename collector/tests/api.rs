@@ -374,8 +374,7 @@ fn calls_are_evaluated_against_destinations_and_checked_against_the_plan() {
 
 #[test]
 fn calls_survive_a_restart_with_a_file_database() {
-    let dir = std::env::temp_dir().join(format!("cdpspec-api-restart-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = tempfile::Builder::new().prefix("cdpspec-api-restart-").tempdir().unwrap().keep();
     let options = || Options { db: DbPath::File(dir.join("nested/calls.db")), ..Options::default() };
     let server = Server::with(options());
     server.post("/v1/batch", &format!(r#"{{"batch":[{TRACK},{TRACK},{TRACK}]}}"#));

@@ -14,7 +14,7 @@ use serde_json::json;
 /// A fresh folder for this test's files, inside one made new for this run.
 fn folder(name: &str) -> PathBuf {
     static RUN: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
-    let run = RUN.get_or_init(|| tempfile::Builder::new().prefix("cdpspec-errors-").tempdir().unwrap());
+    let run = RUN.get_or_init(|| tempfile::Builder::new().prefix("cdpspec-errors-").tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap());
     let dir = run.path().join(name);
     std::fs::create_dir_all(&dir).unwrap();
     dir
