@@ -145,15 +145,7 @@ impl Scanner<'_> {
     }
 
     fn skip_string(&mut self) {
-        self.pos += 1;
-        while let Some(b) = self.peek() {
-            self.pos += 1;
-            match b {
-                b'\\' => self.pos += 1,
-                b'"' => return,
-                _ => {}
-            }
-        }
+        self.pos = string_end(self.text, self.pos);
     }
 
     /// Skips the value at `self.pos` and returns its bytes, without the white space after it.
@@ -198,6 +190,20 @@ fn key_matches(key: &[u8], token: &str) -> bool {
         return inner == token.as_bytes();
     }
     crate::check::surrogates::decode_string(inner).is_some_and(|k| k == token)
+}
+
+
+/// The index just past the string starting at `start` (a quote).
+pub(crate) fn string_end(text: &[u8], start: usize) -> usize {
+    let mut i = start + 1;
+    while i < text.len() {
+        match text[i] {
+            b'\\' => i += 2,
+            b'"' => return i + 1,
+            _ => i += 1,
+        }
+    }
+    text.len()
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 use std::borrow::Cow;
 
 use crate::Pointer;
+use crate::engine::locate::string_end;
 
 /// Adds a `duplicate-key` finding for every duplicate key in `text` to the call it is in
 /// (by pointer: `/batch/3/...` or `/3/...` in a batch or array), or to the document.
@@ -108,19 +109,6 @@ struct Frame<'a> {
     index: usize,
     /// The key whose value is being read (objects).
     pending: Option<&'a [u8]>,
-}
-
-/// The index just past the string starting at `start` (a quote).
-fn string_end(text: &[u8], start: usize) -> usize {
-    let mut i = start + 1;
-    while i < text.len() {
-        match text[i] {
-            b'\\' => i += 2,
-            b'"' => return i + 1,
-            _ => i += 1,
-        }
-    }
-    text.len()
 }
 
 fn next_non_space(text: &[u8], from: usize) -> Option<u8> {

@@ -14,6 +14,7 @@ use serde_json::Value;
 use super::DocumentReport;
 use crate::Pointer;
 use crate::diagnostic::Finding;
+use crate::engine::locate::string_end;
 use crate::rule::Rule;
 
 /// An escaped lone surrogate in a text.
@@ -212,19 +213,6 @@ fn places(text: &[u8], lone: &[LoneSurrogate]) -> Vec<Place> {
         i += 1;
     }
     found
-}
-
-/// The index just past the string starting at `start` (a quote).
-fn string_end(text: &[u8], start: usize) -> usize {
-    let mut i = start + 1;
-    while i < text.len() {
-        match text[i] {
-            b'\\' => i += 2,
-            b'"' => return i + 1,
-            _ => i += 1,
-        }
-    }
-    text.len()
 }
 
 /// The pointer of the value being read (of the member, right after its key).
