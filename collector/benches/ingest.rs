@@ -1,10 +1,11 @@
 //! Ingest throughput of `cdpspec serve` against its HTTP-only baseline, measured in one run so
 //! the ratio holds on a busy machine: `cargo bench -p cdpspec-collector --bench ingest`.
 //!
-//! The corpus is the one `lib/benches/throughput.rs` uses, written by `../shared/bench/gen_corpus.py`
-//! into `target/bench/` when missing: 200,000 valid calls (`INGEST_CALLS` sets another number).
-//! The calls are grouped into SDK batches of 20 (`{"batch":[...],"sentAt":...,"writeKey":"bench"}`),
-//! and every request is built, head and body, before anything is timed.
+//! The corpus is the one `lib/benches/throughput.rs` uses (`tests/common/corpus.rs`), written
+//! by `../shared/bench/gen_corpus.py` into `target/bench/` when missing: 200,000 valid calls
+//! (`INGEST_CALLS` sets another number). The calls are grouped into SDK batches of 20
+//! (`{"batch":[...],"sentAt":...,"writeKey":"bench"}`), and every request is built, head and
+//! body, before anything is timed.
 //!
 //! Two collectors then run one after the other in this process, each on its own 2-worker tokio
 //! runtime on a free loopback port: the baseline (`http_only`: bodies read, answered 200, nothing
@@ -29,8 +30,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant, SystemTime};
@@ -42,6 +42,8 @@ use cdpspec_collector::store::DbPath;
 use cdpspec_collector::{Collector, Options, Sink};
 use cdpspec_stream::{KafkaSettings, TopicSink};
 
+#[path = "../../tests/common/corpus.rs"]
+mod corpus;
 #[path = "../../tests/common/kafka.rs"]
 mod kafka;
 #[path = "../../tests/common/pip.rs"]
@@ -58,19 +60,6 @@ const WORKERS: usize = 2;
 /// Thread name prefixes, to tell CPU time apart.
 const SERVER_THREAD: &str = "ingest-server";
 const CLIENT_THREAD: &str = "ingest-client";
-
-/// The corpus of `calls` valid calls, generated when missing (as `lib/benches/throughput.rs` does).
-fn corpus(root: &Path, calls: usize) -> PathBuf {
-    let name = if calls.is_multiple_of(1000) { format!("corpus-{}k.ndjson", calls / 1000) } else { format!("corpus-{calls}.ndjson") };
-    let path: PathBuf = root.join("target/bench").join(name);
-    if !path.exists() {
-        std::fs::create_dir_all(path.parent().expect("a directory")).expect("target/bench can be created");
-        let script = root.join("../shared/bench/gen_corpus.py");
-        let status = Command::new("python3").arg(&script).arg(calls.to_string()).arg(&path).status().expect("python3 runs");
-        assert!(status.success(), "{} failed", script.display());
-    }
-    path
-}
 
 /// Every request, whole (head and body): `BATCH` calls each, the last one with what is left;
 /// and the corpus's size. The corpus is read a line at a time, so only the requests are held.
@@ -469,7 +458,7 @@ fn main() {
     let only = std::env::var("INGEST_ONLY").ok();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the workspace").to_path_buf();
 
-    let (requests, corpus_bytes) = requests(&corpus(&root, calls), calls);
+    let (requests, corpus_bytes) = requests(&corpus::path(calls, false), calls);
     let requests = Arc::new(requests);
     let corpus_mb = corpus_bytes as f64 / 1e6;
     let request_mb = requests.iter().map(Vec::len).sum::<usize>() as f64 / 1e6;

@@ -15,9 +15,11 @@
 //! without it, and with the plan and a common rule on every call's `context`; the share of calls
 //! the fast path vouches for with each is printed.
 
+#[path = "../../tests/common/corpus.rs"]
+mod corpus;
+
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -44,30 +46,6 @@ impl Emitter for Count {
     fn finish(&mut self, _: &Summary) -> std::io::Result<()> {
         Ok(())
     }
-}
-
-/// The corpus of `calls` calls (`invalid` of them broken), generated when missing.
-fn corpus(calls: usize, invalid: bool) -> Vec<u8> {
-    let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
-    let name = match (calls % 1000, invalid) {
-        (0, false) => format!("corpus-{}k.ndjson", calls / 1000),
-        (0, true) => format!("corpus-{}k-10pct.ndjson", calls / 1000),
-        (_, false) => format!("corpus-{calls}.ndjson"),
-        (_, true) => format!("corpus-{calls}-10pct.ndjson"),
-    };
-    let path: PathBuf = root.join("target/bench").join(name);
-    if !path.exists() {
-        std::fs::create_dir_all(path.parent().expect("a directory")).expect("target/bench can be created");
-        let script = root.join("../shared/bench/gen_corpus.py");
-        let mut command = Command::new("python3");
-        command.arg(&script).arg(calls.to_string()).arg(&path);
-        if invalid {
-            command.arg("0.1");
-        }
-        let status = command.status().expect("python3 runs");
-        assert!(status.success(), "{} failed", script.display());
-    }
-    std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
 fn lines(corpus: &[u8]) -> impl Iterator<Item = &[u8]> {
@@ -152,8 +130,8 @@ struct Measure {
 fn main() {
     let calls: usize = std::env::var("CDPSPEC_BENCH_CALLS").ok().and_then(|s| s.parse().ok()).unwrap_or(200_000);
     let rounds: usize = std::env::var("CDPSPEC_BENCH_ROUNDS").ok().and_then(|s| s.parse().ok()).unwrap_or(15);
-    let valid: &'static [u8] = corpus(calls, false).leak();
-    let invalid: &'static [u8] = corpus(calls, true).leak();
+    let valid: &'static [u8] = corpus::read(calls, false).leak();
+    let invalid: &'static [u8] = corpus::read(calls, true).leak();
     let resources = cdpspec::schema::FILES
         .iter()
         .map(|(name, _)| (format!("{}{name}", cdpspec::schema::BASE_URI), jsonschema::Resource::from_contents(cdpspec::schema::load(name))));

@@ -19,6 +19,8 @@
 //! CDPSPEC_BENCH_ROUNDS=5 CDPSPEC_BENCH_INVALID=1 cargo bench -p cdpspec-stream --bench stream
 //! ```
 
+#[path = "../../tests/common/corpus.rs"]
+mod corpus;
 #[path = "../../tests/common/kafka.rs"]
 mod kafka;
 #[path = "../../tests/common/pip.rs"]
@@ -26,8 +28,6 @@ mod pip;
 #[path = "../../tests/common/tools.rs"]
 mod tools;
 
-use std::path::Path;
-use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
@@ -36,26 +36,6 @@ use cdpspec::config::Settings;
 use cdpspec::engine::Engine;
 use cdpspec_stream::{Member, Options};
 use kafka::Broker;
-
-fn corpus(calls: usize, invalid: bool) -> Vec<Vec<u8>> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let size = if calls.is_multiple_of(1000) { format!("{}k", calls / 1000) } else { calls.to_string() };
-    let name = format!("corpus-{size}{}.ndjson", if invalid { "-10pct" } else { "" });
-    let path = root.join("target/bench").join(name);
-    if !path.exists() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        let script = root.join("../shared/bench/gen_corpus.py");
-        let mut command = Command::new("python3");
-        command.arg(&script).arg(calls.to_string()).arg(&path);
-        if invalid {
-            command.arg("0.1");
-        }
-        let status = command.status().expect("python3 runs");
-        assert!(status.success(), "{} failed", script.display());
-    }
-    let text = std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    text.split(|b| *b == b'\n').filter(|l| !l.is_empty()).map(<[u8]>::to_vec).collect()
-}
 
 /// CPU seconds this process has used (user and system, all threads: the member's loop and
 /// librdkafka's; the broker is another process).
@@ -111,7 +91,8 @@ fn main() {
     let calls: usize = std::env::var("CDPSPEC_BENCH_CALLS").ok().and_then(|v| v.parse().ok()).unwrap_or(200_000);
     let rounds: usize = std::env::var("CDPSPEC_BENCH_ROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(2);
     let invalid = std::env::var_os("CDPSPEC_BENCH_INVALID").is_some_and(|v| v == "1");
-    let lines = corpus(calls, invalid);
+    let text = corpus::read(calls, invalid);
+    let lines: Vec<Vec<u8>> = text.split(|b| *b == b'\n').filter(|l| !l.is_empty()).map(<[u8]>::to_vec).collect();
     let Some(broker) = Broker::start("stream benchmark") else { return };
     broker.create_topic("raw", 2);
     let started = Instant::now();
