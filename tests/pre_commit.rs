@@ -71,19 +71,9 @@ impl Drop for Repo {
     }
 }
 
-fn pre_commit(test: &str) -> Option<pypi::Tool> {
-    match pypi::install("pre-commit") {
-        Ok(tool) => Some(tool),
-        Err(why) => {
-            tools::skip(test, &format!("pre-commit unavailable: {why}"));
-            None
-        }
-    }
-}
-
 #[test]
 fn the_hooks_pass_good_files_and_fail_broken_ones_with_the_diagnostic() {
-    let Some(tool) = pre_commit("the_hooks_pass_good_files_and_fail_broken_ones_with_the_diagnostic") else { return };
+    let Some(tool) = pypi::install("pre-commit", "the_hooks_pass_good_files_and_fail_broken_ones_with_the_diagnostic") else { return };
     let repo = Repo::new("system", tool);
     repo.write("fixtures/good.json", GOOD);
     repo.write("fixtures/broken.json", BROKEN);
@@ -134,13 +124,13 @@ fn installs_and_runs(repo: &Repo, hook: &str, extra: &[(&str, &str)]) {
 
 #[test]
 fn the_python_hook_installs_cdpspec_from_this_repository() {
-    let Some(tool) = pre_commit("the_python_hook_installs_cdpspec_from_this_repository") else { return };
+    let Some(tool) = pypi::install("pre-commit", "the_python_hook_installs_cdpspec_from_this_repository") else { return };
     installs_and_runs(&Repo::new("python", tool), "cdpspec-validate", &[]);
 }
 
 #[test]
 fn the_rust_hook_builds_cdpspec_from_this_repository() {
-    let Some(tool) = pre_commit("the_rust_hook_builds_cdpspec_from_this_repository") else { return };
+    let Some(tool) = pypi::install("pre-commit", "the_rust_hook_builds_cdpspec_from_this_repository") else { return };
     // `cargo install` resolves afresh (pre-commit passes no `--locked`); offline, it resolves
     // from the crates this workspace's build downloaded, not from what was published since.
     installs_and_runs(&Repo::new("rust", tool), "cdpspec-validate-src", &[("CARGO_NET_OFFLINE", "true")]);
