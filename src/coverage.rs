@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use cdpspec::config::{self, Overrides};
+use cdpspec::config::Overrides;
 use cdpspec::coverage::{CallRecord, CompiledDestination, Coverage, Evaluated, Evaluation, Format, Gate, InvalidCalls, render};
 use cdpspec::engine::Engine;
 use cdpspec::input;
@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use crate::commands::fail;
 use crate::exit::ExitStatus;
-use crate::settings::{ConfigFile, parse_call_type};
+use crate::settings::{ConfigFile, NO_INPUT, parse_call_type};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -63,15 +63,15 @@ pub fn run(args: Args) -> ExitStatus {
         paths: args.paths.clone(),
         ..Overrides::default()
     };
-    let settings = match args.config.load().and_then(|config| config::resolve(&config, &overrides)) {
-        Ok(settings) => settings,
+    let settings = match args.config.resolve(&overrides) {
+        Ok((_, settings)) => settings,
         Err(e) => return fail(e),
     };
     if settings.destination.is_none() {
         return fail(format!("no destination: give --destination NAME|FILE (bundled: {}) or `destination` in cdpspec.toml", destination::names().join(", ")));
     }
     if settings.paths.is_empty() {
-        return fail("no input: give PATH arguments (or `-` for stdin), or `paths` in cdpspec.toml");
+        return fail(NO_INPUT);
     }
     // The plan checks calls as `validate --plan` does, and is compared with the events seen.
     let engine = match Engine::new(&settings) {

@@ -82,12 +82,8 @@ enum SinkKind {
 
 pub fn run(args: Args) -> ExitStatus {
     let overrides = args.checking.overrides();
-    let config = match args.checking.config.load() {
-        Ok(config) => config,
-        Err(e) => return fail(e),
-    };
-    let settings = match config::resolve(&config, &overrides) {
-        Ok(settings) => settings,
+    let (config, settings) = match args.checking.config.resolve(&overrides) {
+        Ok(resolved) => resolved,
         Err(e) => return fail(e),
     };
     let sink = match sink(&args, &config) {

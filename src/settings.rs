@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 use cdpspec::check::limits::Limits;
-use cdpspec::config::{self, Config, ConfigError, Overrides};
+use cdpspec::config::{self, Config, ConfigError, Overrides, Settings};
 use cdpspec::rule::{Level, Severities};
 use cdpspec::{CallType, Rule};
 
@@ -23,7 +23,17 @@ impl ConfigFile {
     pub fn load(&self) -> Result<Config, ConfigError> {
         config::find(self.path.as_deref(), &std::env::current_dir().unwrap_or_default())
     }
+
+    /// The project's config, and the settings `overrides` make of it.
+    pub fn resolve(&self, overrides: &Overrides) -> Result<(Config, Settings), ConfigError> {
+        let config = self.load()?;
+        let settings = config::resolve(&config, overrides)?;
+        Ok((config, settings))
+    }
 }
+
+/// What a command that reads calls says when it was given none.
+pub const NO_INPUT: &str = "no input: give PATH arguments (or `-` for stdin), or `paths` in cdpspec.toml";
 
 /// `--plan`, `--severity`, `--limit` and `--config`: how `validate`, `stream` and `serve` check.
 #[derive(clap::Args)]

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use cdpspec::CallType;
-use cdpspec::config::{self, Overrides};
+use cdpspec::config::Overrides;
 use cdpspec::engine::Engine;
 use cdpspec_stream::{KafkaSettings, Member, Options};
 
@@ -70,12 +70,8 @@ pub struct Args {
 
 pub fn run(args: Args) -> ExitStatus {
     let overrides = Overrides { call_type: args.call_type, destination: args.destination.clone(), ..args.checking.overrides() };
-    let config = match args.checking.config.load() {
-        Ok(config) => config,
-        Err(e) => return fail(e),
-    };
-    let settings = match config::resolve(&config, &overrides) {
-        Ok(settings) => settings,
+    let (config, settings) = match args.checking.config.resolve(&overrides) {
+        Ok(resolved) => resolved,
         Err(e) => return fail(e),
     };
     let engine = match Engine::new(&settings) {

@@ -9,11 +9,11 @@ use cdpspec::engine::Engine;
 use cdpspec::output::{Colour, Format};
 use cdpspec::split::{Output, Split};
 use cdpspec::validate::Validation;
-use cdpspec::{CallType, config, input};
+use cdpspec::{CallType, input};
 
 use crate::commands::fail;
 use crate::exit::ExitStatus;
-use crate::settings::{Checking, parse_call_type};
+use crate::settings::{Checking, NO_INPUT, parse_call_type};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -60,12 +60,12 @@ pub enum Deny {
 pub fn run(args: Args) -> ExitStatus {
     let overrides =
         Overrides { call_type: args.call_type, paths: args.paths.clone(), deny_warnings: args.deny.contains(&Deny::Warnings), ..args.checking.overrides() };
-    let settings = match args.checking.config.load().and_then(|config| config::resolve(&config, &overrides)) {
-        Ok(settings) => settings,
+    let settings = match args.checking.config.resolve(&overrides) {
+        Ok((_, settings)) => settings,
         Err(e) => return fail(e),
     };
     if settings.paths.is_empty() {
-        return fail("no input: give PATH arguments (or `-` for stdin), or `paths` in cdpspec.toml");
+        return fail(NO_INPUT);
     }
     let engine = match Engine::new(&settings) {
         Ok(engine) => engine,

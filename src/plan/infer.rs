@@ -3,14 +3,14 @@
 use std::path::PathBuf;
 
 use cdpspec::CallType;
-use cdpspec::config::{self, Overrides};
+use cdpspec::config::Overrides;
 use cdpspec::infer::{Inference, Options};
 use cdpspec::input::{self, Record};
 use cdpspec::words::plural;
 
 use crate::commands::fail;
 use crate::exit::ExitStatus;
-use crate::settings::{ConfigFile, parse_call_type};
+use crate::settings::{ConfigFile, NO_INPUT, parse_call_type};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -37,12 +37,12 @@ pub struct Args {
 
 pub fn run(args: Args) -> ExitStatus {
     let overrides = Overrides { call_type: args.call_type, paths: args.paths.clone(), ..Overrides::default() };
-    let settings = match args.config.load().and_then(|config| config::resolve(&config, &overrides)) {
-        Ok(settings) => settings,
+    let settings = match args.config.resolve(&overrides) {
+        Ok((_, settings)) => settings,
         Err(e) => return fail(e),
     };
     if settings.paths.is_empty() {
-        return fail("no input: give PATH arguments (or `-` for stdin), or `paths` in cdpspec.toml");
+        return fail(NO_INPUT);
     }
     let (sources, unreadable) = input::expand(&settings.paths);
     let mut io_errors = unreadable.len();
